@@ -1,0 +1,85 @@
+import { Command, Option } from 'commander';
+import { UserError, ExitCode } from '../errors';
+
+/** Options every command accepts. */
+export interface GlobalOptions {
+  debug?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+/**
+ * Wrap a command's action: run it, and turn errors into one line on stderr and an exit code.
+ * UserError (and its subclasses DataError, NumericalError) are the user's to fix: no stack trace
+ * unless --debug. Anything else is a bug: printed with its stack, exit code 1.
+ */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    const command = args[args.length - 1] as Command;
+    const debug = Boolean(command?.optsWithGlobals?.().debug);
+    try {
+      await fn(...args);
+    } catch (err) {
+      process.exitCode = reportError(err, debug);
+    }
+  };
+}
+
+/** Print an error the way the CLI does and return the exit code to use. */
+export function reportError(err: unknown, debug: boolean): number {
+  if (err instanceof UserError) {
+    process.stderr.write(`kpca: ${err.message}\n`);
+    if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
+    return err.exitCode;
+  }
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e.code === 'string' && typeof e.path === 'string') {
+    // File-system errors on user-given paths (ENOENT, EISDIR, EACCES, ENOSPC) are input problems.
+    process.stderr.write(`kpca: ${e.path}: ${fsErrorText(e.code)}\n`);
+    if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+    return ExitCode.badInput;
+  }
+  process.stderr.write(`kpca: internal error: ${e?.stack ?? String(err)}\n`);
+  return ExitCode.internal;
+}
+
+function fsErrorText(code: string): string {
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EISDIR':
+      return 'is a directory, expected a file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOSPC':
+      return 'no space left on device (the previous output, if any, is intact)';
+    default:
+      return code;
+  }
+}
+
+/** Parse a number option, with a message naming the flag. */
+export function parseNumber(flag: string, opts: { integer?: boolean; min?: number; exclusiveMin?: number } = {}) {
+  return (value: string): number => {
+    const v = Number(value);
+    if (value.trim() === '' || !Number.isFinite(v)) throw new UserError(`${flag}: expected a number, got "${value}"`);
+    if (opts.integer && !Number.isInteger(v)) throw new UserError(`${flag}: expected an integer, got "${value}"`);
+    if (opts.min !== undefined && v < opts.min) throw new UserError(`${flag}: must be at least ${opts.min}, got ${value}`);
+    if (opts.exclusiveMin !== undefined && !(v > opts.exclusiveMin))
+      throw new UserError(`${flag}: must be greater than ${opts.exclusiveMin}, got ${value}`);
+    return v;
+  };
+}
+
+/** `--json`, `--quiet` and `--debug`, shared by the commands that print results. */
+export function addOutputOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--json', 'print one JSON object on stdout instead of text'))
+    .addOption(new Option('-q, --quiet', 'no progress or summary on stderr'));
+}
+
+/** Print a JSON value on stdout (one object, one line at the end). */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

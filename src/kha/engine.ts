@@ -1,0 +1,291 @@
+/**
+ * The Kernel Hebbian Algorithm engine (ALGORITHMS.md). Each pass presents every sample once, in a
+ * fresh seeded permutation; the rows of a block of the permutation are fetched together (this is
+ * where a Gram backend earns its keep), then stepped through one by one:
+ *
+ *     y_t = A_t k'_p;   A_{t+1} = A_t + diag(η_t) (y_t e_pᵀ − lt(y_t y_tᵀ) A_t)
+ *
+ * with the gains and any extra iterate owned by the gain schedule. The engine can stop at any block
+ * boundary (passes, tolerance, time, an abort signal) and its whole state can be saved and restored,
+ * so an interrupted run resumes to the same result bit for bit.
+ */
+import { NumericalError } from '../errors';
+import { Rng, type RngState } from '../linalg/rng';
+import type { GainSchedule, ScheduleState } from './gains/schedule';
+import { naiveKernels } from './naiveUpdate';
+import type { RowSource } from './rowSource';
+import { createState, recomputeNorms, type KhaState } from './state';
+import { prefixSumKernels, UpdateScratch, type UpdateKernels } from './update';
+
+export interface EngineOptions {
+  /** r, the number of components */
+  components: number;
+  schedule: GainSchedule;
+  seed: number;
+  /** rows fetched per request (default 64) */
+  blockSize?: number;
+  /** 'prefix-sum' (default, O(r·l) per step) or 'naive' (the O(r²·l) oracle, for tests) */
+  update?: 'prefix-sum' | 'naive';
+}
+
+export interface PassReport {
+  /** passes completed */
+  pass: number;
+  /** steps done, globally */
+  t: number;
+  /** seconds spent iterating, this run */
+  seconds: number;
+  /**
+   * Σ over the pass of y_i²: at convergence (A K' Aᵀ = I) this is λ_i, so it is a free
+   * eigenvalue estimate for every schedule; used for --tol.
+   */
+  passEigenvalues: Float64Array;
+  /** max_i |Δ passEigenvalues_i| / passEigenvalues_1 against the previous pass (NaN after the first) */
+  change: number;
+  /** gains of the last step */
+  gains: Float64Array;
+}
+
+export interface RunLimits {
+  /** stop after this many passes in total (counting passes of earlier runs of a resumed engine) */
+  passes: number;
+  /** stop when a pass changes the eigenvalue estimates by less than this (relative to λ_1) */
+  tol?: number;
+  /** stop at the first block boundary after this many seconds */
+  maxSeconds?: number;
+  /** stop at the next block boundary when aborted (the state is then consistent: snapshot it) */
+  signal?: AbortSignal;
+  /** after each pass; may be async (measurements, checkpoints) and is not counted in `seconds` */
+  onPass?: (report: PassReport) => void | Promise<void>;
+  /** after each block: steps done in the current pass */
+  onProgress?: (stepInPass: number, l: number) => void;
+}
+
+export type StopReason = 'passes' | 'tol' | 'time' | 'signal';
+
+export interface EngineSnapshot {
+  A: Float64Array;
+  AK: Float64Array | null;
+  t: number;
+  pass: number;
+  position: number;
+  permutation: Int32Array;
+  rng: RngState;
+  passSquares: Float64Array;
+  previousPassEigenvalues: Float64Array | null;
+  schedule: ScheduleState;
+}
+
+/** |y_i| beyond this many times ‖Φ'(x_p)‖ means ‖w_i‖ has exploded (at convergence ‖w_i‖ = 1). */
+const EXPLOSION_FACTOR = 1e3;
+
+export class KhaEngine {
+  readonly state: KhaState;
+  readonly schedule: GainSchedule;
+  readonly source: RowSource;
+  readonly blockSize: number;
+  /** passes completed */
+  pass = 0;
+  /** index into the current permutation of the next sample */
+  private position = 0;
+  private permutation: Int32Array;
+  private readonly rng: Rng;
+  private readonly kernels: UpdateKernels;
+  private readonly y: Float64Array;
+  private readonly block: Float64Array;
+  /** running Σ y_i² over the current pass */
+  private passSquares: Float64Array;
+  private previousPassEigenvalues: Float64Array | null = null;
+
+  private constructor(source: RowSource, options: EngineOptions) {
+    const r = options.components;
+    const l = source.l;
+    if (!Number.isInteger(r) || r < 1 || r > l) throw new RangeError(`components must be an integer in [1, ${l}], got ${r}`);
+    this.source = source;
+    this.schedule = options.schedule;
+    this.blockSize = Math.max(1, Math.min(options.blockSize ?? 64, l));
+    this.state = createState(r, l, this.schedule.needsAK);
+    this.rng = new Rng(options.seed);
+    this.kernels = options.update === 'naive' ? naiveKernels : prefixSumKernels(new UpdateScratch(r, l));
+    this.y = new Float64Array(r);
+    this.block = new Float64Array(this.blockSize * l);
+    this.passSquares = new Float64Array(r);
+    this.permutation = new Int32Array(l);
+  }
+
+  /**
+   * A new engine: A drawn i.i.d. N(0, 1/(r·l)) from the seeded generator, A K' computed exactly
+   * when the schedule needs it (one pass over the rows), then the first permutation.
+   */
+  static async create(source: RowSource, options: EngineOptions): Promise<KhaEngine> {
+    const engine = new KhaEngine(source, options);
+    const { A, r, l } = engine.state;
+    const scale = 1 / Math.sqrt(r * l);
+    for (let i = 0; i < A.length; i++) A[i] = engine.rng.normal() * scale;
+    if (engine.state.AK) await engine.refreshAK();
+    else recomputeNorms(engine.state);
+    engine.schedule.init(engine.state);
+    engine.rng.permutation(l, engine.permutation);
+    return engine;
+  }
+
+  /** Recompute A K' exactly (one pass over all rows of the source), removing accumulated drift. */
+  async refreshAK(): Promise<Float64Array> {
+    const { r, l, A } = this.state;
+    const AK = this.state.AK ?? new Float64Array(r * l);
+    const indices = new Int32Array(this.blockSize);
+    for (let start = 0; start < l; start += this.blockSize) {
+      const count = Math.min(this.blockSize, l - start);
+      for (let b = 0; b < count; b++) indices[b] = start + b;
+      await this.source.rows(indices.subarray(0, count), this.block);
+      // Column p of A K' is A k'_p (K' is symmetric).
+      for (let b = 0; b < count; b++) {
+        const k = this.block.subarray(b * l, (b + 1) * l);
+        for (let i = 0; i < r; i++) AK[i * l + start + b] = dot(A, i * l, k, l);
+      }
+    }
+    if (this.state.AK) recomputeNorms(this.state);
+    return AK;
+  }
+
+  /** Iterate until one of the limits is reached. */
+  async run(limits: RunLimits): Promise<{ stoppedBy: StopReason; seconds: number }> {
+    const { l } = this.state;
+    const started = process.hrtime.bigint();
+    let excluded = 0; // seconds spent in onPass, not counted
+    const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9 - excluded;
+    const indices = new Int32Array(this.blockSize);
+    while (this.pass < limits.passes) {
+      if (limits.signal?.aborted) return { stoppedBy: 'signal', seconds: elapsed() };
+      if (limits.maxSeconds !== undefined && elapsed() >= limits.maxSeconds) return { stoppedBy: 'time', seconds: elapsed() };
+
+      const count = Math.min(this.blockSize, l - this.position);
+      for (let b = 0; b < count; b++) indices[b] = this.permutation[this.position + b];
+      await this.source.rows(indices.subarray(0, count), this.block);
+      for (let b = 0; b < count; b++) this.step(indices[b], this.block.subarray(b * l, (b + 1) * l));
+      this.position += count;
+      limits.onProgress?.(this.position, l);
+
+      if (this.position === l) {
+        const report = this.finishPass(elapsed());
+        if (limits.onPass) {
+          const before = process.hrtime.bigint();
+          await limits.onPass(report);
+          excluded += Number(process.hrtime.bigint() - before) / 1e9;
+        }
+        if (limits.tol !== undefined && report.change < limits.tol) return { stoppedBy: 'tol', seconds: elapsed() };
+      }
+    }
+    return { stoppedBy: 'passes', seconds: elapsed() };
+  }
+
+  /** One KHA step on sample p with centered row k = k'_p. */
+  private step(p: number, k: Float64Array): void {
+    const { r, l, A, AK } = this.state;
+    const y = this.y;
+    for (let i = 0; i < r; i++) y[i] = dot(A, i * l, k, l);
+    // |y_i| = |⟨w_i, Φ'(x_p)⟩| ≤ ‖w_i‖·√k'_pp: far beyond that, the iteration has exploded.
+    const bound = EXPLOSION_FACTOR * Math.sqrt(Math.max(k[p], 1e-300));
+    for (let i = 0; i < r; i++) {
+      const yi = y[i];
+      if (!(Math.abs(yi) <= bound)) this.diverged(i, yi);
+      this.passSquares[i] += yi * yi;
+    }
+    // Column p of A K' is exactly y: refresh it, so A K' drifts for at most one pass.
+    if (AK) for (let i = 0; i < r; i++) AK[i * l + p] = y[i];
+    this.schedule.step(this.state, p, k, y, this.kernels);
+    this.state.t++;
+  }
+
+  private diverged(component: number, value: number): never {
+    const what = Number.isFinite(value) ? `exploded (|y| = ${value.toExponential(2)})` : `became ${value}`;
+    throw new NumericalError(
+      `the iteration diverged at step ${this.state.t} (pass ${this.pass + 1}): component ${component + 1} ${what}. ` +
+        `The gains are too large for this data: ${this.schedule.divergenceAdvice}.`,
+    );
+  }
+
+  private finishPass(seconds: number): PassReport {
+    const passEigenvalues = this.passSquares;
+    let change = NaN;
+    const previous = this.previousPassEigenvalues;
+    if (previous) {
+      change = 0;
+      for (let i = 0; i < this.state.r; i++) change = Math.max(change, Math.abs(passEigenvalues[i] - previous[i]));
+      change /= Math.max(...passEigenvalues);
+    }
+    this.checkSchedule();
+    this.previousPassEigenvalues = passEigenvalues;
+    this.passSquares = new Float64Array(this.state.r);
+    this.pass++;
+    this.position = 0;
+    this.rng.permutation(this.state.l, this.permutation);
+    return { pass: this.pass, t: this.state.t, seconds, passEigenvalues, change, gains: Float64Array.from(this.schedule.lastGains) };
+  }
+
+  /** SMD's second failure mode: log-gains collapsing (components frozen while nothing is non-finite). */
+  private checkSchedule(): void {
+    const rho = this.schedule.snapshot().rho;
+    if (!rho) return;
+    const frozen: number[] = [];
+    rho.forEach((v, i) => {
+      if (!(v > SMD_COLLAPSE_LOG_GAIN)) frozen.push(i + 1);
+    });
+    if (frozen.length > 0)
+      throw new NumericalError(
+        `SMD log-gains collapsed in pass ${this.pass + 1} (ρ ≤ ${SMD_COLLAPSE_LOG_GAIN} for component${frozen.length > 1 ? 's' : ''} ` +
+          `${frozen.join(', ')}): those components stopped learning. ${this.schedule.divergenceAdvice}.`,
+      );
+  }
+
+  snapshot(): EngineSnapshot {
+    return {
+      A: Float64Array.from(this.state.A),
+      AK: this.state.AK ? Float64Array.from(this.state.AK) : null,
+      t: this.state.t,
+      pass: this.pass,
+      position: this.position,
+      permutation: Int32Array.from(this.permutation),
+      rng: this.rng.getState(),
+      passSquares: Float64Array.from(this.passSquares),
+      previousPassEigenvalues: this.previousPassEigenvalues ? Float64Array.from(this.previousPassEigenvalues) : null,
+      schedule: Object.fromEntries(Object.entries(this.schedule.snapshot()).map(([k, v]) => [k, Float64Array.from(v)])),
+    };
+  }
+
+  restore(saved: EngineSnapshot): void {
+    this.state.A.set(saved.A);
+    if (this.state.AK && saved.AK) this.state.AK.set(saved.AK);
+    recomputeNorms(this.state);
+    this.state.t = saved.t;
+    this.pass = saved.pass;
+    this.position = saved.position;
+    this.permutation.set(saved.permutation);
+    this.rng.setState(saved.rng);
+    this.passSquares = Float64Array.from(saved.passSquares);
+    this.previousPassEigenvalues = saved.previousPassEigenvalues ? Float64Array.from(saved.previousPassEigenvalues) : null;
+    this.schedule.restore(saved.schedule);
+  }
+}
+
+/**
+ * ρ below this (a gain factor e^-25 ≈ 1e-11) means SMD has frozen a component. On USPS with
+ * μ = 10 log-gains fell to −40 … −360 (ALGORITHMS.md); healthy runs stay within a few units of 0.
+ */
+export const SMD_COLLAPSE_LOG_GAIN = -25;
+
+function dot(A: Float64Array, offset: number, k: Float64Array, l: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 3 < l; j += 4) {
+    s0 += A[offset + j] * k[j];
+    s1 += A[offset + j + 1] * k[j + 1];
+    s2 += A[offset + j + 2] * k[j + 2];
+    s3 += A[offset + j + 3] * k[j + 3];
+  }
+  for (; j < l; j++) s0 += A[offset + j] * k[j];
+  return s0 + s1 + s2 + s3;
+}

@@ -1,0 +1,38 @@
+import type { KhaState } from '../state';
+import type { UpdateKernels } from '../update';
+import type { GainSchedule, GainParameters } from './schedule';
+
+/** KHA with the 1/t annealed scalar gain: η_t,i = η0 · τ/(t + τ), default τ = l. */
+export class AnnealedGain implements GainSchedule {
+  readonly name = 'annealed' as const;
+  readonly needsAK = false;
+  parameters: Readonly<Record<string, number>> = {};
+  lastGains: Float64Array = new Float64Array(0);
+  private readonly eta0: number;
+  private tau: number;
+
+  constructor(private readonly params: GainParameters) {
+    this.eta0 = params.eta0 ?? 0.3;
+    this.tau = params.tau ?? NaN; // resolved against l in init
+  }
+
+  get divergenceAdvice(): string {
+    return `lower --eta0 (now ${this.eta0}) or --tau (now ${this.tau})`;
+  }
+
+  init(state: KhaState): void {
+    this.tau = this.params.tau ?? state.l;
+    this.parameters = { eta0: this.eta0, tau: this.tau };
+    this.lastGains = new Float64Array(state.r);
+  }
+
+  step(state: KhaState, p: number, k: Float64Array, y: Float64Array, kernels: UpdateKernels): void {
+    this.lastGains.fill((this.eta0 * this.tau) / (state.t + this.tau));
+    kernels.kha(state, p, k, y, this.lastGains);
+  }
+
+  snapshot() {
+    return {};
+  }
+  restore(): void {}
+}

@@ -1,0 +1,34 @@
+import type { KhaState } from '../state';
+import type { UpdateKernels } from '../update';
+import type { GainSchedule, GainParameters } from './schedule';
+
+/** KHA with a constant scalar gain: η_t,i = η0 (Kim, Franz & Schölkopf 2005). */
+export class ConstantGain implements GainSchedule {
+  readonly name = 'constant' as const;
+  readonly needsAK = false;
+  readonly parameters: Readonly<Record<string, number>>;
+  lastGains: Float64Array = new Float64Array(0);
+  private readonly eta0: number;
+
+  constructor(params: GainParameters) {
+    this.eta0 = params.eta0 ?? 0.03;
+    this.parameters = { eta0: this.eta0 };
+  }
+
+  get divergenceAdvice(): string {
+    return `lower --eta0 (now ${this.eta0})`;
+  }
+
+  init(state: KhaState): void {
+    this.lastGains = new Float64Array(state.r).fill(this.eta0);
+  }
+
+  step(state: KhaState, p: number, k: Float64Array, y: Float64Array, kernels: UpdateKernels): void {
+    kernels.kha(state, p, k, y, this.lastGains);
+  }
+
+  snapshot() {
+    return {};
+  }
+  restore(): void {}
+}

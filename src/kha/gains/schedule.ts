@@ -1,0 +1,44 @@
+/**
+ * The one interface every gain schedule implements. A schedule decides the per-component gains of
+ * each step and carries out the step through the update kernels (prefix-sum or naive), so the
+ * engine never needs to know which schedule it runs.
+ */
+import type { KhaState } from '../state';
+import type { UpdateKernels } from '../update';
+
+export type GainName = 'constant' | 'annealed' | 'kha-et' | 'smd';
+export const GAIN_NAMES: readonly GainName[] = ['constant', 'annealed', 'kha-et', 'smd'];
+
+/** User-facing gain parameters; each schedule reads the ones it uses. */
+export interface GainParameters {
+  /** η0, the base gain */
+  eta0?: number;
+  /** τ of the annealed schedule η0·τ/(t+τ); default l */
+  tau?: number;
+  /** μ, SMD's meta-gain */
+  mu?: number;
+  /** ξ, SMD's decay of the gradient trace B */
+  xi?: number;
+}
+
+/** Extra iterate a schedule keeps (saved in checkpoints). */
+export type ScheduleState = Record<string, Float64Array>;
+
+export interface GainSchedule {
+  readonly name: GainName;
+  /** The parameters in force, defaults filled in (written into models and reports). */
+  readonly parameters: Readonly<Record<string, number>>;
+  /** Whether the engine must keep A K' (eigenvalue estimates). */
+  readonly needsAK: boolean;
+  /** Called once with the initial state, before the first step. */
+  init(state: KhaState): void;
+  /** One step for sample p: k = k'_p (centered row), y = A k. */
+  step(state: KhaState, p: number, k: Float64Array, y: Float64Array, kernels: UpdateKernels): void;
+  /** The schedule's own iterate, for checkpoints (empty for stateless schedules). */
+  snapshot(): ScheduleState;
+  restore(saved: ScheduleState): void;
+  /** Gains of the last step, for reports and divergence advice. */
+  readonly lastGains: Float64Array;
+  /** The flags a user should lower when the iteration diverges. */
+  readonly divergenceAdvice: string;
+}

@@ -1,0 +1,59 @@
+import type { KhaState } from '../state';
+import type { SmdIterate, UpdateKernels } from '../update';
+import type { GainSchedule, GainParameters, ScheduleState } from './schedule';
+import { khaEtGains } from './khaEt';
+
+/**
+ * KHA-SMD: stochastic meta-descent in the RKHS. One log-gain ρ_i per component multiplies the
+ * kha-et gains, P_t = diag(e^{ρ_t} ⊙ η_t); ρ follows the RKHS inner product of the step with the
+ * gradient trace B (ALGORITHMS.md, `smd`). B_1 = 0, ρ_0 = 0.
+ */
+export class SmdGain implements GainSchedule {
+  readonly name = 'smd' as const;
+  readonly needsAK = true;
+  readonly parameters: Readonly<Record<string, number>>;
+  lastGains: Float64Array = new Float64Array(0);
+  private readonly eta0: number;
+  private readonly mu: number;
+  private readonly xi: number;
+  private iterate: SmdIterate = { B: new Float64Array(0), rho: new Float64Array(0) };
+  private baseGains = new Float64Array(0);
+
+  constructor(params: GainParameters) {
+    this.eta0 = params.eta0 ?? 0.03;
+    this.mu = params.mu ?? 1;
+    this.xi = params.xi ?? 0.99;
+    this.parameters = { eta0: this.eta0, mu: this.mu, xi: this.xi };
+  }
+
+  get divergenceAdvice(): string {
+    return `lower --eta0 (now ${this.eta0}) or --mu (now ${this.mu})`;
+  }
+
+  /** The log-gains ρ (read-only view). */
+  get logGains(): Float64Array {
+    return this.iterate.rho;
+  }
+
+  init(state: KhaState): void {
+    this.iterate = { B: new Float64Array(state.r * state.l), rho: new Float64Array(state.r) };
+    this.baseGains = new Float64Array(state.r);
+    this.lastGains = new Float64Array(state.r);
+  }
+
+  step(state: KhaState, p: number, k: Float64Array, y: Float64Array, kernels: UpdateKernels): void {
+    const eta = khaEtGains(state, this.eta0, this.baseGains);
+    kernels.smd(state, this.iterate, p, k, y, eta, this.mu, this.xi);
+    const { rho } = this.iterate;
+    for (let i = 0; i < state.r; i++) this.lastGains[i] = Math.exp(rho[i]) * eta[i];
+  }
+
+  snapshot(): ScheduleState {
+    return { B: this.iterate.B, rho: this.iterate.rho };
+  }
+
+  restore(saved: ScheduleState): void {
+    this.iterate.B.set(saved.B);
+    this.iterate.rho.set(saved.rho);
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * The per-step KHA and KHA-SMD updates in O(r·l), written as prefix sums over the rows
+ * (ALGORITHMS.md, "The O(r·l) update"). Row p of lt(y yᵀ) A is y_p · Σ_{q≤p} y_q A_q (old rows),
+ * so one sweep down the rows with running l-vectors does the whole update in place: each running
+ * sum takes in the old row before the row is overwritten.
+ *
+ * `naiveUpdate.ts` holds the literal O(r²·l) formulas these are tested against.
+ */
+import type { KhaState } from './state';
+
+/** Scratch l-vectors for the running sums, allocated once per engine. */
+export class UpdateScratch {
+  readonly s: Float64Array; // Σ_{q≤i} y_q A_q
+  readonly S: Float64Array; // Σ_{q≤i} y_q (A K')_q
+  readonly u: Float64Array; // Σ_{q≤i} z_q A_q   (SMD)
+  readonly v: Float64Array; // Σ_{q≤i} y_q B_q   (SMD)
+  readonly z: Float64Array; // B k'              (SMD, r-vector)
+  constructor(r: number, l: number) {
+    this.s = new Float64Array(l);
+    this.S = new Float64Array(l);
+    this.u = new Float64Array(l);
+    this.v = new Float64Array(l);
+    this.z = new Float64Array(r);
+  }
+}
+
+/** The extra iterate of KHA-SMD: B (r × l, the gradient trace) and the log-gains ρ. */
+export interface SmdIterate {
+  readonly B: Float64Array;
+  readonly rho: Float64Array;
+}
+
+/** How a step is carried out; the prefix-sum form is the product, the naive one its test oracle. */
+export interface UpdateKernels {
+  /**
+   * A ← A + diag(η) Γ with Γ = y e_pᵀ − lt(y yᵀ) A; and, when AK is kept,
+   * A K' ← A K' + diag(η) Γ K' with Γ K' = y k'ᵀ − lt(y yᵀ)(A K').
+   */
+  kha(state: KhaState, p: number, k: Float64Array, y: Float64Array, eta: Float64Array): void;
+  /**
+   * One KHA-SMD step (ALGORITHMS.md, `smd`), in this order: ρ ← ρ + μ diag(Γ K' Bᵀ);
+   * P = diag(e^ρ ⊙ η); B ← ξ B + P [Γ + ξ DΓ(A)[B]]; A K' ← A K' + P Γ K'; A ← A + P Γ.
+   */
+  smd(state: KhaState, smd: SmdIterate, p: number, k: Float64Array, y: Float64Array, eta: Float64Array, mu: number, xi: number): void;
+}
+
+export function prefixSumKernels(scratch: UpdateScratch): UpdateKernels {
+  return {
+    kha(state, p, k, y, eta) {
+      const { r, l, A, AK, normA2, normAK2 } = state;
+      const { s, S } = scratch;
+      s.fill(0);
+      if (AK) S.fill(0);
+      for (let i = 0; i < r; i++) {
+        const yi = y[i];
+        const c = eta[i] * yi;
+        const base = i * l;
+        let na = 0;
+        if (AK) {
+          let nk = 0;
+          for (let j = 0; j < l; j++) {
+            const a = A[base + j];
+            const sj = s[j] + yi * a;
+            s[j] = sj;
+            const an = a - c * sj;
+            A[base + j] = an;
+            na += an * an;
+            const ak = AK[base + j];
+            const Sj = S[j] + yi * ak;
+            S[j] = Sj;
+            const akn = ak + c * (k[j] - Sj);
+            AK[base + j] = akn;
+            nk += akn * akn;
+          }
+          normAK2[i] = nk;
+        } else {
+          for (let j = 0; j < l; j++) {
+            const a = A[base + j];
+            const sj = s[j] + yi * a;
+            s[j] = sj;
+            const an = a - c * sj;
+            A[base + j] = an;
+            na += an * an;
+          }
+        }
+        // The Hebbian term, column p only.
+        const old = A[base + p];
+        A[base + p] = old + c;
+        normA2[i] = na - old * old + (old + c) * (old + c);
+      }
+    },
+
+    smd(state, smd, p, k, y, eta, mu, xi) {
+      const { r, l, A, normA2, normAK2 } = state;
+      const AK = state.AK as Float64Array;
+      const { B, rho } = smd;
+      const { s, S, u, v, z } = scratch;
+      // z = B k'
+      for (let i = 0; i < r; i++) {
+        let acc = 0;
+        for (let j = i * l, jk = 0; jk < l; j++, jk++) acc += B[j] * k[jk];
+        z[i] = acc;
+      }
+      s.fill(0);
+      S.fill(0);
+      u.fill(0);
+      v.fill(0);
+      for (let i = 0; i < r; i++) {
+        const yi = y[i];
+        const zi = z[i];
+        const base = i * l;
+        // Meta-gradient ⟨Γ_i, B_i⟩_H = (Γ K' Bᵀ)_ii = y_i Σ_j (k'_j − S_ij) B_ij, S_i including row i.
+        let meta = 0;
+        for (let j = 0; j < l; j++) {
+          const Sj = S[j] + yi * AK[base + j];
+          S[j] = Sj;
+          meta += (k[j] - Sj) * B[base + j];
+        }
+        rho[i] += mu * yi * meta;
+        const gain = Math.exp(rho[i]) * eta[i];
+        const gy = gain * yi;
+        let na = 0;
+        let nk = 0;
+        for (let j = 0; j < l; j++) {
+          const a = A[base + j];
+          const b = B[base + j];
+          const sj = s[j] + yi * a;
+          const uj = u[j] + zi * a;
+          const vj = v[j] + yi * b;
+          s[j] = sj;
+          u[j] = uj;
+          v[j] = vj;
+          // Γ_ij = −y_i s_j, DΓ_ij = −z_i s_j − y_i (u_j + v_j)   (column p terms added below)
+          const gamma = -yi * sj;
+          B[base + j] = xi * b + gain * (gamma - xi * (zi * sj + yi * (uj + vj)));
+          const an = a + gain * gamma;
+          A[base + j] = an;
+          na += an * an;
+          const akn = AK[base + j] + gy * (k[j] - S[j]);
+          AK[base + j] = akn;
+          nk += akn * akn;
+        }
+        // Column p: Γ gets + y_i, DΓ gets + z_i.
+        B[base + p] += gain * (yi + xi * zi);
+        const old = A[base + p];
+        A[base + p] = old + gy;
+        normA2[i] = na - old * old + (old + gy) * (old + gy);
+        normAK2[i] = nk;
+      }
+    },
+  };
+}
