@@ -59,6 +59,8 @@ export interface RunLimits {
   onPass?: (report: PassReport) => void | Promise<void>;
   /** after each block: steps done in the current pass */
   onProgress?: (stepInPass: number, l: number) => void;
+  /** after each block, at a consistent state (checkpoints); not counted in `seconds` */
+  onBlock?: () => void | Promise<void>;
 }
 
 export type StopReason = 'passes' | 'tol' | 'time' | 'signal';
@@ -66,6 +68,9 @@ export type StopReason = 'passes' | 'tol' | 'time' | 'signal';
 export interface EngineSnapshot {
   A: Float64Array;
   AK: Float64Array | null;
+  /** the running row norms, saved as they are (recomputing them would change their last bits) */
+  normA2: Float64Array;
+  normAK2: Float64Array;
   t: number;
   pass: number;
   position: number;
@@ -116,9 +121,15 @@ export class KhaEngine {
   /**
    * A new engine: A drawn i.i.d. N(0, 1/(r·l)) from the seeded generator, A K' computed exactly
    * when the schedule needs it (one pass over the rows), then the first permutation.
+   * With `resumeFrom`, the engine continues from a snapshot instead.
    */
-  static async create(source: RowSource, options: EngineOptions): Promise<KhaEngine> {
+  static async create(source: RowSource, options: EngineOptions, resumeFrom?: EngineSnapshot): Promise<KhaEngine> {
     const engine = new KhaEngine(source, options);
+    if (resumeFrom) {
+      engine.schedule.init(engine.state);
+      engine.restore(resumeFrom);
+      return engine;
+    }
     const { A, r, l } = engine.state;
     const scale = 1 / Math.sqrt(r * l);
     for (let i = 0; i < A.length; i++) A[i] = engine.rng.normal() * scale;
@@ -165,14 +176,11 @@ export class KhaEngine {
       for (let b = 0; b < count; b++) this.step(indices[b], this.block.subarray(b * l, (b + 1) * l));
       this.position += count;
       limits.onProgress?.(this.position, l);
+      if (limits.onBlock) excluded += await timed(limits.onBlock);
 
       if (this.position === l) {
         const report = this.finishPass(elapsed());
-        if (limits.onPass) {
-          const before = process.hrtime.bigint();
-          await limits.onPass(report);
-          excluded += Number(process.hrtime.bigint() - before) / 1e9;
-        }
+        if (limits.onPass) excluded += await timed(() => limits.onPass?.(report));
         if (limits.tol !== undefined && report.change < limits.tol) return { stoppedBy: 'tol', seconds: elapsed() };
       }
     }
@@ -242,6 +250,8 @@ export class KhaEngine {
     return {
       A: Float64Array.from(this.state.A),
       AK: this.state.AK ? Float64Array.from(this.state.AK) : null,
+      normA2: Float64Array.from(this.state.normA2),
+      normAK2: Float64Array.from(this.state.normAK2),
       t: this.state.t,
       pass: this.pass,
       position: this.position,
@@ -256,7 +266,8 @@ export class KhaEngine {
   restore(saved: EngineSnapshot): void {
     this.state.A.set(saved.A);
     if (this.state.AK && saved.AK) this.state.AK.set(saved.AK);
-    recomputeNorms(this.state);
+    this.state.normA2.set(saved.normA2);
+    this.state.normAK2.set(saved.normAK2);
     this.state.t = saved.t;
     this.pass = saved.pass;
     this.position = saved.position;
@@ -273,6 +284,13 @@ export class KhaEngine {
  * μ = 10 log-gains fell to −40 … −360 (ALGORITHMS.md); healthy runs stay within a few units of 0.
  */
 export const SMD_COLLAPSE_LOG_GAIN = -25;
+
+/** Seconds an (async) callback took. */
+async function timed(fn: () => unknown): Promise<number> {
+  const before = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - before) / 1e9;
+}
 
 function dot(A: Float64Array, offset: number, k: Float64Array, l: number): number {
   let s0 = 0;

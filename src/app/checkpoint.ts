@@ -1,0 +1,87 @@
+/**
+ * Checkpoints of a running fit: the whole engine state (A, A K', the schedule's iterate, step
+ * counter, generator state, permutation and position in it) plus an identity of the data and of
+ * every option that shapes the iteration. Resuming with other data or options is refused, so a
+ * resumed fit ends exactly where an uninterrupted one would, bit for bit.
+ */
+import { createHash } from 'crypto';
+import { UserError } from '../errors';
+import type { EngineSnapshot } from '../kha/engine';
+import { readContainer, writeContainer, type StoredArray } from '../io/container';
+import type { RngState } from '../linalg/rng';
+
+const CHECKPOINT_FORMAT_VERSION = 1;
+
+/** What must match for a checkpoint to be resumed. */
+export interface FitIdentity {
+  dataHash: string;
+  /** kernel, components, gain and parameters, seed, backend, Gram cache, block size */
+  options: Record<string, unknown>;
+}
+
+interface CheckpointMeta {
+  identity: FitIdentity;
+  identityHash: string;
+  t: number;
+  pass: number;
+  position: number;
+  rng: RngState;
+  hasAK: boolean;
+  hasPrevious: boolean;
+  scheduleKeys: string[];
+}
+
+export function identityHash(identity: FitIdentity): string {
+  return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
+}
+
+export async function writeCheckpoint(path: string, identity: FitIdentity, s: EngineSnapshot): Promise<void> {
+  const arrays: Record<string, StoredArray> = { A: s.A, normA2: s.normA2, normAK2: s.normAK2, permutation: s.permutation, passSquares: s.passSquares };
+  if (s.AK) arrays.AK = s.AK;
+  if (s.previousPassEigenvalues) arrays.previousPassEigenvalues = s.previousPassEigenvalues;
+  for (const [key, value] of Object.entries(s.schedule)) arrays[`schedule.${key}`] = value;
+  const meta: CheckpointMeta = {
+    identity,
+    identityHash: identityHash(identity),
+    t: s.t,
+    pass: s.pass,
+    position: s.position,
+    rng: s.rng,
+    hasAK: s.AK !== null,
+    hasPrevious: s.previousPassEigenvalues !== null,
+    scheduleKeys: Object.keys(s.schedule),
+  };
+  await writeContainer(path, 'checkpoint', CHECKPOINT_FORMAT_VERSION, meta, arrays);
+}
+
+/** Read a checkpoint and check it belongs to this data and these options. */
+export async function readCheckpoint(path: string, expected: FitIdentity): Promise<EngineSnapshot> {
+  const { meta, arrays } = await readContainer<CheckpointMeta>(path, 'checkpoint', [CHECKPOINT_FORMAT_VERSION]);
+  if (meta.identity.dataHash !== expected.dataHash)
+    throw new UserError(`${path}: this checkpoint was made from other data (sha256 ${meta.identity.dataHash.slice(0, 12)}…, these data ${expected.dataHash.slice(0, 12)}…)`);
+  if (meta.identityHash !== identityHash(expected)) {
+    const differing = Object.keys({ ...meta.identity.options, ...expected.options }).filter(
+      (k) => JSON.stringify(meta.identity.options[k]) !== JSON.stringify(expected.options[k]),
+    );
+    throw new UserError(
+      `${path}: this checkpoint was made with other options (${differing
+        .map((k) => `${k}: ${JSON.stringify(meta.identity.options[k])} there, ${JSON.stringify(expected.options[k])} now`)
+        .join('; ')}); resume with the same options`,
+    );
+  }
+  const float = (name: string) => arrays[name] as Float64Array;
+  return {
+    A: float('A'),
+    AK: meta.hasAK ? float('AK') : null,
+    normA2: float('normA2'),
+    normAK2: float('normAK2'),
+    t: meta.t,
+    pass: meta.pass,
+    position: meta.position,
+    permutation: arrays.permutation as Int32Array,
+    rng: meta.rng,
+    passSquares: float('passSquares'),
+    previousPassEigenvalues: meta.hasPrevious ? float('previousPassEigenvalues') : null,
+    schedule: Object.fromEntries(meta.scheduleKeys.map((k) => [k, float(`schedule.${k}`)])),
+  };
+}

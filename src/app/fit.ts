@@ -1,0 +1,199 @@
+/**
+ * Use-case: fit kernel PCA to a data set with the Kernel Hebbian Algorithm.
+ * Centering statistics (one pass over the Gram rows, caching K when it fits), then KHA passes,
+ * then an exact A K' refresh and the Rayleigh–Ritz step; the result is a KpcaModel.
+ */
+import { UserError } from '../errors';
+import { KhaEngine, type PassReport, type StopReason } from '../kha/engine';
+import { createGainSchedule, type GainName, type GainParameters } from '../kha/gains';
+import { rayleighRitz } from '../kha/rayleighRitz';
+import { rayleighQuotients } from '../kha/state';
+import { medianPairwiseDistance } from '../kernels/bandwidth';
+import type { BackendRequest } from '../kernels/backend';
+import { CenteredGram, createGramBackend } from '../kernels';
+import { sigmaToGamma, type KernelSpec } from '../kernels/kernel';
+import type { Dataset } from '../data/dataset';
+import { datasetHash } from '../data/hash';
+import type { KpcaModel } from '../model/model';
+import { VERSION } from '../version';
+import { readCheckpoint, writeCheckpoint, type FitIdentity } from './checkpoint';
+
+export interface FitOptions {
+  /** r, the number of components (default 8) */
+  components?: number;
+  /** default: Gaussian with σ = the median pairwise distance */
+  kernel?: KernelSpec;
+  /** default 'smd' */
+  gain?: GainName;
+  gainParameters?: GainParameters;
+  /** maximum passes (default 20) */
+  passes?: number;
+  /** stop when a pass changes the eigenvalue estimates by less than this, relative to λ1 */
+  tol?: number;
+  /** stop after this many seconds of iteration */
+  maxSeconds?: number;
+  /** default 1 */
+  seed?: number;
+  /** Gram backend (default 'auto') */
+  backend?: BackendRequest;
+  /** cache the f32 Gram matrix when it fits this many MiB (default 1024; 0 = rows on the fly) */
+  gramCacheMB?: number;
+  /** Gram rows per backend call (default 64) */
+  blockSize?: number;
+  /** finish with the Rayleigh–Ritz step (default true; false keeps the raw KHA iterate) */
+  rayleighRitz?: boolean;
+  /** stop at the next block boundary (the result is then the model as it stands) */
+  signal?: AbortSignal;
+  /** write checkpoints to `path`: every `everyPasses` passes and/or `everySeconds` seconds, and when stopped by the signal */
+  checkpoint?: { path: string; everyPasses?: number; everySeconds?: number };
+  /** continue from this checkpoint (refused when the data or options differ) */
+  resumeFrom?: string;
+  /** progress and information, for a CLI or a log */
+  onEvent?: (event: FitEvent) => void;
+}
+
+export type FitEvent =
+  | { type: 'info'; message: string }
+  | { type: 'gram'; done: number; total: number }
+  | { type: 'step'; pass: number; step: number; l: number }
+  | { type: 'pass'; report: PassReport };
+
+export interface PassSummary {
+  pass: number;
+  seconds: number;
+  change: number;
+  passEigenvalues: number[];
+}
+
+export interface FitResult {
+  model: KpcaModel;
+  /** seconds of the centering pass (Gram rows, cache) */
+  gramSeconds: number;
+  /** seconds of KHA iteration */
+  seconds: number;
+  stoppedBy: StopReason;
+  history: PassSummary[];
+  gramCached: boolean;
+  /** the checkpoint written last, if any */
+  checkpointWritten?: string;
+}
+
+export const FIT_DEFAULTS = {
+  components: 8,
+  gain: 'smd' as GainName,
+  passes: 20,
+  seed: 1,
+  backend: 'auto' as BackendRequest,
+  gramCacheMB: 1024,
+  blockSize: 64,
+};
+
+/** The kernel a fit uses: the given one, or a Gaussian at the median pairwise distance. */
+export function resolveKernel(data: Dataset, kernel?: KernelSpec, seed = FIT_DEFAULTS.seed): KernelSpec {
+  if (kernel) return kernel;
+  return { type: 'gaussian', gamma: sigmaToGamma(medianPairwiseDistance(data.X, data.l, data.d, seed)) };
+}
+
+export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitResult> {
+  const o = { ...FIT_DEFAULTS, ...options };
+  const say = (message: string) => o.onEvent?.({ type: 'info', message });
+  if (!Number.isInteger(o.components) || o.components < 1 || o.components > data.l)
+    throw new UserError(`--components must be an integer between 1 and the number of points (${data.l}), got ${o.components}`);
+  if (!Number.isInteger(o.passes) || o.passes < 1) throw new UserError(`--passes must be a positive integer, got ${o.passes}`);
+  const kernel = resolveKernel(data, options.kernel, o.seed);
+  const schedule = createGainSchedule(o.gain, o.gainParameters);
+
+  const backend = await createGramBackend(o.backend, kernel, data.X, data.l, data.d, { verbose: say });
+  try {
+    const gramStart = process.hrtime.bigint();
+    const gram = await CenteredGram.create(backend, {
+      blockSize: o.blockSize,
+      cacheBudgetMB: o.gramCacheMB,
+      onProgress: (done, total) => o.onEvent?.({ type: 'gram', done, total }),
+    });
+    const gramSeconds = Number(process.hrtime.bigint() - gramStart) / 1e9;
+    say(
+      gram.cached
+        ? `Gram matrix cached (${(gram.cacheBytes / 2 ** 20).toFixed(0)} MiB f32) in ${gramSeconds.toFixed(2)} s`
+        : `Gram rows computed on the fly (centering pass ${gramSeconds.toFixed(2)} s)`,
+    );
+
+    const engineOptions = { components: o.components, schedule, seed: o.seed, blockSize: o.blockSize };
+    const identity: FitIdentity = {
+      dataHash: datasetHash(data),
+      options: {
+        kernel,
+        components: o.components,
+        gain: schedule.name,
+        gainParameters: o.gainParameters ?? {},
+        seed: o.seed,
+        backend: backend.name,
+        gramCached: gram.cached,
+        blockSize: o.blockSize,
+      },
+    };
+    const resumeFrom = options.resumeFrom ? await readCheckpoint(options.resumeFrom, identity) : undefined;
+    if (resumeFrom) say(`resuming from ${options.resumeFrom}: pass ${resumeFrom.pass + 1}, step ${resumeFrom.t}`);
+    const engine = await KhaEngine.create(gram, engineOptions, resumeFrom);
+
+    let checkpointWritten: string | undefined;
+    let lastCheckpoint = Date.now();
+    const saveCheckpoint = async () => {
+      if (!o.checkpoint) return;
+      await writeCheckpoint(o.checkpoint.path, identity, engine.snapshot());
+      checkpointWritten = o.checkpoint.path;
+      lastCheckpoint = Date.now();
+      say(`checkpoint written to ${o.checkpoint.path} (pass ${engine.pass}, step ${engine.state.t})`);
+    };
+    const everySeconds = o.checkpoint?.everySeconds;
+    const everyPasses = o.checkpoint?.everyPasses;
+
+    const history: PassSummary[] = [];
+    const outcome = await engine.run({
+      passes: o.passes,
+      tol: o.tol,
+      maxSeconds: o.maxSeconds,
+      signal: o.signal,
+      onProgress: (step, l) => o.onEvent?.({ type: 'step', pass: engine.pass + 1, step, l }),
+      onBlock: everySeconds ? () => (Date.now() - lastCheckpoint >= everySeconds * 1000 ? saveCheckpoint() : undefined) : undefined,
+      onPass: async (report) => {
+        history.push({ pass: report.pass, seconds: report.seconds, change: report.change, passEigenvalues: Array.from(report.passEigenvalues) });
+        o.onEvent?.({ type: 'pass', report });
+        if (everyPasses && report.pass % everyPasses === 0) await saveCheckpoint();
+      },
+    });
+    if (outcome.stoppedBy === 'signal') await saveCheckpoint();
+
+    const r = o.components;
+    const AK = await engine.refreshAK();
+    const { A: finalA, eigenvalues } =
+      o.rayleighRitz === false
+        ? { A: engine.state.A, eigenvalues: rayleighQuotients(engine.state.A, AK, r, data.l) }
+        : rayleighRitz(engine.state.A, AK, r, data.l);
+
+    const model: KpcaModel = {
+      kernel,
+      components: r,
+      X: data.X,
+      l: data.l,
+      d: data.d,
+      featureNames: data.featureNames,
+      rowMeans: gram.rowMeans,
+      grandMean: gram.grandMean,
+      trace: gram.trace,
+      A: Float64Array.from(finalA),
+      eigenvalues,
+      gain: { name: schedule.name, parameters: { ...schedule.parameters } },
+      seed: o.seed,
+      passes: engine.pass,
+      steps: engine.state.t,
+      dataHash: identity.dataHash,
+      backend: backend.name,
+      stoppedBy: outcome.stoppedBy,
+      softwareVersion: VERSION,
+    };
+    return { model, gramSeconds, seconds: outcome.seconds, stoppedBy: outcome.stoppedBy, history, gramCached: gram.cached, checkpointWritten };
+  } finally {
+    await backend.dispose();
+  }
+}

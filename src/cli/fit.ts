@@ -1,0 +1,169 @@
+import { Command, Option } from 'commander';
+import { fit, FIT_DEFAULTS } from '../app/fit';
+import { loadDataset } from '../data/load';
+import { describeKernel } from '../kernels/kernel';
+import { saveModel } from '../model/modelFile';
+import { ExitCode, UserError } from '../errors';
+import { action, addOutputOptions, printJson } from './common';
+import {
+  addGainParameterOptions,
+  addIterationOptions,
+  addKernelOptions,
+  gainOption,
+  gainParametersFromFlags,
+  kernelFromFlags,
+  requireOutput,
+  type GainFlags,
+  type IterationFlags,
+  type KernelFlags,
+} from './options';
+import { createProgress } from './progress';
+
+interface FitFlags extends KernelFlags, GainFlags, IterationFlags {
+  output?: string;
+  gain: string;
+  labelColumn?: string;
+  json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  raw?: boolean;
+  checkpoint?: string;
+  checkpointEvery?: { everyPasses?: number; everySeconds?: number };
+  resume?: string;
+}
+
+/** `--checkpoint-every 5` (passes) or `--checkpoint-every 30s` (seconds). */
+function parseCheckpointEvery(value: string): { everyPasses?: number; everySeconds?: number } {
+  const match = /^(\d+(?:\.\d+)?)(s?)$/.exec(value.trim());
+  if (!match || !(Number(match[1]) > 0)) throw new UserError(`--checkpoint-every: expected N (passes) or Ns (seconds), got "${value}"`);
+  return match[2] ? { everySeconds: Number(match[1]) } : { everyPasses: Math.ceil(Number(match[1])) };
+}
+
+/**
+ * The first SIGINT/SIGTERM asks the fit to stop at the next block boundary (it then writes a
+ * checkpoint); a second one exits at once.
+ */
+function interruptOnSignals(): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      process.stderr.write(`\nkpca: ${name} again: exiting now\n`);
+      process.exit(ExitCode.interrupted);
+    }
+    process.stderr.write(`\nkpca: ${name}: stopping at the next block and writing a checkpoint (again to exit now)\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    release: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+export function registerFitCommand(program: Command): void {
+  const cmd = program
+    .command('fit')
+    .summary('fit kernel PCA to a data set with the Kernel Hebbian Algorithm')
+    .description(
+      'Fit kernel PCA with the Kernel Hebbian Algorithm (KHA) and save the model.\n\n' +
+        'The data are streamed from a CSV/TSV, USPS or LIBSVM file (gzip allowed), stdin (-), or a built-in set\n' +
+        '(mnist:N, mnist:N:14, usps, usps-test). One pass computes the centering statistics (and caches the Gram\n' +
+        'matrix when it fits --gram-cache); then each pass presents every point once in a seeded random order.\n' +
+        'The fit ends with a Rayleigh–Ritz step, so the eigenvalues are those of the centered Gram matrix K′\n' +
+        "(the scale of scikit-learn's KernelPCA.eigenvalues_).",
+    )
+    .argument('<data>', 'data file, - for stdin, or a built-in set (mnist:2000, usps)')
+    .option('-o, --output <model>', 'model file to write (atomically)');
+  addKernelOptions(cmd);
+  cmd.addOption(gainOption(FIT_DEFAULTS.gain));
+  addGainParameterOptions(cmd);
+  addIterationOptions(cmd, { components: FIT_DEFAULTS.components, passes: FIT_DEFAULTS.passes });
+  cmd
+    .option('--label-column <name|index>', 'column holding labels, kept out of the features (default: label, class or y)')
+    .addOption(new Option('--raw', 'save the raw KHA iterate instead of the Rayleigh–Ritz vectors'))
+    .option('--checkpoint <file>', 'checkpoint file (default when interrupted: <model>.checkpoint)')
+    .addOption(new Option('--checkpoint-every <N|Ns>', 'write a checkpoint every N passes or every N seconds (e.g. 30s)').argParser(parseCheckpointEvery))
+    .option('--resume <checkpoint>', 'continue an interrupted fit (same data and options)')
+    .option('-v, --verbose', 'say which backend runs and how the Gram matrix is held');
+  addOutputOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  kpca fit data/blobs.csv -o blobs.kpca -r 3
+  kpca fit usps --sigma 8 -r 16 --gain smd --passes 10 -o usps.kpca
+  kpca fit mnist:2000:14 -r 8 --gain kha-et --json -o mnist.kpca
+  zcat points.csv.gz | kpca fit - --gamma 0.01 -o model.kpca
+  kpca fit usps --sigma 8 -r 16 --passes 40 --checkpoint-every 60s -o usps.kpca   # Ctrl-C, then:
+  kpca fit usps --sigma 8 -r 16 --passes 40 --resume usps.kpca.checkpoint -o usps.kpca
+
+Exit codes: 0 done, 2 bad input, 3 numerical failure (advice printed), 130 interrupted (checkpoint written).`,
+  );
+  cmd.action(
+    action(async (data: string, flags: FitFlags) => {
+      const output = requireOutput(flags.output);
+      const progress = createProgress({ quiet: flags.quiet || flags.json, verbose: flags.verbose, passes: flags.passes });
+      const dataset = await loadDataset(data, { labelColumn: flags.labelColumn });
+      progress.note(`${dataset.source}: ${dataset.l} points × ${dataset.d} features`);
+      const interrupt = interruptOnSignals();
+      const result = await fit(dataset, {
+        components: flags.components,
+        kernel: kernelFromFlags(flags),
+        gain: flags.gain as never,
+        gainParameters: gainParametersFromFlags(flags),
+        passes: flags.passes,
+        tol: flags.tol,
+        maxSeconds: flags.maxSeconds,
+        seed: flags.seed,
+        backend: flags.backend,
+        gramCacheMB: flags.gramCache,
+        rayleighRitz: !flags.raw,
+        signal: interrupt.signal,
+        checkpoint: { path: flags.checkpoint ?? `${output}.checkpoint`, ...flags.checkpointEvery },
+        resumeFrom: flags.resume,
+        onEvent: (e) => progress.onEvent(e),
+      }).finally(() => {
+        interrupt.release();
+        progress.stop();
+      });
+      if (result.stoppedBy === 'signal') {
+        process.stderr.write(`kpca: interrupted; checkpoint written to ${result.checkpointWritten}. Resume with the same command and --resume ${result.checkpointWritten}\n`);
+        process.exitCode = ExitCode.interrupted;
+        return;
+      }
+      await saveModel(output, result.model);
+      const m = result.model;
+      if (flags.json) {
+        printJson({
+          model: output,
+          eigenvalues: Array.from(m.eigenvalues),
+          passes: m.passes,
+          steps: m.steps,
+          seconds: result.seconds,
+          gramSeconds: result.gramSeconds,
+          secondsPerPass: m.passes > 0 ? result.seconds / m.passes : null,
+          stoppedBy: result.stoppedBy,
+          backend: m.backend,
+          gramCached: result.gramCached,
+          kernel: m.kernel,
+          gain: m.gain,
+          seed: m.seed,
+          points: m.l,
+          features: m.d,
+        });
+      } else {
+        process.stdout.write(
+          `model: ${output}\n` +
+            `kernel: ${describeKernel(m.kernel)}, gain: ${m.gain.name} ${JSON.stringify(m.gain.parameters)}, backend: ${m.backend}\n` +
+            `passes: ${m.passes} (stopped by ${result.stoppedBy}), ${result.seconds.toFixed(2)} s iterating ` +
+            `(${(result.seconds / Math.max(1, m.passes)).toFixed(3)} s/pass) + ${result.gramSeconds.toFixed(2)} s centering\n` +
+            `eigenvalues of K′:\n${Array.from(m.eigenvalues, (v, i) => `  λ${i + 1} = ${v.toPrecision(8)}`).join('\n')}\n`,
+        );
+      }
+    }),
+  );
+}

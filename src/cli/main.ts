@@ -1,0 +1,42 @@
+/**
+ * The `kpca` command: a thin layer over the library. Each command lives in its own file, parses
+ * its flags, calls one use-case from src/app and prints; errors are reported once, in common.ts.
+ */
+import { Command } from 'commander';
+import { VERSION } from '../version';
+import { reportError } from './common';
+import { registerDataCommands } from './data';
+import { registerFitCommand } from './fit';
+import { registerInfoCommand } from './info';
+import { registerTransformCommand } from './transform';
+
+export function buildProgram(): Command {
+  const program = new Command('kpca')
+    .version(VERSION)
+    .description(
+      'Iterative kernel PCA with the Kernel Hebbian Algorithm and its fast gain schedules\n' +
+        '(KHA/et and KHA-SMD; Schraudolph, Günter & Vishwanathan 2006). Streams samples; never needs the\n' +
+        'whole Gram matrix.',
+    )
+    .option('--debug', 'print stack traces of errors')
+    .showHelpAfterError('(run with --help for usage)');
+  registerFitCommand(program);
+  registerTransformCommand(program);
+  registerInfoCommand(program);
+  registerDataCommands(program);
+  program.addHelpText('after', '\nStart with:\n  kpca fit mnist:2000:14 -r 8 -o mnist.kpca\n  kpca <command> --help');
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride((err) => {
+    // commander's own usage errors: exit 2 like every bad input; --help and --version: 0.
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  });
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    process.exitCode = reportError(err, argv.includes('--debug'));
+  }
+}

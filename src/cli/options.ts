@@ -1,0 +1,102 @@
+/**
+ * Option groups shared by the commands that fit (fit, compare, spectral-cluster): kernel, gain,
+ * iteration and backend flags are declared once here and turned into library options once.
+ */
+import { Command, Option } from 'commander';
+import { UserError } from '../errors';
+import { GAIN_NAMES, type GainName, type GainParameters } from '../kha/gains';
+import { BACKEND_NAMES } from '../kernels';
+import type { BackendRequest } from '../kernels/backend';
+import { sigmaToGamma, type KernelSpec } from '../kernels/kernel';
+import { parseNumber } from './common';
+
+const positive = (flag: string) => parseNumber(flag, { exclusiveMin: 0 });
+const positiveInteger = (flag: string) => parseNumber(flag, { integer: true, min: 1 });
+
+export interface KernelFlags {
+  kernel: 'gaussian' | 'polynomial' | 'linear';
+  sigma?: number;
+  gamma?: number;
+  degree: number;
+  coef0: number;
+}
+
+export function addKernelOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--kernel <type>', 'kernel function').choices(['gaussian', 'polynomial', 'linear']).default('gaussian'))
+    .addOption(new Option('--sigma <σ>', 'Gaussian width: k(x,x′) = exp(−‖x−x′‖²/(2σ²)) (default: median pairwise distance)').argParser(positive('--sigma')).conflicts('gamma'))
+    .addOption(new Option('--gamma <γ>', 'Gaussian γ = 1/(2σ²), as scikit-learn').argParser(positive('--gamma')))
+    .addOption(new Option('--degree <d>', 'polynomial degree: k = (x·x′ + coef0)^d').argParser(positiveInteger('--degree')).default(3))
+    .addOption(new Option('--coef0 <c>', 'polynomial offset').argParser(parseNumber('--coef0')).default(1));
+}
+
+/** The kernel the flags ask for; undefined for a Gaussian without a width (the fit chooses it). */
+export function kernelFromFlags(flags: KernelFlags): KernelSpec | undefined {
+  switch (flags.kernel) {
+    case 'gaussian':
+      if (flags.gamma !== undefined) return { type: 'gaussian', gamma: flags.gamma };
+      if (flags.sigma !== undefined) return { type: 'gaussian', gamma: sigmaToGamma(flags.sigma) };
+      return undefined;
+    case 'polynomial':
+      return { type: 'polynomial', degree: flags.degree, coef0: flags.coef0 };
+    case 'linear':
+      return { type: 'linear' };
+  }
+}
+
+export interface GainFlags {
+  eta0?: number;
+  tau?: number;
+  mu?: number;
+  xi?: number;
+}
+
+export function addGainParameterOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--eta0 <η0>', 'base gain (defaults: constant 0.03, annealed 0.3, kha-et 0.03, smd 0.03)').argParser(positive('--eta0')))
+    .addOption(new Option('--tau <τ>', 'annealed: η0·τ/(t+τ) (default: the number of points)').argParser(positive('--tau')))
+    .addOption(new Option('--mu <μ>', 'smd: meta-gain of the log-gains (default 1)').argParser(positive('--mu')))
+    .addOption(new Option('--xi <ξ>', 'smd: decay of the gradient trace, in (0, 1) (default 0.99)').argParser(positive('--xi')));
+}
+
+export function gainParametersFromFlags(flags: GainFlags): GainParameters {
+  return { eta0: flags.eta0, tau: flags.tau, mu: flags.mu, xi: flags.xi };
+}
+
+export function gainOption(defaultGain: GainName = 'smd'): Option {
+  return new Option('--gain <schedule>', 'gain schedule: constant, annealed (1/t), kha-et, smd').choices([...GAIN_NAMES]).default(defaultGain);
+}
+
+export interface IterationFlags {
+  components: number;
+  passes: number;
+  tol?: number;
+  maxSeconds?: number;
+  seed: number;
+  backend: BackendRequest;
+  gramCache: number;
+}
+
+export function addIterationOptions(cmd: Command, defaults: { components: number; passes: number }): Command {
+  return cmd
+    .addOption(new Option('-r, --components <r>', 'number of components').argParser(positiveInteger('--components')).default(defaults.components))
+    .addOption(new Option('--passes <n>', 'maximum passes through the data').argParser(positiveInteger('--passes')).default(defaults.passes))
+    .addOption(new Option('--tol <t>', 'stop when a pass changes the eigenvalue estimates by less than t·λ1').argParser(positive('--tol')))
+    .addOption(new Option('--max-seconds <s>', 'stop iterating after s seconds').argParser(positive('--max-seconds')))
+    .addOption(new Option('--seed <n>', 'seed of the generator (initial A, permutations)').argParser(parseNumber('--seed', { integer: true, min: 0 })).default(1))
+    .addOption(
+      new Option('--backend <name>', 'Gram-row backend: auto (fastest correct here), reference (float64 TypeScript), wasm (WebAssembly SIMD), or a gpu.js mode')
+        .choices(['auto', ...BACKEND_NAMES])
+        .default('auto'),
+    )
+    .addOption(
+      new Option('--gram-cache <MiB>', 'keep the f32 Gram matrix in memory when it fits this budget (0: rows on the fly)')
+        .argParser(parseNumber('--gram-cache', { min: 0 }))
+        .default(1024),
+    );
+}
+
+export function requireOutput(path: string | undefined, flag = '-o, --output'): string {
+  if (!path) throw new UserError(`missing ${flag} <file>`);
+  return path;
+}

@@ -1,0 +1,82 @@
+import { fit } from '../../src/app/fit';
+import { transform } from '../../src/app/transform';
+import type { Dataset } from '../../src/data/dataset';
+import { loadModel, saveModel } from '../../src/model/modelFile';
+import { sigmaToGamma } from '../../src/kernels/kernel';
+import { exactEigen, gaussianCloud, gaussianGram, relativeErrorUpToSign } from '../helpers/problems';
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+
+// 240 training points and 40 new points from the same anisotropic cloud; σ = 3.
+const l = 240;
+const d = 5;
+const sigma = 3;
+const all = gaussianCloud(l + 40, 21);
+const data: Dataset = { X: all.slice(0, l * d), l, d, featureNames: ['a', 'b', 'c', 'd', 'e'], source: 'generated' };
+const fresh = all.slice(l * d);
+
+/** Exact projections of new points: y_i(x) = u_iᵀ k′(x) / √λ_i, from an explicit K′ (independent of src/). */
+function exactReference(r: number) {
+  const K = gaussianGram(data.X, data.X, d, sigma);
+  const m = new Float64Array(l).map((_, i) => K.subarray(i * l, (i + 1) * l).reduce((a, b) => a + b, 0) / l);
+  const mean = m.reduce((a, b) => a + b, 0) / l;
+  const Kc = K.map((v, ij) => v - m[Math.floor(ij / l)] - m[ij % l] + mean);
+  const { values, vectors } = exactEigen(Kc, l);
+  const kNew = gaussianGram(data.X, fresh, d, sigma);
+  const n = fresh.length / d;
+  const Y = new Float64Array(n * r);
+  for (let b = 0; b < n; b++) {
+    const row = kNew.subarray(b * l, (b + 1) * l);
+    const rowMean = row.reduce((a, c) => a + c, 0) / l;
+    for (let i = 0; i < r; i++) {
+      let s = 0;
+      for (let j = 0; j < l; j++) s += vectors[i][j] * (row[j] - m[j] - rowMean + mean);
+      Y[b * r + i] = s / Math.sqrt(values[i]);
+    }
+  }
+  return { values, Y, n };
+}
+
+describe('fit → save → load → transform against the exact decomposition', () => {
+  const r = 3;
+  const reference = exactReference(r);
+
+  test.each(['reference', 'wasm'] as const)('smd on the %s backend: eigenvalues and projections of new points', async (backend) => {
+    const result = await fit(data, {
+      components: r,
+      kernel: { type: 'gaussian', gamma: sigmaToGamma(sigma) },
+      gain: 'smd',
+      gainParameters: { eta0: 0.05 },
+      passes: 200,
+      backend,
+      seed: 2,
+    });
+    // f64 reference: 1e-4 as the engine tests; wasm computes f32 dot products (Gram entries ±1e-7).
+    const tol = 1e-4;
+    for (let i = 0; i < r; i++) expect(Math.abs(result.model.eigenvalues[i] - reference.values[i]) / reference.values[i]).toBeLessThan(tol);
+
+    const path = join(mkdtempSync(join(tmpdir(), 'kpca-fit-')), 'm.kpca');
+    await saveModel(path, result.model);
+    const model = await loadModel(path);
+    expect(model.backend).toBe(backend);
+    const Y = await transform(model, fresh, reference.n, { backend: 'reference' });
+    for (let i = 0; i < r; i++) {
+      const ours = Array.from({ length: reference.n }, (_, b) => Y[b * r + i]);
+      const exact = Array.from({ length: reference.n }, (_, b) => reference.Y[b * r + i]);
+      expect(relativeErrorUpToSign(ours, exact)).toBeLessThan(5e-4);
+    }
+  });
+
+  test('the same options and seed give a bit-identical model; the default kernel is the median heuristic', async () => {
+    const opts = { components: 2, passes: 3, seed: 9, backend: 'reference' as const };
+    const [a, b] = [await fit(data, opts), await fit(data, opts)];
+    expect(Buffer.from(a.model.A.buffer).equals(Buffer.from(b.model.A.buffer))).toBe(true);
+    expect(a.model.kernel.type).toBe('gaussian');
+  });
+
+  test('transform refuses data of the wrong width', async () => {
+    const { model } = await fit(data, { components: 2, passes: 1, backend: 'reference' });
+    await expect(transform(model, new Float64Array(12), 3)).rejects.toThrow(/4 features per point, but the model was fitted on 5/);
+  });
+});
