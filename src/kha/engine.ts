@@ -26,6 +26,8 @@ export interface EngineOptions {
   blockSize?: number;
   /** 'prefix-sum' (default, O(r·l) per step) or 'naive' (the O(r²·l) oracle, for tests) */
   update?: 'prefix-sum' | 'naive';
+  /** explicit update kernels (e.g. WebAssembly); overrides `update` */
+  kernels?: UpdateKernels;
 }
 
 export interface PassReport {
@@ -109,11 +111,11 @@ export class KhaEngine {
     this.source = source;
     this.schedule = options.schedule;
     this.blockSize = Math.max(1, Math.min(options.blockSize ?? 64, l));
-    this.state = createState(r, l, this.schedule.needsAK);
+    this.kernels = options.kernels ?? (options.update === 'naive' ? naiveKernels : prefixSumKernels(new UpdateScratch(r, l)));
+    this.state = createState(r, l, this.schedule.needsAK, this.kernels.allocate);
     this.rng = new Rng(options.seed);
-    this.kernels = options.update === 'naive' ? naiveKernels : prefixSumKernels(new UpdateScratch(r, l));
-    this.y = new Float64Array(r);
-    this.block = new Float64Array(this.blockSize * l);
+    this.y = this.kernels.allocate(r);
+    this.block = this.kernels.allocate(this.blockSize * l);
     this.passSquares = new Float64Array(r);
     this.permutation = new Int32Array(l);
   }
@@ -126,7 +128,7 @@ export class KhaEngine {
   static async create(source: RowSource, options: EngineOptions, resumeFrom?: EngineSnapshot): Promise<KhaEngine> {
     const engine = new KhaEngine(source, options);
     if (resumeFrom) {
-      engine.schedule.init(engine.state);
+      engine.schedule.init(engine.state, engine.kernels);
       engine.restore(resumeFrom);
       return engine;
     }
@@ -135,28 +137,37 @@ export class KhaEngine {
     for (let i = 0; i < A.length; i++) A[i] = engine.rng.normal() * scale;
     if (engine.state.AK) await engine.refreshAK();
     else recomputeNorms(engine.state);
-    engine.schedule.init(engine.state);
+    engine.schedule.init(engine.state, engine.kernels);
     engine.rng.permutation(l, engine.permutation);
     return engine;
   }
 
   /** Recompute A K' exactly (one pass over all rows of the source), removing accumulated drift. */
   async refreshAK(): Promise<Float64Array> {
-    const { r, l, A } = this.state;
-    const AK = this.state.AK ?? new Float64Array(r * l);
+    const AK = await this.multiplyBySource(this.state.A, this.state.AK ?? undefined);
+    if (this.state.AK) recomputeNorms(this.state);
+    return AK;
+  }
+
+  /**
+   * X M for an r × l matrix X and the source matrix M (one pass over all rows), into `out` or a new
+   * array. Measurements use it on a copy of A so that measuring does not change the iteration.
+   */
+  async multiplyBySource(X: Float64Array, out: Float64Array = new Float64Array(X.length)): Promise<Float64Array> {
+    const { l } = this.state;
+    const r = X.length / l;
     const indices = new Int32Array(this.blockSize);
     for (let start = 0; start < l; start += this.blockSize) {
       const count = Math.min(this.blockSize, l - start);
       for (let b = 0; b < count; b++) indices[b] = start + b;
       await this.source.rows(indices.subarray(0, count), this.block);
-      // Column p of A K' is A k'_p (K' is symmetric).
+      // Column p of X M is X m_p (M is symmetric).
       for (let b = 0; b < count; b++) {
         const k = this.block.subarray(b * l, (b + 1) * l);
-        for (let i = 0; i < r; i++) AK[i * l + start + b] = dot(A, i * l, k, l);
+        for (let i = 0; i < r; i++) out[i * l + start + b] = dot(X, i * l, k, l);
       }
     }
-    if (this.state.AK) recomputeNorms(this.state);
-    return AK;
+    return out;
   }
 
   /** Iterate until one of the limits is reached. */

@@ -76,6 +76,7 @@ function norms(state: KhaState): void {
 }
 
 export const naiveKernels: UpdateKernels = {
+  allocate: (length) => new Float64Array(length),
   kha(state, p, k, y, eta) {
     const { r, l, A, AK } = state;
     const G = gammaOf(A, y, p, r, l);

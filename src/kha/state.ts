@@ -19,12 +19,12 @@ export interface KhaState {
   t: number;
 }
 
-export function createState(r: number, l: number, keepAK: boolean): KhaState {
+export function createState(r: number, l: number, keepAK: boolean, allocate: (n: number) => Float64Array): KhaState {
   return {
     r,
     l,
-    A: new Float64Array(r * l),
-    AK: keepAK ? new Float64Array(r * l) : null,
+    A: allocate(r * l),
+    AK: keepAK ? allocate(r * l) : null,
     normA2: new Float64Array(r),
     normAK2: new Float64Array(r),
     t: 0,

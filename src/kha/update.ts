@@ -30,8 +30,14 @@ export interface SmdIterate {
   readonly rho: Float64Array;
 }
 
-/** How a step is carried out; the prefix-sum form is the product, the naive one its test oracle. */
+/**
+ * How a step is carried out; the prefix-sum form is the product, the naive one its test oracle.
+ * The kernels also own the memory of every matrix they update (A, A K', B, the row block, y, η):
+ * a WebAssembly implementation must have them inside its linear memory.
+ */
 export interface UpdateKernels {
+  /** A zeroed float64 array the kernels can work on (views stay valid for the engine's life). */
+  allocate(length: number): Float64Array;
   /**
    * A ← A + diag(η) Γ with Γ = y e_pᵀ − lt(y yᵀ) A; and, when AK is kept,
    * A K' ← A K' + diag(η) Γ K' with Γ K' = y k'ᵀ − lt(y yᵀ)(A K').
@@ -46,6 +52,7 @@ export interface UpdateKernels {
 
 export function prefixSumKernels(scratch: UpdateScratch): UpdateKernels {
   return {
+    allocate: (length) => new Float64Array(length),
     kha(state, p, k, y, eta) {
       const { r, l, A, AK, normA2, normAK2 } = state;
       const { s, S } = scratch;

@@ -20,7 +20,7 @@ export class AnnealedGain implements GainSchedule {
     return `lower --eta0 (now ${this.eta0}) or --tau (now ${this.tau})`;
   }
 
-  init(state: KhaState): void {
+  init(state: KhaState, _kernels: UpdateKernels): void {
     this.tau = this.params.tau ?? state.l;
     this.parameters = { eta0: this.eta0, tau: this.tau };
     this.lastGains = new Float64Array(state.r);

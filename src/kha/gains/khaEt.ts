@@ -36,7 +36,7 @@ export class KhaEtGain implements GainSchedule {
     return `lower --eta0 (now ${this.eta0})`;
   }
 
-  init(state: KhaState): void {
+  init(state: KhaState, _kernels: UpdateKernels): void {
     this.lastGains = new Float64Array(state.r);
   }
 

@@ -30,8 +30,8 @@ export interface GainSchedule {
   readonly parameters: Readonly<Record<string, number>>;
   /** Whether the engine must keep A K' (eigenvalue estimates). */
   readonly needsAK: boolean;
-  /** Called once with the initial state, before the first step. */
-  init(state: KhaState): void;
+  /** Called once with the initial state, before the first step; iterates are allocated by the kernels. */
+  init(state: KhaState, kernels: UpdateKernels): void;
   /** One step for sample p: k = k'_p (centered row), y = A k. */
   step(state: KhaState, p: number, k: Float64Array, y: Float64Array, kernels: UpdateKernels): void;
   /** The schedule's own iterate, for checkpoints (empty for stateless schedules). */

@@ -35,8 +35,8 @@ export class SmdGain implements GainSchedule {
     return this.iterate.rho;
   }
 
-  init(state: KhaState): void {
-    this.iterate = { B: new Float64Array(state.r * state.l), rho: new Float64Array(state.r) };
+  init(state: KhaState, kernels: UpdateKernels): void {
+    this.iterate = { B: kernels.allocate(state.r * state.l), rho: kernels.allocate(state.r) };
     this.baseGains = new Float64Array(state.r);
     this.lastGains = new Float64Array(state.r);
   }
