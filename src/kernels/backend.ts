@@ -8,7 +8,7 @@ export type BackendName =
   | 'wasm' // hand-written WebAssembly SIMD (f32x4 dot products, float64 exp), the fast CPU path
   | 'cpu' // gpu.js mode 'cpu'
   | 'webasm' // gpu.js mode 'webasm'
-  | 'gpu' // gpu.js mode 'gpu' (headlessgl → webgl → webasm: whatever gpu.js picks)
+  | 'gpu' // gpu.js mode 'gpu': gpu.js's pick among its GL backends; its last resort, webasm, is refused
   | 'webgpu' // gpu.js mode 'webgpu' via the `webgpu` package (Dawn)
   | 'headlessgl'; // gpu.js mode 'headlessgl' (needs the optional `gl` package and an X display)
 

@@ -1,0 +1,167 @@
+/**
+ * gpu.js backends: one class, parameterized by gpu.js mode. The kernel sources are the ones in
+ * gaussian.ts / polynomial.ts / linear.ts. Inputs are Float32Array (every mode but cpu computes in
+ * f32 anyway, and Float64Array only adds a conversion per call); outputs are f32.
+ */
+import * as gpujs from 'gpu.js';
+import { GPU, type IKernelRunShortcut } from 'gpu.js';
+import { UserError } from '../errors';
+import type { GramBackend } from './backend';
+import type { KernelImpl } from './kernelImpl';
+import { checkBlock, columnMeans, gatherRows, packF32 } from './points';
+import { installWebGPU } from './webgpuShim';
+
+export type GpujsMode = 'cpu' | 'webasm' | 'gpu' | 'webgpu' | 'headlessgl';
+
+/** The kernel classes each mode may run on: anything else is a silent fallback, which must fail. */
+const EXPECTED_KERNELS: Record<GpujsMode, readonly string[]> = {
+  cpu: ['CPUKernel'],
+  webasm: ['WebAssemblyKernel'],
+  webgpu: ['WebGPUKernel'],
+  headlessgl: ['HeadlessGLKernel'],
+  // gpu.js's own choice among the GL backends; its last resort (webasm) is not a GPU
+  gpu: ['HeadlessGLKernel', 'WebGL2Kernel', 'WebGLKernel'],
+};
+
+/** Modes where X stays on the device between calls (on cpu/webasm a pipeline result is just an array). */
+const DEVICE_MODES: readonly GpujsMode[] = ['gpu', 'webgpu', 'headlessgl'];
+
+/** exported by gpu.js but missing from its typings */
+const { WebGPUContext } = gpujs as unknown as { WebGPUContext: { destroy(): Promise<void> } };
+
+/** Most rows per kernel call. Kernels are built for 1, 2, 4, …, MAX_BLOCK rows (output size is fixed at build). */
+const MAX_BLOCK = 64;
+
+/** An uploaded X: a texture or buffer handle on device modes, else the array itself. */
+type XArgument = Float32Array | { delete(): void };
+
+/** The class gpu.js really runs a kernel on: what a silent fallback changes. */
+function kernelClassName(kernel: IKernelRunShortcut): string {
+  return kernel.kernel.constructor.name;
+}
+
+export class GpujsBackend implements GramBackend {
+  readonly precision = 'f32';
+  private readonly kernels = new Map<number, IKernelRunShortcut>();
+
+  private constructor(
+    readonly name: GpujsMode,
+    private readonly gpu: GPU,
+    private readonly X: Float64Array,
+    readonly l: number,
+    readonly d: number,
+    private readonly impl: KernelImpl,
+    /** output row width: webasm runs SIMD on its worker threads only when it is a multiple of 4 */
+    private readonly lPad: number,
+    private readonly xArg: XArgument,
+    /** subtracted from every point before rounding to f32 when k is translation invariant */
+    private readonly shift: Float64Array | null,
+  ) {}
+
+  /** Builds the backend and runs its smallest kernel once, so that an unavailable mode fails here, not mid-run. */
+  static async create(mode: GpujsMode, impl: KernelImpl, X: Float64Array, l: number, d: number): Promise<GpujsBackend> {
+    let gpu: GPU | null = null;
+    let backend: GpujsBackend | null = null;
+    try {
+      if (mode === 'webgpu') installWebGPU();
+      gpu = new GPU({ mode });
+      backend = await GpujsBackend.upload(gpu, mode, impl, X, l, d);
+      await backend.cross(gatherRows(X, d, [0]), 1, new Float64Array(l));
+      return backend;
+    } catch (e) {
+      await (backend ? backend.dispose() : gpu?.destroy())?.catch(() => undefined);
+      if (e instanceof UserError) throw e;
+      // gpu.js says "not supported" / "no adapter" with plain Errors
+      throw new UserError(`gpu.js backend '${mode}' is not available here: ${(e as Error).message}`);
+    }
+  }
+
+  private static async upload(
+    gpu: GPU,
+    mode: GpujsMode,
+    impl: KernelImpl,
+    X: Float64Array,
+    l: number,
+    d: number,
+  ): Promise<GpujsBackend> {
+    const lPad = mode === 'webasm' ? Math.ceil(l / 4) * 4 : l;
+    const shift = impl.translationInvariant ? columnMeans(X, l, d) : null;
+    const xF32 = new Float32Array(lPad * d); // padding rows stay zero; their outputs are dropped
+    packF32(X, l, d, shift, xF32, d);
+    let xArg: XArgument = xF32;
+    if (DEVICE_MODES.includes(mode)) {
+      // upload X once: an identity kernel's pipeline result stays on the device and feeds every call
+      const upload = gpu.createKernel(`function (a) { return a[this.thread.x]; }`, {
+        output: [lPad * d],
+        pipeline: true,
+        immutable: true,
+        precision: 'single',
+      });
+      xArg = (await upload(xF32)) as unknown as XArgument; // a Promise on webgpu
+      assertKernelClass(mode, upload);
+    }
+    return new GpujsBackend(mode, gpu, X, l, d, impl, lPad, xArg, shift);
+  }
+
+  async cross(Z: Float64Array, m: number, out: Float64Array): Promise<void> {
+    checkBlock(out, m, this.l);
+    for (let b0 = 0; b0 < m; b0 += MAX_BLOCK) await this.crossBlock(Z, b0, Math.min(MAX_BLOCK, m - b0), out);
+  }
+
+  async rows(indices: ArrayLike<number>, out: Float64Array): Promise<void> {
+    await this.cross(gatherRows(this.X, this.d, indices), indices.length, out);
+  }
+
+  /** The gpu.js kernel classes that ran so far (a silent fallback would show here). */
+  kernelClasses(): string[] {
+    return [...this.kernels.values()].map(kernelClassName);
+  }
+
+  async dispose(): Promise<void> {
+    if (!(this.xArg instanceof Float32Array)) this.xArg.delete();
+    await this.gpu.destroy();
+    if (this.name === 'webgpu') {
+      // gpu.destroy() leaves the shared device alive, and a live device keeps Node from exiting
+      await WebGPUContext.destroy();
+    }
+  }
+
+  /** Rows b0 .. b0+count of Z (count ≤ MAX_BLOCK) into the same rows of out. */
+  private async crossBlock(Z: Float64Array, b0: number, count: number, out: Float64Array): Promise<void> {
+    const { l, d } = this;
+    const size = 2 ** Math.ceil(Math.log2(count)); // the smallest built size that holds the block
+    const zF32 = new Float32Array(size * d);
+    packF32(Z.subarray(b0 * d, (b0 + count) * d), count, d, this.shift, zF32, d);
+    const kernel = this.kernel(size);
+    const result = (await kernel(this.xArg as Float32Array, zF32)) as unknown as Float32Array[];
+    assertKernelClass(this.name, kernel); // after the call: gpu.js swaps in a fallback when it builds
+    for (let b = 0; b < count; b++) out.set(result[b].subarray(0, l), (b0 + b) * l);
+  }
+
+  private kernel(rows: number): IKernelRunShortcut {
+    let kernel = this.kernels.get(rows);
+    if (!kernel) {
+      kernel = this.gpu.createKernel(this.impl.gpuSource, {
+        output: [this.lPad, rows],
+        // l and d reach the kernel as constants, never as loop bounds from arguments:
+        // gpu.js silently stops a loop bounded by an argument after loopMaxIterations (1000)
+        constants: { d: this.d, ...this.impl.gpuConstants },
+        // webasm: spreads calls with ≥ 4096 output cells over a worker pool
+        asyncMode: this.name === 'webasm',
+        ...(DEVICE_MODES.includes(this.name) ? { precision: 'single' as const } : {}),
+      });
+      this.kernels.set(rows, kernel);
+    }
+    return kernel;
+  }
+}
+
+function assertKernelClass(mode: GpujsMode, kernel: IKernelRunShortcut): void {
+  const actual = kernelClassName(kernel);
+  if (!EXPECTED_KERNELS[mode].includes(actual)) {
+    throw new UserError(
+      `gpu.js backend '${mode}' is not available here: gpu.js fell back to ${actual} ` +
+        `(expected ${EXPECTED_KERNELS[mode].join(' or ')})`,
+    );
+  }
+}

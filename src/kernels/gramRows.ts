@@ -1,0 +1,68 @@
+/**
+ * Raw Gram rows K[i, :] for the row sources (CenteredGram, NormalizedAffinity): one pass over all
+ * l rows in blocks, which they use for their statistics, optionally keeping the whole K as f32 in
+ * the same pass; afterwards rows come from that cache or are recomputed by the backend.
+ */
+import type { GramBackend } from './backend';
+
+export interface GramPassOptions {
+  /** rows per backend call (default 64) */
+  blockSize?: number;
+  /** keep K in memory when its f32 copy (4·l² bytes) fits this many MiB (default 512; 0: never) */
+  cacheBudgetMB?: number;
+  /** called after each block of the first pass */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export const DEFAULT_BLOCK_SIZE = 64;
+export const DEFAULT_CACHE_BUDGET_MB = 512;
+
+/** Bytes of the f32 Gram cache for l points, to refuse a budget up front. */
+export function gramCacheBytes(l: number): number {
+  return 4 * l * l;
+}
+
+export class GramRows {
+  private constructor(
+    private readonly backend: GramBackend,
+    /** K as f32 rows, or null when it did not fit the budget */
+    private readonly cache: Float32Array | null,
+  ) {}
+
+  get cached(): boolean {
+    return this.cache !== null;
+  }
+  get cacheBytes(): number {
+    return this.cache ? this.cache.byteLength : 0;
+  }
+
+  /** The first pass: calls visit(block, i0, count) for consecutive blocks of rows i0 .. i0+count. */
+  static async scan(
+    backend: GramBackend,
+    opts: GramPassOptions,
+    visit: (block: Float64Array, i0: number, count: number) => void,
+  ): Promise<GramRows> {
+    const l = backend.l;
+    const blockSize = opts.blockSize ?? DEFAULT_BLOCK_SIZE;
+    const keep = gramCacheBytes(l) <= (opts.cacheBudgetMB ?? DEFAULT_CACHE_BUDGET_MB) * 2 ** 20;
+    const cache = keep ? new Float32Array(l * l) : null;
+    const block = new Float64Array(blockSize * l);
+    for (let i0 = 0; i0 < l; i0 += blockSize) {
+      const count = Math.min(blockSize, l - i0);
+      const rows = block.subarray(0, count * l);
+      await backend.rows(Array.from({ length: count }, (_, b) => i0 + b), rows);
+      visit(rows, i0, count);
+      cache?.set(rows, i0 * l);
+      opts.onProgress?.(i0 + count, l);
+    }
+    return new GramRows(backend, cache);
+  }
+
+  /** out[b*l + j] = K[indices[b], j] */
+  async rows(indices: ArrayLike<number>, out: Float64Array): Promise<void> {
+    const { cache } = this;
+    if (!cache) return this.backend.rows(indices, out);
+    const l = this.backend.l;
+    for (let b = 0; b < indices.length; b++) out.set(cache.subarray(indices[b] * l, (indices[b] + 1) * l), b * l);
+  }
+}

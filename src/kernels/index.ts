@@ -1,0 +1,99 @@
+/** Gram backends: choose, create, and the kernels they compute. */
+import { GPU } from 'gpu.js';
+import { UserError } from '../errors';
+import type { BackendName, BackendRequest, GramBackend } from './backend';
+import { GpujsBackend, type GpujsMode } from './gpujsBackend';
+import type { KernelSpec } from './kernel';
+import { kernelImpl } from './kernelImpl';
+import { ReferenceBackend } from './referenceBackend';
+import { isWasmSimdSupported, WasmBackend } from './wasmBackend';
+import { installWebGPU, webgpuUnsuitability } from './webgpuShim';
+
+export type { BackendName, BackendRequest, GramBackend } from './backend';
+export * from './kernel';
+export { type KernelImpl, kernelImpl, referenceBlock } from './kernelImpl';
+export { gaussian } from './gaussian';
+export { polynomial } from './polynomial';
+export { linear } from './linear';
+export { CenteredGram, centerCrossRows, gramCacheBytes } from './centeredGram';
+export { NormalizedAffinity } from './normalizedAffinity';
+
+export const BACKEND_NAMES: readonly BackendName[] = ['reference', 'wasm', 'cpu', 'webasm', 'gpu', 'webgpu', 'headlessgl'];
+
+export interface CreateBackendOptions {
+  /** told which backend was chosen and why */
+  verbose?: (msg: string) => void;
+}
+
+/**
+ * Backends that can run here, by cheap probes (gpu.js modes are confirmed only when a kernel is
+ * built: createGramBackend does that). webgpu is listed when an adapter answers, software or not.
+ */
+export async function availableBackends(): Promise<BackendName[]> {
+  const names: BackendName[] = ['reference'];
+  if (isWasmSimdSupported()) names.push('wasm');
+  names.push('cpu');
+  if (GPU.isWebAssemblySupported) names.push('webasm');
+  if (GPU.isHeadlessGLSupported) names.push('gpu', 'headlessgl');
+  try {
+    installWebGPU();
+    if (await GPU.isWebGPUAvailable()) names.push('webgpu');
+  } catch {
+    // the binding did not load: no webgpu
+  }
+  return names;
+}
+
+/**
+ * A Gram backend over the training points X (l × d, row-major float64, kept by reference).
+ * `auto` picks the fastest that works correctly here: webgpu on a hardware adapter, else the
+ * wasm SIMD kernel when WebAssembly SIMD validates, else the float64 reference.
+ */
+export async function createGramBackend(
+  request: BackendRequest,
+  kernel: KernelSpec,
+  X: Float64Array,
+  l: number,
+  d: number,
+  opts: CreateBackendOptions = {},
+): Promise<GramBackend> {
+  if (!(Number.isInteger(l) && l > 0 && Number.isInteger(d) && d > 0) || X.length < l * d) {
+    throw new UserError(`Gram backend: X must hold l × d values with l, d ≥ 1 (l=${l}, d=${d}, ${X.length} values)`);
+  }
+  const impl = kernelImpl(kernel);
+  const name = request === 'auto' ? await chooseAuto(opts.verbose) : request;
+  try {
+    switch (name) {
+      case 'reference':
+        return new ReferenceBackend(impl, X, l, d);
+      case 'wasm':
+        if (!isWasmSimdSupported()) throw new UserError('WebAssembly SIMD is not supported by this runtime');
+        return await WasmBackend.create(impl, X, l, d);
+      case 'cpu':
+      case 'webasm':
+      case 'gpu':
+      case 'webgpu':
+      case 'headlessgl':
+        return await GpujsBackend.create(name satisfies GpujsMode, impl, X, l, d);
+      default:
+        throw new UserError(`unknown backend '${name as string}'`);
+    }
+  } catch (e) {
+    if (!(e instanceof UserError) || request === 'auto') throw e;
+    throw new UserError(`${e.message.replace(/\.+$/, '')}. Backends available here: ${(await availableBackends()).join(', ')}`);
+  }
+}
+
+async function chooseAuto(verbose?: (msg: string) => void): Promise<BackendName> {
+  const webgpuProblem = await webgpuUnsuitability();
+  if (webgpuProblem === null) {
+    verbose?.('backend auto → webgpu: a hardware WebGPU adapter answered');
+    return 'webgpu';
+  }
+  if (isWasmSimdSupported()) {
+    verbose?.(`backend auto → wasm (WebAssembly SIMD, f32 dot products); not webgpu: ${webgpuProblem}`);
+    return 'wasm';
+  }
+  verbose?.(`backend auto → reference (float64 TypeScript): WebAssembly SIMD does not validate; not webgpu: ${webgpuProblem}`);
+  return 'reference';
+}

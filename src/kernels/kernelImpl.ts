@@ -1,0 +1,59 @@
+/**
+ * What every Gram backend needs to know about one kernel, whatever its type. Each kernel type
+ * provides one in its own file (gaussian.ts, polynomial.ts, linear.ts); `kernelImpl` picks it.
+ */
+import { blockDots } from './blockDots';
+import { gaussian } from './gaussian';
+import type { KernelSpec } from './kernel';
+import { linear } from './linear';
+import { polynomial } from './polynomial';
+
+export interface KernelImpl {
+  readonly spec: KernelSpec;
+  /**
+   * k depends on x − x' only, so an f32 backend may subtract the mean of X from every point
+   * first: that shrinks the values it rounds to f32 (and the cancellation in the norm form)
+   * without changing k.
+   */
+  readonly translationInvariant: boolean;
+  /**
+   * The float64 reference formula, applied in place to a block of dot products:
+   * dots[b*l + j] = z_b·x_j becomes k(z_b, x_j). zNorms[b] = ‖z_b‖², xNorms[j] = ‖x_j‖².
+   */
+  fromDots(dots: Float64Array, m: number, l: number, zNorms: Float64Array, xNorms: Float64Array): void;
+  /**
+   * gpu.js kernel source, a `function` expression in gpu.js's JS subset: arguments (X, Z) as flat
+   * Float32Array (l × d and m × d), output [l, m], thread.x = j, thread.y = b; reads
+   * this.constants.d and `gpuConstants`. Kept as text so that no transpiler or coverage
+   * instrumentation can rewrite the body gpu.js parses.
+   */
+  readonly gpuSource: string;
+  readonly gpuConstants: Readonly<Record<string, number>>;
+}
+
+export function kernelImpl(spec: KernelSpec): KernelImpl {
+  switch (spec.type) {
+    case 'gaussian':
+      return gaussian(spec);
+    case 'polynomial':
+      return polynomial(spec);
+    case 'linear':
+      return linear(spec);
+  }
+}
+
+/** Float64 reference block: out[b*l + j] = k(z_b, x_j). */
+export function referenceBlock(
+  impl: KernelImpl,
+  X: Float64Array,
+  xNorms: Float64Array,
+  l: number,
+  d: number,
+  Z: Float64Array,
+  zNorms: Float64Array,
+  m: number,
+  out: Float64Array,
+): void {
+  blockDots(X, l, d, Z, m, out);
+  impl.fromDots(out, m, l, zNorms, xNorms);
+}

@@ -1,0 +1,67 @@
+/**
+ * gpu.js finds WebGPU only through `navigator.gpu`, which Node lacks: provide it from the
+ * `webgpu` package (Dawn). See docs/GPUJS.md §1d for the driver side (a Vulkan loader and a
+ * Vulkan driver; lavapipe is a software one).
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+
+interface DawnBinding {
+  create(flags: string[]): unknown;
+  globals: Record<string, unknown>;
+}
+interface AdapterInfo {
+  vendor?: string;
+  architecture?: string;
+  description?: string;
+  isFallbackAdapter?: boolean;
+}
+interface NavigatorGpu {
+  requestAdapter(): Promise<{ info?: AdapterInfo; isFallbackAdapter?: boolean } | null>;
+}
+
+const scope = globalThis as unknown as { navigator?: { gpu?: NavigatorGpu } };
+
+/** Installs navigator.gpu once; loading the binding needs no driver, only requesting an adapter does. */
+export function installWebGPU(): NavigatorGpu {
+  if (scope.navigator?.gpu) return scope.navigator.gpu;
+  // The package entry is an ES module that only loads this binary; loading the binary directly
+  // works from CommonJS and under jest, which cannot require ES modules.
+  const dir = path.dirname(require.resolve('webgpu/package.json'));
+  const arch = process.platform === 'darwin' ? 'universal' : process.arch;
+  const dawn = require(path.join(dir, 'dist', `${process.platform}-${arch}.dawn.node`)) as DawnBinding;
+  Object.assign(globalThis, dawn.globals); // GPUBufferUsage and friends, which gpu.js reads as globals
+  if (!scope.navigator) Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true });
+  Object.defineProperty(scope.navigator, 'gpu', { value: dawn.create([]), configurable: true });
+  return scope.navigator!.gpu!;
+}
+
+/**
+ * Why WebGPU should not be chosen automatically here, or null when a hardware adapter answers.
+ * A software adapter (lavapipe reports architecture 'software' and isFallbackAdapter) computes
+ * correctly but slower than plain JS (GPUJS.md §2).
+ */
+export async function webgpuUnsuitability(): Promise<string | null> {
+  // Without a Vulkan loader Dawn can only fail, and it says so on stderr from native code: don't ask.
+  if (!hasVulkanLoader()) return 'no Vulkan loader (libvulkan.so.1) on this machine';
+  let adapter;
+  try {
+    adapter = await installWebGPU().requestAdapter();
+  } catch (e) {
+    return `WebGPU failed to load: ${(e as Error).message}`;
+  }
+  if (!adapter) return 'no WebGPU adapter (no GPU, or no Vulkan driver)';
+  const info = adapter.info ?? {};
+  const what = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ');
+  if (info.architecture === 'software' || info.isFallbackAdapter || adapter.isFallbackAdapter) {
+    return `the WebGPU adapter is a software one (${what})`;
+  }
+  return null;
+}
+
+/** Whether the dynamic linker can find libvulkan.so.1 (Linux); elsewhere assume it can and let Dawn decide. */
+function hasVulkanLoader(): boolean {
+  if (process.platform !== 'linux') return true;
+  const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':'), '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib', '/usr/local/nvidia/lib64'];
+  return dirs.some((dir) => dir && existsSync(path.join(dir, 'libvulkan.so.1')));
+}

@@ -1,0 +1,44 @@
+/** Independent float64 kernel values for the kernel tests: a plain double loop, Gaussian in difference form. */
+import type { KernelSpec } from '../../src/kernels';
+import { Rng } from '../../src/linalg/rng';
+
+function naiveKernel(spec: KernelSpec, A: Float64Array, a: number, B: Float64Array, b: number, d: number): number {
+  let s = 0;
+  for (let t = 0; t < d; t++) {
+    if (spec.type === 'gaussian') s += (A[a * d + t] - B[b * d + t]) ** 2;
+    else s += A[a * d + t] * B[b * d + t];
+  }
+  switch (spec.type) {
+    case 'gaussian':
+      return Math.exp(-spec.gamma * s);
+    case 'polynomial':
+      return (s + spec.coef0) ** spec.degree;
+    case 'linear':
+      return s;
+  }
+}
+
+/** out[b*l + j] = k(z_b, x_j) */
+export function naiveBlock(spec: KernelSpec, X: Float64Array, l: number, Z: Float64Array, m: number, d: number): Float64Array {
+  const out = new Float64Array(m * l);
+  for (let b = 0; b < m; b++) for (let j = 0; j < l; j++) out[b * l + j] = naiveKernel(spec, Z, b, X, j, d);
+  return out;
+}
+
+/** n × d points uniform in [offset − 1, offset + 1). */
+export function randomPoints(seed: number, n: number, d: number, offset = 0): Float64Array {
+  const rng = new Rng(seed);
+  return Float64Array.from({ length: n * d }, () => offset + 2 * rng.uniform() - 1);
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let e = 0;
+  for (let i = 0; i < a.length; i++) e = Math.max(e, Math.abs(a[i] - b[i]));
+  return e;
+}
+
+export function maxAbs(a: ArrayLike<number>): number {
+  let e = 0;
+  for (let i = 0; i < a.length; i++) e = Math.max(e, Math.abs(a[i]));
+  return e;
+}
