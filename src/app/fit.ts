@@ -10,7 +10,8 @@ import { rayleighRitz } from '../kha/rayleighRitz';
 import { rayleighQuotients } from '../kha/state';
 import { medianPairwiseDistance } from '../kernels/bandwidth';
 import type { BackendRequest } from '../kernels/backend';
-import { CenteredGram, createGramBackend } from '../kernels';
+import { CenteredGram, createGramBackend, gramCacheBytes } from '../kernels';
+import * as os from 'os';
 import { sigmaToGamma, type KernelSpec } from '../kernels/kernel';
 import type { Dataset } from '../data/dataset';
 import { datasetHash } from '../data/hash';
@@ -40,6 +41,8 @@ export interface FitOptions {
   gramCacheMB?: number;
   /** Gram rows per backend call (default 64) */
   blockSize?: number;
+  /** refuse up front a fit whose planned memory exceeds this many MiB (default 90% of physical memory) */
+  memoryLimitMB?: number;
   /** finish with the Rayleigh–Ritz step (default true; false keeps the raw KHA iterate) */
   rayleighRitz?: boolean;
   /** stop at the next block boundary (the result is then the model as it stands) */
@@ -94,6 +97,30 @@ export function resolveKernel(data: Dataset, kernel?: KernelSpec, seed = FIT_DEF
   return { type: 'gaussian', gamma: sigmaToGamma(medianPairwiseDistance(data.X, data.l, data.d, seed)) };
 }
 
+const MiB = 2 ** 20;
+
+/**
+ * Refuse, before any work, a fit that would not fit the memory budget: the figure it needs and the
+ * flags that change it. Counted: the data, A (and A K', B for the schedules that keep them), the
+ * row block, the model's copy of A, and the f32 Gram cache when its budget lets it be kept.
+ */
+export function checkMemory(data: Dataset, r: number, keepsAK: boolean, keepsB: boolean, gramCacheMB: number, blockSize: number, limitMB?: number): void {
+  const limit = limitMB ?? (0.9 * os.totalmem()) / MiB;
+  const physical = os.totalmem() / MiB;
+  if (gramCacheMB > physical)
+    throw new UserError(`--gram-cache ${gramCacheMB} MiB is more than this machine's memory (${physical.toFixed(0)} MiB); lower it (0 computes rows on the fly)`);
+  const rl = r * data.l * 8;
+  const matrices = rl * (2 + (keepsAK ? 1 : 0) + (keepsB ? 1 : 0));
+  const cache = gramCacheBytes(data.l) <= gramCacheMB * MiB ? gramCacheBytes(data.l) : 0;
+  const needed = (data.X.byteLength + matrices + blockSize * data.l * 8 + cache) / MiB;
+  if (needed > limit)
+    throw new UserError(
+      `this fit needs about ${needed.toFixed(0)} MiB (data ${(data.X.byteLength / MiB).toFixed(0)}, iterates ${(matrices / MiB).toFixed(0)}` +
+        `${cache ? `, Gram cache ${(cache / MiB).toFixed(0)}` : ''} MiB), more than the limit of ${limit.toFixed(0)} MiB: ` +
+        `${cache ? 'use --gram-cache 0, ' : ''}lower --components, or raise --memory-limit`,
+    );
+}
+
 export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitResult> {
   const o = { ...FIT_DEFAULTS, ...options };
   const say = (message: string) => o.onEvent?.({ type: 'info', message });
@@ -102,6 +129,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
   if (!Number.isInteger(o.passes) || o.passes < 1) throw new UserError(`--passes must be a positive integer, got ${o.passes}`);
   const kernel = resolveKernel(data, options.kernel, o.seed);
   const schedule = createGainSchedule(o.gain, o.gainParameters);
+  checkMemory(data, o.components, schedule.needsAK, o.gain === 'smd', o.gramCacheMB, o.blockSize, o.memoryLimitMB);
 
   const backend = await createGramBackend(o.backend, kernel, data.X, data.l, data.d, { verbose: say });
   try {

@@ -121,6 +121,7 @@ Exit codes: 0 done, 2 bad input, 3 numerical failure (advice printed), 130 inter
         seed: flags.seed,
         backend: flags.backend,
         gramCacheMB: flags.gramCache,
+        memoryLimitMB: flags.memoryLimit,
         rayleighRitz: !flags.raw,
         signal: interrupt.signal,
         checkpoint: { path: flags.checkpoint ?? `${output}.checkpoint`, ...flags.checkpointEvery },

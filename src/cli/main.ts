@@ -19,7 +19,10 @@ export function buildProgram(): Command {
         'whole Gram matrix.',
     )
     .option('--debug', 'print stack traces of errors')
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    // commander's own usage errors exit 2 like every bad input; --help and --version exit 0.
+    // Set before the commands are added, so that they inherit it.
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
   registerFitCommand(program);
   registerTransformCommand(program);
   registerInfoCommand(program);
@@ -30,10 +33,6 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
-  program.exitOverride((err) => {
-    // commander's own usage errors: exit 2 like every bad input; --help and --version: 0.
-    process.exit(err.exitCode === 0 ? 0 : 2);
-  });
   try {
     await program.parseAsync(argv);
   } catch (err) {

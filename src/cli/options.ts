@@ -75,6 +75,7 @@ export interface IterationFlags {
   seed: number;
   backend: BackendRequest;
   gramCache: number;
+  memoryLimit?: number;
 }
 
 export function addIterationOptions(cmd: Command, defaults: { components: number; passes: number }): Command {
@@ -93,7 +94,8 @@ export function addIterationOptions(cmd: Command, defaults: { components: number
       new Option('--gram-cache <MiB>', 'keep the f32 Gram matrix in memory when it fits this budget (0: rows on the fly)')
         .argParser(parseNumber('--gram-cache', { min: 0 }))
         .default(1024),
-    );
+    )
+    .addOption(new Option('--memory-limit <MiB>', 'refuse up front a run planned to need more memory (default: 90% of physical memory)').argParser(positive('--memory-limit')));
 }
 
 export function requireOutput(path: string | undefined, flag = '-o, --output'): string {

@@ -83,6 +83,9 @@ export interface EngineSnapshot {
   schedule: ScheduleState;
 }
 
+/** How often a run yields to the event loop (ms). */
+const YIELD_EVERY_MS = 50;
+
 /** |y_i| beyond this many times ‖Φ'(x_p)‖ means ‖w_i‖ has exploded (at convergence ‖w_i‖ = 1). */
 const EXPLOSION_FACTOR = 1e3;
 
@@ -177,7 +180,14 @@ export class KhaEngine {
     let excluded = 0; // seconds spent in onPass, not counted
     const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9 - excluded;
     const indices = new Int32Array(this.blockSize);
+    let lastYield = Date.now();
     while (this.pass < limits.passes) {
+      // Rows from a cache resolve as microtasks only: yield to the event loop now and then so that
+      // signals (Ctrl-C), timers and I/O are served during a long run.
+      if (Date.now() - lastYield > YIELD_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = Date.now();
+      }
       if (limits.signal?.aborted) return { stoppedBy: 'signal', seconds: elapsed() };
       if (limits.maxSeconds !== undefined && elapsed() >= limits.maxSeconds) return { stoppedBy: 'time', seconds: elapsed() };
 

@@ -1,0 +1,77 @@
+import { existsSync, mkdtempSync, readFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { kpca, kpcaAsync, writeCloudCsv } from '../helpers/cli';
+
+const dir = mkdtempSync(join(tmpdir(), 'kpca-cli-'));
+const csv = writeCloudCsv(join(dir, 'cloud.csv'), 400);
+const fitArgs = (model: string, passes: number) => ['fit', csv, '--sigma', '3', '-r', '4', '--gain', 'smd', '--passes', String(passes), '--backend', 'reference', '-o', model];
+
+describe('kpca fit / info / transform', () => {
+  test('fit writes a model; --json prints the result; info and transform read it', () => {
+    const model = join(dir, 'm.kpca');
+    const fit = kpca([...fitArgs(model, 3), '--json']);
+    expect(fit.stderr).toBe('');
+    expect(fit.code).toBe(0);
+    const result = JSON.parse(fit.stdout);
+    expect(result.eigenvalues).toHaveLength(4);
+    expect(result).toMatchObject({ passes: 3, backend: 'reference', gain: { name: 'smd' }, stoppedBy: 'passes' });
+    expect(typeof result.seconds).toBe('number');
+
+    const info = kpca(['info', model]);
+    expect(info.code).toBe(0);
+    expect(info.stdout).toMatch(/400 points × 5 features/);
+
+    const out = join(dir, 'proj.csv');
+    const transform = kpca(['transform', csv, '-m', model, '-o', out]);
+    expect(transform.code).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('pc1,pc2,pc3,pc4,label');
+    expect(lines).toHaveLength(401);
+  });
+
+  test('Ctrl-C writes a checkpoint and exits 130; --resume finishes with a byte-identical model', async () => {
+    const straight = join(dir, 'straight.kpca');
+    expect(kpca(fitArgs(straight, 30)).code).toBe(0);
+
+    const model = join(dir, 'interrupted.kpca');
+    let sent = false;
+    const first = await kpcaAsync(fitArgs(model, 30), (stderr, kill) => {
+      if (!sent && /pass 2:/.test(stderr)) {
+        sent = true;
+        kill('SIGINT');
+      }
+    });
+    expect(first.code).toBe(130);
+    expect(first.stderr).toMatch(/interrupted; checkpoint written to .*interrupted\.kpca\.checkpoint/);
+    expect(existsSync(model)).toBe(false);
+    expect(existsSync(`${model}.checkpoint`)).toBe(true);
+
+    const resumed = kpca([...fitArgs(model, 30), '--resume', `${model}.checkpoint`]);
+    expect(resumed.code).toBe(0);
+    expect(readFileSync(model).equals(readFileSync(straight))).toBe(true);
+  });
+
+  test('bad options and bad files exit 2 with one line and no stack trace; no model is written', () => {
+    const model = join(dir, 'never.kpca');
+    for (const args of [
+      ['fit', join(dir, 'missing.csv'), '-o', model],
+      ['fit', csv, '-r', 'many', '-o', model],
+      ['fit', csv, '--gain', 'fast', '-o', model],
+      ['fit', csv, '-r', '1000', '-o', model],
+      ['fit', dir, '-o', model],
+    ]) {
+      const run = kpca(args);
+      expect({ args, code: run.code }).toEqual({ args, code: 2 });
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      expect(existsSync(model)).toBe(false);
+    }
+  });
+
+  test('numerical divergence exits 3 with advice', () => {
+    const run = kpca([...fitArgs(join(dir, 'diverged.kpca'), 5), '--eta0', '100']);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/--eta0/);
+    expect(existsSync(join(dir, 'diverged.kpca'))).toBe(false);
+  });
+});
