@@ -1,0 +1,50 @@
+import { loadDataset } from '../../src/data/load';
+import { datasetHash } from '../../src/data/hash';
+
+/** Per-digit counts of the 10,000 digits in the mnist package (see /work/shared/data/README.md). */
+const PACKAGE_COUNTS = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
+
+describe('mnist:N built-in', () => {
+  test('shape, labels and pixel range', async () => {
+    const ds = await loadDataset('mnist:500');
+    expect([ds.l, ds.d]).toEqual([500, 784]);
+    expect(ds.source).toBe('mnist:500');
+    expect(ds.featureNames[0]).toBe('r1c1');
+    expect(ds.featureNames[783]).toBe('r28c28');
+    expect(ds.labels).toHaveLength(500);
+    expect(new Set(ds.labels)).toEqual(new Set(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']));
+    expect(ds.X.reduce((a, b) => Math.min(a, b))).toBe(0);
+    expect(ds.X.reduce((a, b) => Math.max(a, b))).toBe(1);
+  });
+
+  test('all 10,000 digits: the package class counts', async () => {
+    const ds = await loadDataset('mnist:10000');
+    const counts = new Array<number>(10).fill(0);
+    for (const label of ds.labels as string[]) counts[Number(label)]++;
+    expect(counts).toEqual(PACKAGE_COUNTS);
+  });
+
+  test('deterministic, and mnist:N is a prefix of mnist:M for N < M', async () => {
+    const a = await loadDataset('mnist:300');
+    const b = await loadDataset('mnist:300');
+    expect(datasetHash(a)).toBe(datasetHash(b));
+    const c = await loadDataset('mnist:1000');
+    expect(Array.from(c.X.subarray(0, 300 * 784))).toEqual(Array.from(a.X));
+    expect(c.labels?.slice(0, 300)).toEqual(a.labels);
+    // a shuffle, not the package order (which is all zeros first)
+    expect(new Set(a.labels?.slice(0, 50)).size).toBeGreaterThan(5);
+  });
+
+  test(':14 averages 2×2 blocks', async () => {
+    const full = await loadDataset('mnist:20');
+    const small = await loadDataset('mnist:20:14');
+    expect([small.l, small.d]).toEqual([20, 196]);
+    expect(small.labels).toEqual(full.labels);
+    expect(small.source).toBe('mnist:20:14');
+    for (const [i, r, c] of [[0, 7, 7], [19, 10, 3], [5, 0, 13]]) {
+      const px = (rr: number, cc: number) => full.X[i * 784 + rr * 28 + cc];
+      const expected = (px(2 * r, 2 * c) + px(2 * r, 2 * c + 1) + px(2 * r + 1, 2 * c) + px(2 * r + 1, 2 * c + 1)) / 4;
+      expect(small.X[i * 196 + r * 14 + c]).toBe(expected);
+    }
+  });
+});
