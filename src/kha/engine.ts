@@ -16,6 +16,7 @@ import { naiveKernels } from './naiveUpdate';
 import type { RowSource } from './rowSource';
 import { createState, recomputeNorms, type KhaState } from './state';
 import { prefixSumKernels, UpdateScratch, type UpdateKernels } from './update';
+import { isWasmUpdateSupported, wasmUpdateKernels } from './wasm/wasmUpdate';
 
 export interface EngineOptions {
   /** r, the number of components */
@@ -24,8 +25,11 @@ export interface EngineOptions {
   seed: number;
   /** rows fetched per request (default 64) */
   blockSize?: number;
-  /** 'prefix-sum' (default, O(r·l) per step) or 'naive' (the O(r²·l) oracle, for tests) */
-  update?: 'prefix-sum' | 'naive';
+  /**
+   * 'wasm' (f64x2 SIMD, src/kha/wasm; the default where WebAssembly SIMD validates), 'prefix-sum'
+   * (JS; the default elsewhere), both O(r·l) per step, or 'naive' (the O(r²·l) oracle, for tests)
+   */
+  update?: 'wasm' | 'prefix-sum' | 'naive';
   /** explicit update kernels (e.g. WebAssembly); overrides `update` */
   kernels?: UpdateKernels;
 }
@@ -114,7 +118,9 @@ export class KhaEngine {
     this.source = source;
     this.schedule = options.schedule;
     this.blockSize = Math.max(1, Math.min(options.blockSize ?? 64, l));
-    this.kernels = options.kernels ?? (options.update === 'naive' ? naiveKernels : prefixSumKernels(new UpdateScratch(r, l)));
+    const update = options.update ?? (isWasmUpdateSupported() ? 'wasm' : 'prefix-sum');
+    this.kernels =
+      options.kernels ?? (update === 'naive' ? naiveKernels : update === 'wasm' ? wasmUpdateKernels(r, l, this.blockSize) : prefixSumKernels(new UpdateScratch(r, l)));
     this.state = createState(r, l, this.schedule.needsAK, this.kernels.allocate);
     this.rng = new Rng(options.seed);
     this.y = this.kernels.allocate(r);
@@ -212,7 +218,8 @@ export class KhaEngine {
   private step(p: number, k: Float64Array): void {
     const { r, l, A, AK } = this.state;
     const y = this.y;
-    for (let i = 0; i < r; i++) y[i] = dot(A, i * l, k, l);
+    if (this.kernels.dotRows) this.kernels.dotRows(A, k, y);
+    else for (let i = 0; i < r; i++) y[i] = dot(A, i * l, k, l);
     // |y_i| = |⟨w_i, Φ'(x_p)⟩| ≤ ‖w_i‖·√k'_pp: far beyond that, the iteration has exploded.
     const bound = EXPLOSION_FACTOR * Math.sqrt(Math.max(k[p], 1e-300));
     for (let i = 0; i < r; i++) {

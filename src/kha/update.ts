@@ -38,6 +38,8 @@ export interface SmdIterate {
 export interface UpdateKernels {
   /** A zeroed float64 array the kernels can work on (views stay valid for the engine's life). */
   allocate(length: number): Float64Array;
+  /** y = A k for all r rows, when the kernels have a faster way than the engine's loop. */
+  dotRows?(A: Float64Array, k: Float64Array, y: Float64Array): void;
   /**
    * A ← A + diag(η) Γ with Γ = y e_pᵀ − lt(y yᵀ) A; and, when AK is kept,
    * A K' ← A K' + diag(η) Γ K' with Γ K' = y k'ᵀ − lt(y yᵀ)(A K').
