@@ -1,5 +1,5 @@
 ;; The per-step KHA and KHA-SMD updates (src/kha/update.ts, ALGORITHMS.md "The O(r·l) update") in
-;; f64x2 SIMD. Assembled by scripts/build-wasm-update.js into updateWasm.generated.ts (run it after
+;; f64x2 SIMD. Assembled by scripts/build-wasm.js into updateWasm.generated.ts (run it after
 ;; editing this file; test/kha/wasmUpdate.test.ts fails while the generated module is stale).
 ;;
 ;; Every pointer is a byte offset into the imported memory; matrices are r × l row-major float64,

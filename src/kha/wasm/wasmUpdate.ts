@@ -1,6 +1,6 @@
 /**
  * The prefix-sum KHA and KHA-SMD updates (../update.ts) in hand-written WebAssembly f64x2 SIMD
- * (update.wat, assembled into updateWasm.generated.ts by scripts/build-wasm-update.js).
+ * (update.wat, assembled into updateWasm.generated.ts by scripts/build-wasm.js).
  *
  * One WebAssembly.Memory is sized up front, for a given (r, l, blockSize), to hold everything the
  * engine and the schedules allocate through `allocate` (A, A K', B, the row block, y, ρ) plus the
