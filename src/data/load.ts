@@ -26,7 +26,7 @@ export interface LoadOptions {
  */
 export async function loadDataset(source: string, opts: LoadOptions = {}): Promise<Dataset> {
   const builtin = parseBuiltin(source);
-  if (builtin?.kind === 'mnist') return loadMnist(builtin.n, builtin.side);
+  if (builtin?.kind === 'mnist') return loadMnist(builtin.n, builtin.side, builtin.shifted);
   const path = builtin ? builtin.path : source;
   const text = await openTextSource(path, opts.stdin);
   const format = opts.format ?? detectFormat(text.name, text.firstLine);

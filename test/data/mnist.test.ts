@@ -48,3 +48,25 @@ describe('mnist:N built-in', () => {
     }
   });
 });
+
+describe('mnist-shifted (scale tests)', () => {
+  test('copies 2..6 are the first 10,000 digits moved by one pixel; labels follow', async () => {
+    const { loadDataset } = await import('../../src/data/load');
+    const base = await loadDataset('mnist:3');
+    const shifted = await loadDataset('mnist-shifted:60000');
+    expect(shifted.l).toBe(60000);
+    expect(shifted.d).toBe(784);
+    // copy 2 (index 10000 + i) is digit i shifted one column right: pixel (r, c) = original (r, c − 1)
+    for (let i = 0; i < 3; i++) {
+      expect(shifted.labels?.[10000 + i]).toBe(base.labels?.[i]);
+      for (let r = 0; r < 28; r++)
+        for (let c = 1; c < 28; c++) expect(shifted.X[(10000 + i) * 784 + r * 28 + c]).toBe(base.X[i * 784 + r * 28 + c - 1]);
+      expect(shifted.X[(10000 + i) * 784 + 5 * 28]).toBe(0);
+      expect(Array.from(shifted.X.subarray(i * 784, (i + 1) * 784))).toEqual(Array.from(base.X.subarray(i * 784, (i + 1) * 784)));
+    }
+  });
+  test('N beyond 60,000 is refused', async () => {
+    const { loadDataset } = await import('../../src/data/load');
+    await expect(loadDataset('mnist-shifted:60001')).rejects.toThrow(/has 60000 digits/);
+  });
+});
