@@ -8,6 +8,14 @@
  */
 export { fit, FIT_DEFAULTS, type FitOptions, type FitResult, type FitEvent } from './app/fit';
 export { transform, type TransformOptions } from './app/transform';
+export {
+  spectralCluster,
+  SPECTRAL_DEFAULTS,
+  writeAssignments,
+  formatAssignments,
+  type SpectralClusterOptions,
+  type SpectralClusterResult,
+} from './app/spectralCluster';
 export type { KpcaModel } from './model/model';
 export { saveModel, loadModel, MODEL_FORMAT_VERSION } from './model/modelFile';
 export { loadDataset } from './data/load';

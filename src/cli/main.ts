@@ -8,6 +8,7 @@ import { reportError } from './common';
 import { registerDataCommands } from './data';
 import { registerFitCommand } from './fit';
 import { registerInfoCommand } from './info';
+import { registerSpectralClusterCommand } from './spectralCluster';
 import { registerTransformCommand } from './transform';
 
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerFitCommand(program);
   registerTransformCommand(program);
   registerInfoCommand(program);
+  registerSpectralClusterCommand(program);
   registerDataCommands(program);
   program.addHelpText('after', '\nStart with:\n  kpca fit mnist:2000:14 -r 8 -o mnist.kpca\n  kpca <command> --help');
   return program;

@@ -51,9 +51,9 @@ export interface GainFlags {
   xi?: number;
 }
 
-export function addGainParameterOptions(cmd: Command): Command {
+export function addGainParameterOptions(cmd: Command, eta0Help = 'base gain (defaults: constant 0.03, annealed 0.3, kha-et 0.03, smd 0.03)'): Command {
   return cmd
-    .addOption(new Option('--eta0 <η0>', 'base gain (defaults: constant 0.03, annealed 0.3, kha-et 0.03, smd 0.03)').argParser(positive('--eta0')))
+    .addOption(new Option('--eta0 <η0>', eta0Help).argParser(positive('--eta0')))
     .addOption(new Option('--tau <τ>', 'annealed: η0·τ/(t+τ) (default: the number of points)').argParser(positive('--tau')))
     .addOption(new Option('--mu <μ>', 'smd: meta-gain of the log-gains (default 1)').argParser(positive('--mu')))
     .addOption(new Option('--xi <ξ>', 'smd: decay of the gradient trace, in (0, 1) (default 0.99)').argParser(positive('--xi')));
@@ -68,7 +68,7 @@ export function gainOption(defaultGain: GainName = 'smd'): Option {
 }
 
 export interface IterationFlags {
-  components: number;
+  components?: number;
   passes: number;
   tol?: number;
   maxSeconds?: number;
@@ -78,9 +78,12 @@ export interface IterationFlags {
   memoryLimit?: number;
 }
 
-export function addIterationOptions(cmd: Command, defaults: { components: number; passes: number }): Command {
+/** `components: undefined` leaves -r without a default (the command decides; `componentsHelp` says how). */
+export function addIterationOptions(cmd: Command, defaults: { components?: number; passes: number; componentsHelp?: string }): Command {
+  const components = new Option('-r, --components <r>', defaults.componentsHelp ?? 'number of components').argParser(positiveInteger('--components'));
+  if (defaults.components !== undefined) components.default(defaults.components);
   return cmd
-    .addOption(new Option('-r, --components <r>', 'number of components').argParser(positiveInteger('--components')).default(defaults.components))
+    .addOption(components)
     .addOption(new Option('--passes <n>', 'maximum passes through the data').argParser(positiveInteger('--passes')).default(defaults.passes))
     .addOption(new Option('--tol <t>', 'stop when a pass changes the eigenvalue estimates by less than t·λ1').argParser(positive('--tol')))
     .addOption(new Option('--max-seconds <s>', 'stop iterating after s seconds').argParser(positive('--max-seconds')))

@@ -90,7 +90,7 @@ export interface EngineSnapshot {
 /** How often a run yields to the event loop (ms). */
 const YIELD_EVERY_MS = 50;
 
-/** |y_i| beyond this many times ‖Φ'(x_p)‖ means ‖w_i‖ has exploded (at convergence ‖w_i‖ = 1). */
+/** |y_i| beyond this many times √‖k'_p‖ means ‖w_i‖ has exploded (at convergence ‖w_i‖ = 1). */
 const EXPLOSION_FACTOR = 1e3;
 
 export class KhaEngine {
@@ -220,8 +220,11 @@ export class KhaEngine {
     const y = this.y;
     if (this.kernels.dotRows) this.kernels.dotRows(A, k, y);
     else for (let i = 0; i < r; i++) y[i] = dot(A, i * l, k, l);
-    // |y_i| = |⟨w_i, Φ'(x_p)⟩| ≤ ‖w_i‖·√k'_pp: far beyond that, the iteration has exploded.
-    const bound = EXPLOSION_FACTOR * Math.sqrt(Math.max(k[p], 1e-300));
+    // For a symmetric M = U Λ Uᵀ and ‖w_i‖² = Σ_k |λ_k| (A_i u_k)² (the RKHS norm when M is PSD),
+    // Cauchy–Schwarz gives |y_i| ≤ ‖w_i‖·√|M|_pp ≤ ‖w_i‖·√‖m_p‖, since |M|_pp ≤ ‖M e_p‖. Converged
+    // rows have ‖w_i‖ = 1, so far beyond this bound the iteration has exploded. (√M_pp alone would be
+    // tighter for PSD matrices but is 0 on the zero diagonal of a normalized affinity.)
+    const bound = EXPLOSION_FACTOR * Math.sqrt(Math.sqrt(dot(k, 0, k, l)) || Number.MIN_VALUE);
     for (let i = 0; i < r; i++) {
       const yi = y[i];
       if (!(Math.abs(yi) <= bound)) this.diverged(i, yi);

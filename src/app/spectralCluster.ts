@@ -1,0 +1,342 @@
+/**
+ * Use-case: spectral clustering (Ng, Jordan & Weiss 2001) with the Kernel Hebbian Algorithm
+ * (ALGORITHMS.md, "Spectral clustering").
+ *
+ *   affinity W (W_ii = 0), degrees d in one pass  →  K̃ = D^{-1/2} W D^{-1/2}, row by row (not centered)
+ *   →  KHA (default smd) for the top r eigenvectors of K̃ (r = k clusters by default)
+ *   →  exact A K̃, Rayleigh–Ritz  →  embedding: column j of A K̃ (= √λ_i u_ij at convergence), rows
+ *      normalized to unit length  →  seeded k-means++ with restarts  →  assignments (and scores).
+ *
+ * `reference: 'exact'` runs the same embedding and k-means on exact eigenvectors of the same K̃
+ * (dense ml-matrix for small l, the iterative float64 solver otherwise), so the two pipelines
+ * differ only in the eigenvectors. `perPass` clusters the current iterate after every pass
+ * (outside the timed iteration) and scores it against the labels: a convergence series in VI.
+ */
+import type { Dataset } from '../data/dataset';
+import { writeDataset, formatDataset } from '../data/write';
+import { UserError } from '../errors';
+import { rowSourceMultiply, type BlockMultiply } from '../eval/blockMultiply';
+import { clusteringScores, type ClusteringScores } from '../eval/clustering';
+import { kmeans } from '../eval/kmeans';
+import { exactEigen, iterativeEigen, type TopEigenpairs } from '../eval/referenceSolver';
+import { KhaEngine, type StopReason } from '../kha/engine';
+import { createGainSchedule, type GainName, type GainParameters } from '../kha/gains';
+import type { RowSource } from '../kha/rowSource';
+import { createGramBackend, NormalizedAffinity } from '../kernels';
+import type { BackendRequest } from '../kernels/backend';
+import type { KernelSpec } from '../kernels/kernel';
+import { matmul, matmulTransB, transpose } from '../linalg/dense';
+import { orthonormalizeRows } from '../linalg/orthonormalize';
+import { Rng } from '../linalg/rng';
+import { symmetricEigen } from '../linalg/symmetricEigen';
+import { checkMemory, resolveKernel, type FitEvent } from './fit';
+
+export interface SpectralClusterOptions {
+  /** k, the number of clusters */
+  clusters: number;
+  /** eigenvectors in the embedding (default: k, as Ng, Jordan & Weiss) */
+  components?: number;
+  /** default: Gaussian with σ = the median pairwise distance */
+  kernel?: KernelSpec;
+  /** default 'smd' */
+  gain?: GainName;
+  /** defaults: the schedule's, except η0 for smd and kha-et (see SPECTRAL_GAIN_SCALE) */
+  gainParameters?: GainParameters;
+  /** KHA passes (default 20) */
+  passes?: number;
+  /** stop when a pass changes the eigenvalue estimates by less than this, relative to λ1 */
+  tol?: number;
+  /** stop iterating after this many seconds */
+  maxSeconds?: number;
+  /** seeds KHA (initial A, permutations) and k-means (default 1) */
+  seed?: number;
+  /** k-means++ seedings; the lowest inertia is kept (default 10, as scikit-learn) */
+  restarts?: number;
+  /** Gram backend (default 'auto') */
+  backend?: BackendRequest;
+  /** keep the f32 affinity matrix in memory when it fits this many MiB (default 1024) */
+  gramCacheMB?: number;
+  /** rows per backend call (default 64) */
+  blockSize?: number;
+  /** refuse up front a run planned to need more memory (default 90% of physical memory) */
+  memoryLimitMB?: number;
+  /** also cluster with exact eigenvectors of the same K̃ */
+  reference?: 'exact';
+  /** after every pass, cluster the current iterate and score it against the labels (needs labels) */
+  perPass?: boolean;
+  /** default: data.labels; scores are computed when there are labels */
+  labels?: ArrayLike<string | number>;
+  onEvent?: (event: SpectralEvent) => void;
+}
+
+export type SpectralEvent = FitEvent | { type: 'clustering'; pass: number; scores: ClusteringScores };
+
+/** One pipeline's outcome. */
+export interface Clustering {
+  /** cluster of each point, 0..k−1, numbered in order of first appearance */
+  assignments: Int32Array;
+  /** eigenvalues of K̃ behind the embedding (Ritz values for KHA), decreasing */
+  eigenvalues: Float64Array;
+  /** k-means objective on the unit-length embedding */
+  inertia: number;
+  scores?: ClusteringScores;
+}
+
+export interface PassClustering {
+  pass: number;
+  /** seconds of KHA iteration up to this pass (measurements excluded) */
+  seconds: number;
+  scores: ClusteringScores;
+}
+
+export interface SpectralClusterResult {
+  kernel: KernelSpec;
+  clusters: number;
+  components: number;
+  gain: { name: GainName; parameters: Record<string, number> };
+  seed: number;
+  restarts: number;
+  backend: string;
+  /** seconds of the affinity pass (degrees, cache) */
+  affinitySeconds: number;
+  affinityCached: boolean;
+  kha: Clustering & { passes: number; steps: number; seconds: number; stoppedBy: StopReason };
+  exact?: Clustering & { solver: 'dense' | 'iterative'; seconds: number };
+  perPass?: PassClustering[];
+}
+
+export const SPECTRAL_DEFAULTS = {
+  gain: 'smd' as GainName,
+  passes: 20,
+  seed: 1,
+  restarts: 10,
+  backend: 'auto' as BackendRequest,
+  gramCacheMB: 1024,
+  blockSize: 64,
+};
+
+/**
+ * Default base gains for K̃: η0 = c / rms_p ‖k̃_p‖ (the root mean square row norm, √(tr(K̃²)/l),
+ * estimated from a seeded sample of rows). The fit defaults (η0 = 0.03) are tuned for K′ on USPS,
+ * whose eigenvalues are in the hundreds: on K̃ (eigenvalues ≤ 1) they barely move A in 10 passes. No
+ * fixed η0 suits every K̃ either: η0 = 10 suits USPS-test at σ = 8 (rms ‖k̃‖ ≈ 0.025) but is noisy
+ * at σ = 4 (0.09; λ1 settles 5% low, η0 = 3 is better there) and diverges on 220 points in 4 blobs
+ * (0.15; η0 = 1 to 3 works). c = 0.3 gives about 12, 3.3 and 2 on those three: an empirical rule from
+ * these measurements (docs/results/spectral-usps.md), not a derived one. Scaling by ‖k̃‖² instead
+ * was tried and is too steep (σ = 4 then converges too slowly, σ = 8 is noisy). Schedules without an
+ * entry keep their own defaults (not tuned for K̃).
+ */
+export const SPECTRAL_GAIN_SCALE: Partial<Record<GainName, number>> = { smd: 0.3, 'kha-et': 0.3 };
+
+/** Rows sampled to estimate rms ‖k̃_p‖. */
+const GAIN_SAMPLE_ROWS = 256;
+
+/** rms_p ‖k̃_p‖ over a seeded sample of rows (all rows when l is small). */
+export async function rmsRowNorm(source: RowSource, seed: number, sample = GAIN_SAMPLE_ROWS): Promise<number> {
+  const { l } = source;
+  const rng = new Rng(seed);
+  const indices = l <= sample ? Array.from({ length: l }, (_, i) => i) : Array.from({ length: sample }, () => rng.int(l));
+  const rows = new Float64Array(indices.length * l);
+  await source.rows(indices, rows);
+  let s = 0;
+  for (const v of rows) s += v * v;
+  return Math.sqrt(s / indices.length);
+}
+
+/** Up to this many points the exact reference is a dense eigendecomposition (O(l³)). */
+const DENSE_REFERENCE_MAX_L = 1000;
+
+
+export async function spectralCluster(data: Dataset, options: SpectralClusterOptions): Promise<SpectralClusterResult> {
+  const o = { ...SPECTRAL_DEFAULTS, ...options };
+  const k = o.clusters;
+  const r = o.components ?? k;
+  const { l } = data;
+  if (!Number.isInteger(k) || k < 2 || k > l) throw new UserError(`--clusters must be an integer between 2 and the number of points (${l}), got ${k}`);
+  if (!Number.isInteger(r) || r < 1 || r > l) throw new UserError(`--components must be an integer between 1 and the number of points (${l}), got ${r}`);
+  if (!Number.isInteger(o.passes) || o.passes < 1) throw new UserError(`--passes must be a positive integer, got ${o.passes}`);
+  if (!Number.isInteger(o.restarts) || o.restarts < 1) throw new UserError(`--restarts must be a positive integer, got ${o.restarts}`);
+  const labels = options.labels ?? data.labels;
+  if (labels && labels.length !== l) throw new UserError(`${labels.length} labels for ${l} points`);
+  if (o.perPass && !labels) throw new UserError('per-pass clustering quality needs labels (--label-column, or a data set with labels)');
+
+  const kernel = resolveKernel(data, options.kernel, o.seed);
+  const given = definedFields(options.gainParameters);
+  const probe = createGainSchedule(o.gain, given); // refuses bad gain parameters before any work
+  checkMemory(data, r, probe.needsAK, o.gain === 'smd', o.gramCacheMB, o.blockSize, o.memoryLimitMB);
+  const say = (message: string) => o.onEvent?.({ type: 'info', message });
+
+  const backend = await createGramBackend(o.backend, kernel, data.X, l, data.d, { verbose: say });
+  try {
+    const started = process.hrtime.bigint();
+    const affinity = await NormalizedAffinity.create(backend, {
+      blockSize: o.blockSize,
+      cacheBudgetMB: o.gramCacheMB,
+      onProgress: (done, total) => o.onEvent?.({ type: 'gram', done, total }),
+    });
+    const affinitySeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    say(`affinity ${affinity.cached ? `cached (${(affinity.cacheBytes / 2 ** 20).toFixed(0)} MiB f32)` : 'rows on the fly'}, ${affinitySeconds.toFixed(2)} s`);
+
+    const scale = SPECTRAL_GAIN_SCALE[o.gain];
+    const gainParameters = scale !== undefined && given.eta0 === undefined ? { ...given, eta0: scale / (await rmsRowNorm(affinity, o.seed)) } : given;
+    const schedule = createGainSchedule(o.gain, gainParameters);
+    say(`gain ${schedule.name} ${JSON.stringify(schedule.parameters)}`);
+
+    const multiply = rowSourceMultiply(affinity);
+    const cluster = (pairs: TopEigenpairs) => clusterEmbedding(embeddingOf(pairs), pairs.values, r, l, k, o.restarts, o.seed, labels);
+    /** The KHA pipeline's finish on an iterate (a copy: it is overwritten): exact products with K̃, Rayleigh–Ritz, k-means. */
+    const finish = async (A: Float64Array) => cluster(await ritzPairs(A, r, l, multiply, o.seed));
+
+    const engine = await KhaEngine.create(affinity, { components: r, schedule, seed: o.seed, blockSize: o.blockSize });
+    const perPass: PassClustering[] = [];
+    const outcome = await engine.run({
+      passes: o.passes,
+      tol: o.tol,
+      maxSeconds: o.maxSeconds,
+      onProgress: (step, total) => o.onEvent?.({ type: 'step', pass: engine.pass + 1, step, l: total }),
+      onPass: async (report) => {
+        o.onEvent?.({ type: 'pass', report });
+        if (!o.perPass) return;
+        const { scores } = await finish(Float64Array.from(engine.state.A));
+        perPass.push({ pass: report.pass, seconds: report.seconds, scores: scores as ClusteringScores });
+        o.onEvent?.({ type: 'clustering', pass: report.pass, scores: scores as ClusteringScores });
+      },
+    });
+    const kha = { ...(await finish(Float64Array.from(engine.state.A))), passes: engine.pass, steps: engine.state.t, seconds: outcome.seconds, stoppedBy: outcome.stoppedBy };
+
+    let exact: SpectralClusterResult['exact'];
+    if (o.reference === 'exact') {
+      const solveStart = process.hrtime.bigint();
+      const solver = l <= DENSE_REFERENCE_MAX_L ? 'dense' : 'iterative';
+      say(`exact eigenvectors of K̃ (${solver} solver)`);
+      const pairs = solver === 'dense' ? exactEigen(await denseMatrix(affinity), l, r) : await iterativeEigen(multiply, l, r, { seed: o.seed, tol: 1e-9 });
+      const seconds = Number(process.hrtime.bigint() - solveStart) / 1e9;
+      exact = { ...cluster(pairs), solver, seconds };
+    }
+    return {
+      kernel,
+      clusters: k,
+      components: r,
+      gain: { name: schedule.name, parameters: { ...schedule.parameters } },
+      seed: o.seed,
+      restarts: o.restarts,
+      backend: backend.name,
+      affinitySeconds,
+      affinityCached: affinity.cached,
+      kha,
+      exact,
+      perPass: o.perPass ? perPass : undefined,
+    };
+  } finally {
+    await backend.dispose();
+  }
+}
+
+/**
+ * The normalized embedding and its k-means clustering. AK (r × l) holds one function per row;
+ * point j's embedding is column j, scaled to unit length (Ng, Jordan & Weiss's row normalization:
+ * points of one cluster then lie near one direction whatever their degree).
+ */
+export function clusterEmbedding(
+  AK: Float64Array,
+  eigenvalues: Float64Array,
+  r: number,
+  l: number,
+  k: number,
+  restarts: number,
+  seed: number,
+  labels?: ArrayLike<string | number>,
+): Clustering {
+  const embedding = unitRows(AK, r, l);
+  const { assignments, inertia } = kmeans(embedding, l, r, k, { restarts, seed });
+  const numbered = numberByFirstAppearance(assignments);
+  return { assignments: numbered, eigenvalues: Float64Array.from(eigenvalues), inertia, scores: labels ? clusteringScores(labels, numbered) : undefined };
+}
+
+/** The l × r embedding: column j of the r × l matrix AK as row j, normalized to unit length (zero rows stay zero). */
+export function unitRows(AK: Float64Array, r: number, l: number): Float64Array {
+  const U = new Float64Array(l * r);
+  for (let j = 0; j < l; j++) {
+    let s = 0;
+    for (let i = 0; i < r; i++) s += AK[i * l + j] ** 2;
+    const f = s > 0 ? 1 / Math.sqrt(s) : 0;
+    for (let i = 0; i < r; i++) U[j * r + i] = AK[i * l + j] * f;
+  }
+  return U;
+}
+
+/** Cluster ids renumbered 0, 1, … in order of first appearance, so equal partitions print equal. */
+function numberByFirstAppearance(assignments: Int32Array): Int32Array {
+  const ids = new Map<number, number>();
+  return assignments.map((c) => {
+    let id = ids.get(c);
+    if (id === undefined) ids.set(c, (id = ids.size));
+    return id;
+  });
+}
+
+/**
+ * Rayleigh–Ritz of K̃ on the span of the rows of A, in ℓ2: Q = orth(A), T = Q K̃ Qᵀ = S diag(θ) Sᵀ,
+ * Ritz vectors Y = Sᵀ Q (unit, orthonormal). One product with K̃ (the exact A K̃ up to the basis
+ * change). Not the engine's RKHS form (rayleighRitz: H c = λ G c with G = A K̃ Aᵀ): K̃ has a zero
+ * diagonal, so it is indefinite, and G is not positive definite while A still has weight on negative
+ * eigendirections (seen after pass 1 on USPS). At convergence both give the top eigenpairs. A is
+ * overwritten.
+ */
+export async function ritzPairs(A: Float64Array, r: number, l: number, multiply: BlockMultiply, seed: number): Promise<TopEigenpairs> {
+  orthonormalizeRows(A, r, l, new Float64Array(0), 0, new Rng(seed));
+  const KQ = await multiply(A, r);
+  // symmetricEigen uses (T + Tᵀ)/2: Q (K̃ Qᵀ) is symmetric only up to rounding
+  const { values, vectors } = symmetricEigen(matmulTransB(A, KQ, r, l, r), r);
+  return { l, r, values, vectors: matmul(transpose(vectors, r, r), A, r, r, l) };
+}
+
+/**
+ * The embedding functions, r × l: row i is √λ_i u_iᵀ = (K̃ a_iᵀ)ᵀ for the coefficients a_i = u_iᵀ/√λ_i
+ * that KHA converges to (A K̃ Aᵀ = I), so KHA and exact eigenpairs embed the same way. A
+ * non-positive Ritz value (only early in a run) contributes nothing.
+ */
+export function embeddingOf(pairs: TopEigenpairs): Float64Array {
+  const { l, r, values, vectors } = pairs;
+  const AK = new Float64Array(r * l);
+  for (let i = 0; i < r; i++) {
+    const s = Math.sqrt(Math.max(values[i], 0));
+    for (let j = 0; j < l; j++) AK[i * l + j] = s * vectors[i * l + j];
+  }
+  return AK;
+}
+
+/** All of K̃ in float64 (small l only). */
+async function denseMatrix(source: RowSource): Promise<Float64Array> {
+  const M = new Float64Array(source.l * source.l);
+  await source.rows(Array.from({ length: source.l }, (_, i) => i), M);
+  return M;
+}
+
+function definedFields<T extends object>(value: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * The assignments file: `index,cluster[,label]`, one line per point in data order (index 0-based),
+ * the label column when the data have labels. Written as a data set so quoting and number format
+ * follow the project's CSV writer.
+ */
+function assignmentsTable(assignments: Int32Array, labels?: ArrayLike<string | number>): Dataset {
+  const l = assignments.length;
+  const X = new Float64Array(2 * l);
+  for (let j = 0; j < l; j++) {
+    X[2 * j] = j;
+    X[2 * j + 1] = assignments[j];
+  }
+  return { X, l, d: 2, featureNames: ['index', 'cluster'], labels: labels ? Array.from(labels, String) : undefined, source: 'assignments' };
+}
+
+export function formatAssignments(assignments: Int32Array, labels?: ArrayLike<string | number>): string {
+  return formatDataset(assignmentsTable(assignments, labels), 'csv');
+}
+
+/** Write the assignments file atomically (a `.gz` path is compressed). */
+export function writeAssignments(path: string, assignments: Int32Array, labels?: ArrayLike<string | number>): Promise<void> {
+  return writeDataset(assignmentsTable(assignments, labels), path, 'csv');
+}

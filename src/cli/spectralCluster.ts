@@ -1,0 +1,165 @@
+import { Command, Option } from 'commander';
+import { spectralCluster, SPECTRAL_DEFAULTS, writeAssignments, type Clustering, type SpectralClusterResult } from '../app/spectralCluster';
+import { loadDataset } from '../data/load';
+import type { ClusteringScores } from '../eval/clustering';
+import { describeKernel } from '../kernels/kernel';
+import { action, addOutputOptions, parseNumber, printJson } from './common';
+import {
+  addGainParameterOptions,
+  addIterationOptions,
+  addKernelOptions,
+  gainOption,
+  gainParametersFromFlags,
+  kernelFromFlags,
+  type GainFlags,
+  type IterationFlags,
+  type KernelFlags,
+} from './options';
+import { createProgress } from './progress';
+
+interface SpectralFlags extends KernelFlags, GainFlags, IterationFlags {
+  clusters: number;
+  gain: string;
+  restarts: number;
+  output?: string;
+  reference?: 'exact';
+  labelColumn?: string;
+  perPass?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+export function registerSpectralClusterCommand(program: Command): void {
+  const cmd = program
+    .command('spectral-cluster')
+    .summary('spectral clustering (Ng, Jordan & Weiss) with KHA eigenvectors of the normalized affinity')
+    .description(
+      'Spectral clustering (Ng, Jordan & Weiss 2001) with the Kernel Hebbian Algorithm.\n\n' +
+        'The affinity W is the kernel with a zero diagonal; one pass computes the degrees D (and caches W when it\n' +
+        'fits --gram-cache). KHA finds the top eigenvectors of K̃ = D^-1/2 W D^-1/2 (not centered; the top one has\n' +
+        'eigenvalue 1), a Rayleigh–Ritz step finishes them, each point is embedded as its entries of those\n' +
+        'eigenvectors (scaled by √λ) normalized to unit length, and seeded k-means++ (--restarts) clusters the\n' +
+        'embedding. With labels (USPS, MNIST, or --label-column) it prints variation of information (nats,\n' +
+        'lower is better), NMI (arithmetic), adjusted Rand index and matched accuracy; --reference exact runs the\n' +
+        'same pipeline on exact eigenvectors of the same K̃ and prints both side by side.',
+    )
+    .argument('<data>', 'data file, - for stdin, or a built-in set (mnist:2000, usps, usps-test)')
+    .requiredOption('-k, --clusters <k>', 'number of clusters', parseNumber('--clusters', { integer: true, min: 2 }))
+    .option('-o, --output <csv>', 'write index,cluster[,label] (index 0-based, in data order) to this file (atomically; .gz compresses)');
+  addKernelOptions(cmd);
+  cmd.addOption(gainOption(SPECTRAL_DEFAULTS.gain));
+  addGainParameterOptions(cmd, 'base gain (default for smd and kha-et: 0.3 / rms row norm of K̃, e.g. about 12 on USPS at σ = 8; others: as kpca fit)');
+  addIterationOptions(cmd, { passes: SPECTRAL_DEFAULTS.passes, componentsHelp: 'eigenvectors in the embedding (default: the number of clusters)' });
+  cmd
+    .addOption(new Option('--restarts <n>', 'k-means++ seedings; the lowest inertia is kept').argParser(parseNumber('--restarts', { integer: true, min: 1 })).default(SPECTRAL_DEFAULTS.restarts))
+    .addOption(new Option('--reference <solver>', 'also cluster with exact eigenvectors of the same K̃ and compare').choices(['exact']))
+    .option('--label-column <name|index>', 'column holding labels, kept out of the features (default: label, class or y)')
+    .option('--per-pass', 'after every pass, cluster the current eigenvectors and print the scores (needs labels; not timed)')
+    .option('-v, --verbose', 'say which backend runs and how the affinity is held');
+  addOutputOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  kpca spectral-cluster data/blobs.csv -k 3 -o clusters.csv
+  kpca spectral-cluster usps-test -k 10 --sigma 8 --passes 20 --reference exact
+  kpca spectral-cluster usps -k 10 --sigma 8 --gain smd --eta0 10 --per-pass --json > usps-sc.json
+  kpca spectral-cluster points.csv -k 5 --gamma 0.5 --label-column class -o clusters.csv
+
+Gains: the eigenvalues of K̃ are at most 1, far below those of a centered Gram matrix, so kpca fit's
+--eta0 (0.03) would barely move the iterate here. For smd and kha-et the default is η0 = 0.3 / rms‖k̃_p‖,
+measured on USPS and small blobs (docs/results/spectral-usps.md); --verbose prints the value used.
+If a run diverges (exit code 3), lower --eta0.`,
+  );
+  cmd.action(
+    action(async (data: string, flags: SpectralFlags) => {
+      const progress = createProgress({ quiet: flags.quiet || flags.json, verbose: flags.verbose, passes: flags.passes });
+      const dataset = await loadDataset(data, { labelColumn: flags.labelColumn });
+      progress.note(`${dataset.source}: ${dataset.l} points × ${dataset.d} features${dataset.labels ? ', labelled' : ''}`);
+      const result = await spectralCluster(dataset, {
+        clusters: flags.clusters,
+        components: flags.components,
+        kernel: kernelFromFlags(flags),
+        gain: flags.gain as never,
+        gainParameters: gainParametersFromFlags(flags),
+        passes: flags.passes,
+        tol: flags.tol,
+        maxSeconds: flags.maxSeconds,
+        seed: flags.seed,
+        restarts: flags.restarts,
+        backend: flags.backend,
+        gramCacheMB: flags.gramCache,
+        memoryLimitMB: flags.memoryLimit,
+        reference: flags.reference,
+        perPass: flags.perPass,
+        onEvent: (e) => {
+          if (e.type === 'clustering') progress.note(`  pass ${e.pass} clustering: ${scoresLine(e.scores)}`);
+          else progress.onEvent(e);
+        },
+      }).finally(() => progress.stop());
+      if (flags.output) await writeAssignments(flags.output, result.kha.assignments, dataset.labels);
+      if (flags.json) printJson(toJson(result, flags.output));
+      else process.stdout.write(summary(result, flags.output));
+    }),
+  );
+}
+
+const SCORE_ROWS: [keyof ClusteringScores, string][] = [
+  ['variationOfInformation', 'VI (nats, lower is better)'],
+  ['normalizedMutualInformation', 'NMI'],
+  ['adjustedRandIndex', 'ARI'],
+  ['accuracy', 'accuracy (matched)'],
+];
+
+function scoresLine(s: ClusteringScores): string {
+  return `VI ${s.variationOfInformation.toFixed(4)}, NMI ${s.normalizedMutualInformation.toFixed(4)}, ARI ${s.adjustedRandIndex.toFixed(4)}, accuracy ${s.accuracy.toFixed(4)}`;
+}
+
+/** The text report: settings, then the pipelines side by side (scores, eigenvalues), then the per-pass series. */
+export function summary(result: SpectralClusterResult, output?: string): string {
+  const { kha, exact } = result;
+  const columns: [string, Clustering][] = [[`KHA (${result.gain.name})`, kha]];
+  if (exact) columns.push([`exact (${exact.solver})`, exact]);
+  const width = 19;
+  const row = (name: string, cells: string[]) => `  ${name.padEnd(30)}${cells.map((c) => c.padStart(width)).join('')}\n`;
+  let text =
+    `kernel: ${describeKernel(result.kernel)}, k = ${result.clusters}, ${result.components} eigenvectors, backend ${result.backend}\n` +
+    `gain: ${result.gain.name} ${JSON.stringify(result.gain.parameters)}, seed ${result.seed}, k-means restarts ${result.restarts}\n` +
+    `KHA: ${kha.passes} passes (stopped by ${kha.stoppedBy}), ${kha.seconds.toFixed(2)} s iterating + ${result.affinitySeconds.toFixed(2)} s affinity` +
+    `${exact ? `; exact eigenvectors ${exact.seconds.toFixed(2)} s` : ''}\n` +
+    (output ? `assignments: ${output}\n` : '') +
+    row('', columns.map(([name]) => name));
+  if (kha.scores) for (const [key, label] of SCORE_ROWS) text += row(label, columns.map(([, c]) => (c.scores as ClusteringScores)[key].toFixed(4)));
+  else text += '  (no labels: no scores)\n';
+  text += row('k-means inertia', columns.map(([, c]) => c.inertia.toPrecision(6)));
+  for (let i = 0; i < result.components; i++) text += row(`λ${i + 1} of K̃`, columns.map(([, c]) => c.eigenvalues[i].toFixed(6)));
+  if (result.perPass) {
+    text += 'per pass (KHA iterate, Rayleigh–Ritz, k-means):\n' + `  ${'pass'.padStart(4)} ${'seconds'.padStart(9)} ${'VI'.padStart(8)} ${'NMI'.padStart(8)} ${'ARI'.padStart(8)} ${'accuracy'.padStart(9)}\n`;
+    for (const p of result.perPass) {
+      const s = p.scores;
+      text += `  ${String(p.pass).padStart(4)} ${p.seconds.toFixed(2).padStart(9)} ${s.variationOfInformation.toFixed(4).padStart(8)} ${s.normalizedMutualInformation.toFixed(4).padStart(8)} ${s.adjustedRandIndex.toFixed(4).padStart(8)} ${s.accuracy.toFixed(4).padStart(9)}\n`;
+    }
+  }
+  return text;
+}
+
+function toJson(result: SpectralClusterResult, output?: string) {
+  const pipeline = (c: Clustering) => ({ eigenvalues: Array.from(c.eigenvalues), inertia: c.inertia, scores: c.scores ?? null });
+  const { kha, exact } = result;
+  return {
+    assignments: output ?? null,
+    kernel: result.kernel,
+    clusters: result.clusters,
+    components: result.components,
+    gain: result.gain,
+    seed: result.seed,
+    restarts: result.restarts,
+    backend: result.backend,
+    affinitySeconds: result.affinitySeconds,
+    affinityCached: result.affinityCached,
+    kha: { ...pipeline(kha), passes: kha.passes, steps: kha.steps, seconds: kha.seconds, secondsPerPass: kha.passes > 0 ? kha.seconds / kha.passes : null, stoppedBy: kha.stoppedBy },
+    exact: exact ? { ...pipeline(exact), solver: exact.solver, seconds: exact.seconds } : null,
+    perPass: result.perPass ?? null,
+  };
+}
