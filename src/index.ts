@@ -8,6 +8,8 @@
  */
 export { fit, FIT_DEFAULTS, type FitOptions, type FitResult, type FitEvent } from './app/fit';
 export { transform, type TransformOptions } from './app/transform';
+export { compare, type CompareOptions, type CompareResult } from './app/compare';
+export { writeReport } from './report';
 export {
   spectralCluster,
   SPECTRAL_DEFAULTS,

@@ -8,6 +8,7 @@ import { action, addOutputOptions, printJson } from './common';
 import {
   addGainParameterOptions,
   addIterationOptions,
+  addToleranceOption,
   addKernelOptions,
   gainOption,
   gainParametersFromFlags,
@@ -20,6 +21,7 @@ import {
 import { createProgress } from './progress';
 
 interface FitFlags extends KernelFlags, GainFlags, IterationFlags {
+  tol?: number;
   output?: string;
   gain: string;
   labelColumn?: string;
@@ -82,6 +84,7 @@ export function registerFitCommand(program: Command): void {
   cmd.addOption(gainOption(FIT_DEFAULTS.gain));
   addGainParameterOptions(cmd);
   addIterationOptions(cmd, { components: FIT_DEFAULTS.components, passes: FIT_DEFAULTS.passes });
+  addToleranceOption(cmd);
   cmd
     .option('--label-column <name|index>', 'column holding labels, kept out of the features (default: label, class or y)')
     .addOption(new Option('--raw', 'save the raw KHA iterate instead of the Rayleigh–Ritz vectors'))

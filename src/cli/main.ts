@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { VERSION } from '../version';
 import { reportError } from './common';
+import { registerCompareCommand } from './compare';
 import { registerDataCommands } from './data';
 import { registerFitCommand } from './fit';
 import { registerInfoCommand } from './info';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerFitCommand(program);
   registerTransformCommand(program);
   registerInfoCommand(program);
+  registerCompareCommand(program);
   registerSpectralClusterCommand(program);
   registerDataCommands(program);
   program.addHelpText('after', '\nStart with:\n  kpca fit mnist:2000:14 -r 8 -o mnist.kpca\n  kpca <command> --help');

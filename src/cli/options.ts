@@ -70,7 +70,6 @@ export function gainOption(defaultGain: GainName = 'smd'): Option {
 export interface IterationFlags {
   components?: number;
   passes: number;
-  tol?: number;
   maxSeconds?: number;
   seed: number;
   backend: BackendRequest;
@@ -85,7 +84,6 @@ export function addIterationOptions(cmd: Command, defaults: { components?: numbe
   return cmd
     .addOption(components)
     .addOption(new Option('--passes <n>', 'maximum passes through the data').argParser(positiveInteger('--passes')).default(defaults.passes))
-    .addOption(new Option('--tol <t>', 'stop when a pass changes the eigenvalue estimates by less than t·λ1').argParser(positive('--tol')))
     .addOption(new Option('--max-seconds <s>', 'stop iterating after s seconds').argParser(positive('--max-seconds')))
     .addOption(new Option('--seed <n>', 'seed of the generator (initial A, permutations)').argParser(parseNumber('--seed', { integer: true, min: 0 })).default(1))
     .addOption(
@@ -99,6 +97,11 @@ export function addIterationOptions(cmd: Command, defaults: { components?: numbe
         .default(1024),
     )
     .addOption(new Option('--memory-limit <MiB>', 'refuse up front a run planned to need more memory (default: 90% of physical memory)').argParser(positive('--memory-limit')));
+}
+
+/** --tol, for the commands that may stop early (not compare: there every schedule runs the same passes). */
+export function addToleranceOption(cmd: Command): Command {
+  return cmd.addOption(new Option('--tol <t>', 'stop when a pass changes the eigenvalue estimates by less than t·λ1').argParser(positive('--tol')));
 }
 
 export function requireOutput(path: string | undefined, flag = '-o, --output'): string {

@@ -7,6 +7,7 @@ import { action, addOutputOptions, parseNumber, printJson } from './common';
 import {
   addGainParameterOptions,
   addIterationOptions,
+  addToleranceOption,
   addKernelOptions,
   gainOption,
   gainParametersFromFlags,
@@ -18,6 +19,7 @@ import {
 import { createProgress } from './progress';
 
 interface SpectralFlags extends KernelFlags, GainFlags, IterationFlags {
+  tol?: number;
   clusters: number;
   gain: string;
   restarts: number;
@@ -51,6 +53,7 @@ export function registerSpectralClusterCommand(program: Command): void {
   cmd.addOption(gainOption(SPECTRAL_DEFAULTS.gain));
   addGainParameterOptions(cmd, 'base gain (default for smd and kha-et: 0.3 / rms row norm of K̃, e.g. about 12 on USPS at σ = 8; others: as kpca fit)');
   addIterationOptions(cmd, { passes: SPECTRAL_DEFAULTS.passes, componentsHelp: 'eigenvectors in the embedding (default: the number of clusters)' });
+  addToleranceOption(cmd);
   cmd
     .addOption(new Option('--restarts <n>', 'k-means++ seedings; the lowest inertia is kept').argParser(parseNumber('--restarts', { integer: true, min: 1 })).default(SPECTRAL_DEFAULTS.restarts))
     .addOption(new Option('--reference <solver>', 'also cluster with exact eigenvectors of the same K̃ and compare').choices(['exact']))

@@ -167,8 +167,8 @@ describe('built-in names', () => {
   test.each([
     ['mnist:0', 'mnist:0: the bundled MNIST subset has 10000 digits; choose N from 1 to 10000'],
     ['mnist:10001', 'mnist:10001: the bundled MNIST subset has 10000 digits; choose N from 1 to 10000'],
-    ['mnist:abc', 'mnist:abc: expected mnist:N or mnist:N:14 (N digits, optionally downsampled to 14×14)'],
-    ['mnist:10:7', 'mnist:10:7: expected mnist:N or mnist:N:14 (N digits, optionally downsampled to 14×14)'],
+    ['mnist:abc', 'mnist:abc: expected mnist:N or mnist-shifted:N, optionally :14 (N digits, downsampled to 14×14)'],
+    ['mnist:10:7', 'mnist:10:7: expected mnist:N or mnist-shifted:N, optionally :14 (N digits, downsampled to 14×14)'],
   ])('%s', async (source, message) => {
     const err = await loadError(source);
     expect(err).toBeInstanceOf(UserError);

@@ -1,0 +1,187 @@
+/**
+ * Use-case: compare gain schedules on one data set (issue "kpca compare"). One centered Gram matrix
+ * and one exact reference spectrum are shared by every schedule; each schedule then runs from the
+ * same seed (same initial A, same permutations) and is measured after every pass against the
+ * reference: relative excess RKHS reconstruction error, eigenvalue errors (raw Rayleigh quotients
+ * and Ritz values), orthonormality, principal-angle subspace error, iteration seconds and gains.
+ * With `tune`, each schedule first gets a small grid search (src/app/compare/tune.ts).
+ */
+import { UserError } from '../errors';
+import { optimalReconstructionError } from '../eval/convergence';
+import { defaultCacheDir } from '../eval/referenceCache';
+import { GAIN_NAMES, type GainName, type GainParameters } from '../kha/gains';
+import { CenteredGram, createGramBackend } from '../kernels';
+import type { BackendRequest } from '../kernels/backend';
+import type { KernelSpec } from '../kernels/kernel';
+import type { Dataset } from '../data/dataset';
+import { datasetHash } from '../data/hash';
+import { VERSION } from '../version';
+import { checkMemory, resolveKernel } from './fit';
+import { referenceSpectrum, type ReferenceInfo } from './compare/reference';
+import { runSchedule, type PassMeasurement, type ScheduleRun } from './compare/runSchedule';
+import { TUNE_PASSES, tuneSchedule, type TuningResult, type TuningTrial } from './compare/tune';
+
+export type { PassMeasurement, ScheduleRun } from './compare/runSchedule';
+export type { TuningResult, TuningTrial } from './compare/tune';
+export type { IterateMeasures } from './compare/measure';
+export { TUNE_ETA0, TUNE_MU, TUNE_PASSES, TUNE_TAU_FACTORS, tuningGrid } from './compare/tune';
+
+export interface CompareOptions {
+  /** schedules to run, in this order (default: all four) */
+  gains?: GainName[];
+  /** passes per schedule (default 10) */
+  passes?: number;
+  /** stop a schedule at the first block boundary after this many seconds of iteration */
+  maxSeconds?: number;
+  /** default 1: every schedule starts from the same A and sees the same permutations */
+  seed?: number;
+  /** r (default 8) */
+  components?: number;
+  /** default: Gaussian with σ = the median pairwise distance */
+  kernel?: KernelSpec;
+  /** parameters for every schedule that uses them (e.g. one ξ), then per schedule (these win) */
+  gainParameters?: GainParameters;
+  scheduleParameters?: Partial<Record<GainName, GainParameters>>;
+  /** grid-search each schedule's parameters first (true: TUNE_PASSES passes per trial) */
+  tune?: boolean | { passes?: number };
+  backend?: BackendRequest;
+  /** cache the f32 Gram matrix when it fits this many MiB (default 1024) */
+  gramCacheMB?: number;
+  blockSize?: number;
+  memoryLimitMB?: number;
+  /** reference cache directory (default defaultCacheDir()) */
+  cacheDir?: string;
+  signal?: AbortSignal;
+  onEvent?: (event: CompareEvent) => void;
+}
+
+export type CompareEvent =
+  | { type: 'info'; message: string }
+  | { type: 'gram'; done: number; total: number }
+  | { type: 'reference'; info: ReferenceInfo; values: number[] }
+  | { type: 'trial'; gain: GainName; trial: TuningTrial }
+  | { type: 'schedule'; gain: GainName; parameters: GainParameters }
+  | { type: 'pass'; gain: GainName; measurement: PassMeasurement };
+
+export interface CompareResult {
+  data: { source: string; l: number; d: number; hash: string };
+  kernel: KernelSpec;
+  /** 'given', or 'median pairwise distance' when σ was chosen by the median heuristic */
+  kernelChoice: 'given' | 'median pairwise distance';
+  components: number;
+  seed: number;
+  passes: number;
+  backend: string;
+  gramCached: boolean;
+  gramSeconds: number;
+  reference: ReferenceInfo & {
+    /** λ_1..λ_{r+1} of K' (one more than r, to show the gap) */
+    values: number[];
+    trace: number;
+    /** E* = tr(K') − Σ_{i≤r} λ_i */
+    optimalError: number;
+  };
+  /** per schedule, when tuned */
+  tuning?: TuningResult[];
+  schedules: ScheduleRun[];
+  softwareVersion: string;
+}
+
+export const COMPARE_DEFAULTS = {
+  gains: [...GAIN_NAMES] as GainName[],
+  passes: 10,
+  seed: 1,
+  components: 8,
+  backend: 'auto' as BackendRequest,
+  gramCacheMB: 1024,
+  blockSize: 64,
+};
+
+export async function compare(data: Dataset, options: CompareOptions = {}): Promise<CompareResult> {
+  const o = { ...COMPARE_DEFAULTS, ...options };
+  const say = (message: string) => o.onEvent?.({ type: 'info', message });
+  validate(data, o);
+  const kernel = resolveKernel(data, options.kernel, o.seed);
+  // SMD keeps the most (A, A K', B); plan for it when it runs.
+  checkMemory(data, o.components, o.gains.some((g) => g !== 'constant' && g !== 'annealed'), o.gains.includes('smd'), o.gramCacheMB, o.blockSize, o.memoryLimitMB);
+
+  const backend = await createGramBackend(o.backend, kernel, data.X, data.l, data.d, { verbose: say });
+  try {
+    const gramStart = process.hrtime.bigint();
+    const gram = await CenteredGram.create(backend, {
+      blockSize: o.blockSize,
+      cacheBudgetMB: o.gramCacheMB,
+      onProgress: (done, total) => o.onEvent?.({ type: 'gram', done, total }),
+    });
+    const gramSeconds = Number(process.hrtime.bigint() - gramStart) / 1e9;
+    if (!gram.cached) say('the Gram matrix does not fit --gram-cache: rows are recomputed on every pass and every measurement (slow)');
+
+    const hash = datasetHash(data);
+    const pairs = Math.min(data.l, o.components + 1);
+    const { reference, info } = await referenceSpectrum(gram, hash, kernel, pairs, o.cacheDir ?? defaultCacheDir(), (err) =>
+      say(`could not write the reference cache: ${(err as Error).message}`),
+    );
+    o.onEvent?.({ type: 'reference', info, values: Array.from(reference.values) });
+    const optimalError = optimalReconstructionError(reference, o.components);
+
+    const run = { components: o.components, seed: o.seed, blockSize: o.blockSize, signal: o.signal };
+    const parametersFor = (gain: GainName): GainParameters => ({ ...definedOnly(o.gainParameters ?? {}), ...definedOnly(o.scheduleParameters?.[gain] ?? {}) });
+
+    let tuning: TuningResult[] | undefined;
+    if (o.tune) {
+      const passes = (typeof o.tune === 'object' && o.tune.passes) || TUNE_PASSES;
+      tuning = [];
+      for (const gain of o.gains)
+        tuning.push(await tuneSchedule(gram, reference, gain, parametersFor(gain), { ...run, passes }, (trial) => o.onEvent?.({ type: 'trial', gain, trial })));
+    }
+
+    const schedules: ScheduleRun[] = [];
+    for (const [i, gain] of o.gains.entries()) {
+      if (o.signal?.aborted) break;
+      const parameters = tuning ? tuning[i].best : parametersFor(gain);
+      o.onEvent?.({ type: 'schedule', gain, parameters });
+      schedules.push(
+        await runSchedule(gram, reference, {
+          ...run,
+          gain,
+          parameters,
+          passes: o.passes,
+          maxSeconds: o.maxSeconds,
+          onPass: (measurement) => o.onEvent?.({ type: 'pass', gain, measurement }),
+        }),
+      );
+    }
+
+    return {
+      data: { source: data.source, l: data.l, d: data.d, hash },
+      kernel,
+      kernelChoice: options.kernel ? 'given' : 'median pairwise distance',
+      components: o.components,
+      seed: o.seed,
+      passes: o.passes,
+      backend: backend.name,
+      gramCached: gram.cached,
+      gramSeconds,
+      reference: { ...info, values: Array.from(reference.values), trace: reference.trace, optimalError },
+      tuning,
+      schedules,
+      softwareVersion: VERSION,
+    };
+  } finally {
+    await backend.dispose();
+  }
+}
+
+function validate(data: Dataset, o: typeof COMPARE_DEFAULTS & CompareOptions): void {
+  if (!Number.isInteger(o.components) || o.components < 1 || o.components > data.l)
+    throw new UserError(`--components must be an integer between 1 and the number of points (${data.l}), got ${o.components}`);
+  if (!Number.isInteger(o.passes) || o.passes < 1) throw new UserError(`--passes must be a positive integer, got ${o.passes}`);
+  if (o.gains.length === 0) throw new UserError('--gains: name at least one schedule');
+  for (const g of o.gains) if (!GAIN_NAMES.includes(g)) throw new UserError(`--gains: unknown schedule "${g}"; choose from ${GAIN_NAMES.join(', ')}`);
+  if (new Set(o.gains).size !== o.gains.length) throw new UserError(`--gains: a schedule is named twice (${o.gains.join(',')})`);
+}
+
+/** Drop undefined entries, so that spreading does not erase a schedule's default. */
+function definedOnly(p: GainParameters): GainParameters {
+  return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined));
+}

@@ -1,0 +1,86 @@
+/**
+ * One schedule of a comparison: a fresh engine on the shared centered Gram matrix, from the shared
+ * seed (so every schedule starts from the same A and sees the same permutations), measured after
+ * every pass (or only at the end, for tuning trials).
+ */
+import { NumericalError } from '../../errors';
+import type { ReferenceSpectrum } from '../../eval/referenceSolver';
+import { KhaEngine, type StopReason } from '../../kha/engine';
+import { createGainSchedule, type GainName, type GainParameters } from '../../kha/gains';
+import type { RowSource } from '../../kha/rowSource';
+import { measureIterate, type IterateMeasures } from './measure';
+
+export interface PassMeasurement extends IterateMeasures {
+  /** passes completed (0: the initial iterate) */
+  pass: number;
+  /** seconds of iteration up to the end of this pass, measurement excluded */
+  seconds: number;
+  /** the schedule's per-component gains at the last step of the pass (empty at pass 0) */
+  gains: number[];
+}
+
+export interface ScheduleRun {
+  gain: GainName;
+  /** the parameters in force, defaults filled in */
+  parameters: Record<string, number>;
+  /** passes completed */
+  passes: number;
+  /** seconds of iteration, measurement excluded */
+  seconds: number;
+  stoppedBy: StopReason | 'diverged';
+  /** the NumericalError message when the schedule diverged or its SMD gains collapsed */
+  failure?: string;
+  /** one entry per measured pass, pass 0 (the common initial iterate) first */
+  series: PassMeasurement[];
+}
+
+export interface RunScheduleOptions {
+  gain: GainName;
+  parameters: GainParameters;
+  components: number;
+  seed: number;
+  blockSize: number;
+  passes: number;
+  maxSeconds?: number;
+  signal?: AbortSignal;
+  /** 'every-pass' (default) or 'final' (pass 0 and the last pass only: tuning) */
+  measure?: 'every-pass' | 'final';
+  onPass?: (m: PassMeasurement) => void;
+}
+
+export async function runSchedule(source: RowSource, reference: ReferenceSpectrum, o: RunScheduleOptions): Promise<ScheduleRun> {
+  const schedule = createGainSchedule(o.gain, o.parameters);
+  const engine = await KhaEngine.create(source, { components: o.components, schedule, seed: o.seed, blockSize: o.blockSize });
+  const series: PassMeasurement[] = [];
+  const record = async (seconds: number, gains: ArrayLike<number>) => {
+    const m: PassMeasurement = { pass: engine.pass, seconds, gains: Array.from(gains), ...(await measureIterate(engine, reference)) };
+    series.push(m);
+    o.onPass?.(m);
+  };
+  await record(0, []);
+  let seconds = 0;
+  let lastGains: ArrayLike<number> = [];
+  let stoppedBy: ScheduleRun['stoppedBy'];
+  let failure: string | undefined;
+  try {
+    const outcome = await engine.run({
+      passes: o.passes,
+      maxSeconds: o.maxSeconds,
+      signal: o.signal,
+      onPass: async (report) => {
+        seconds = report.seconds;
+        lastGains = report.gains;
+        if (o.measure !== 'final') await record(report.seconds, report.gains);
+      },
+    });
+    stoppedBy = outcome.stoppedBy;
+    seconds = outcome.seconds;
+  } catch (err) {
+    // A diverging schedule is a result of the comparison, not a reason to abandon it.
+    if (!(err instanceof NumericalError)) throw err;
+    stoppedBy = 'diverged';
+    failure = err.message;
+  }
+  if (o.measure === 'final' && stoppedBy !== 'diverged' && engine.pass > 0) await record(seconds, lastGains);
+  return { gain: o.gain, parameters: { ...schedule.parameters }, passes: engine.pass, seconds, stoppedBy, failure, series };
+}
