@@ -17,6 +17,7 @@ import type { Dataset } from '../data/dataset';
 import { datasetHash } from '../data/hash';
 import { VERSION } from '../version';
 import { checkMemory, resolveKernel } from './fit';
+import type { KhaRunOptions } from './runOptions';
 import { referenceSpectrum, type ReferenceInfo } from './compare/reference';
 import { runSchedule, type PassMeasurement, type ScheduleRun } from './compare/runSchedule';
 import { TUNE_PASSES, tuneSchedule, type TuningResult, type TuningTrial } from './compare/tune';
@@ -26,29 +27,15 @@ export type { TuningResult, TuningTrial } from './compare/tune';
 export type { IterateMeasures } from './compare/measure';
 export { TUNE_ETA0, TUNE_MU, TUNE_PASSES, TUNE_TAU_FACTORS, tuningGrid } from './compare/tune';
 
-export interface CompareOptions {
+export interface CompareOptions extends Omit<KhaRunOptions, 'gain' | 'tol'> {
   /** schedules to run, in this order (default: all four) */
   gains?: GainName[];
-  /** passes per schedule (default 10) */
-  passes?: number;
-  /** stop a schedule at the first block boundary after this many seconds of iteration */
-  maxSeconds?: number;
-  /** default 1: every schedule starts from the same A and sees the same permutations */
-  seed?: number;
   /** r (default 8) */
   components?: number;
-  /** default: Gaussian with σ = the median pairwise distance */
-  kernel?: KernelSpec;
-  /** parameters for every schedule that uses them (e.g. one ξ), then per schedule (these win) */
-  gainParameters?: GainParameters;
+  /** per schedule (these win over gainParameters, which apply to every schedule that uses them) */
   scheduleParameters?: Partial<Record<GainName, GainParameters>>;
   /** grid-search each schedule's parameters first (true: TUNE_PASSES passes per trial) */
   tune?: boolean | { passes?: number };
-  backend?: BackendRequest;
-  /** cache the f32 Gram matrix when it fits this many MiB (default 1024) */
-  gramCacheMB?: number;
-  blockSize?: number;
-  memoryLimitMB?: number;
   /** reference cache directory (default defaultCacheDir()) */
   cacheDir?: string;
   signal?: AbortSignal;

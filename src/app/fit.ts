@@ -5,7 +5,7 @@
  */
 import { UserError } from '../errors';
 import { KhaEngine, type PassReport, type StopReason } from '../kha/engine';
-import { createGainSchedule, type GainName, type GainParameters } from '../kha/gains';
+import { createGainSchedule, type GainName } from '../kha/gains';
 import { rayleighRitz } from '../kha/rayleighRitz';
 import { rayleighQuotients } from '../kha/state';
 import { medianPairwiseDistance } from '../kernels/bandwidth';
@@ -17,32 +17,12 @@ import type { Dataset } from '../data/dataset';
 import { datasetHash } from '../data/hash';
 import type { KpcaModel } from '../model/model';
 import { VERSION } from '../version';
+import type { KhaRunOptions } from './runOptions';
 import { readCheckpoint, writeCheckpoint, type FitIdentity } from './checkpoint';
 
-export interface FitOptions {
+export interface FitOptions extends KhaRunOptions {
   /** r, the number of components (default 8) */
   components?: number;
-  /** default: Gaussian with σ = the median pairwise distance */
-  kernel?: KernelSpec;
-  /** default 'smd' */
-  gain?: GainName;
-  gainParameters?: GainParameters;
-  /** maximum passes (default 20) */
-  passes?: number;
-  /** stop when a pass changes the eigenvalue estimates by less than this, relative to λ1 */
-  tol?: number;
-  /** stop after this many seconds of iteration */
-  maxSeconds?: number;
-  /** default 1 */
-  seed?: number;
-  /** Gram backend (default 'auto') */
-  backend?: BackendRequest;
-  /** cache the f32 Gram matrix when it fits this many MiB (default 1024; 0 = rows on the fly) */
-  gramCacheMB?: number;
-  /** Gram rows per backend call (default 64) */
-  blockSize?: number;
-  /** refuse up front a fit whose planned memory exceeds this many MiB (default 90% of physical memory) */
-  memoryLimitMB?: number;
   /** finish with the Rayleigh–Ritz step (default true; false keeps the raw KHA iterate) */
   rayleighRitz?: boolean;
   /** stop at the next block boundary (the result is then the model as it stands) */

@@ -28,38 +28,19 @@ import type { KernelSpec } from '../kernels/kernel';
 import { matmul, matmulTransB, transpose } from '../linalg/dense';
 import { orthonormalizeRows } from '../linalg/orthonormalize';
 import { Rng } from '../linalg/rng';
+import type { KhaRunOptions } from './runOptions';
 import { symmetricEigen } from '../linalg/symmetricEigen';
 import { checkMemory, resolveKernel, type FitEvent } from './fit';
 
-export interface SpectralClusterOptions {
+export interface SpectralClusterOptions extends KhaRunOptions {
   /** k, the number of clusters */
   clusters: number;
   /** eigenvectors in the embedding (default: k, as Ng, Jordan & Weiss) */
   components?: number;
-  /** default: Gaussian with σ = the median pairwise distance */
-  kernel?: KernelSpec;
-  /** default 'smd' */
-  gain?: GainName;
   /** defaults: the schedule's, except η0 for smd and kha-et (see SPECTRAL_GAIN_SCALE) */
   gainParameters?: GainParameters;
-  /** KHA passes (default 20) */
-  passes?: number;
-  /** stop when a pass changes the eigenvalue estimates by less than this, relative to λ1 */
-  tol?: number;
-  /** stop iterating after this many seconds */
-  maxSeconds?: number;
-  /** seeds KHA (initial A, permutations) and k-means (default 1) */
-  seed?: number;
   /** k-means++ seedings; the lowest inertia is kept (default 10, as scikit-learn) */
   restarts?: number;
-  /** Gram backend (default 'auto') */
-  backend?: BackendRequest;
-  /** keep the f32 affinity matrix in memory when it fits this many MiB (default 1024) */
-  gramCacheMB?: number;
-  /** rows per backend call (default 64) */
-  blockSize?: number;
-  /** refuse up front a run planned to need more memory (default 90% of physical memory) */
-  memoryLimitMB?: number;
   /** also cluster with exact eigenvectors of the same K̃ */
   reference?: 'exact';
   /** after every pass, cluster the current iterate and score it against the labels (needs labels) */

@@ -8,6 +8,7 @@ import { GAIN_NAMES, type GainName, type GainParameters } from '../kha/gains';
 import { BACKEND_NAMES } from '../kernels';
 import type { BackendRequest } from '../kernels/backend';
 import { sigmaToGamma, type KernelSpec } from '../kernels/kernel';
+import type { KhaRunOptions } from '../app/runOptions';
 import { parseNumber } from './common';
 
 const positive = (flag: string) => parseNumber(flag, { exclusiveMin: 0 });
@@ -102,6 +103,24 @@ export function addIterationOptions(cmd: Command, defaults: { components?: numbe
 /** --tol, for the commands that may stop early (not compare: there every schedule runs the same passes). */
 export function addToleranceOption(cmd: Command): Command {
   return cmd.addOption(new Option('--tol <t>', 'stop when a pass changes the eigenvalue estimates by less than t·λ1').argParser(positive('--tol')));
+}
+
+/**
+ * The library options every KHA command shares, from its flags (kernel, gain parameters, passes,
+ * limits, seed, backend, Gram cache, memory limit). `gain` and `tol` are left to the command:
+ * compare runs several gains and has no --tol.
+ */
+export function runOptionsFromFlags(flags: KernelFlags & GainFlags & IterationFlags): KhaRunOptions {
+  return {
+    kernel: kernelFromFlags(flags),
+    gainParameters: gainParametersFromFlags(flags),
+    passes: flags.passes,
+    maxSeconds: flags.maxSeconds,
+    seed: flags.seed,
+    backend: flags.backend,
+    gramCacheMB: flags.gramCache,
+    memoryLimitMB: flags.memoryLimit,
+  };
 }
 
 export function requireOutput(path: string | undefined, flag = '-o, --output'): string {

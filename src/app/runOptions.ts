@@ -1,0 +1,34 @@
+/**
+ * The options every KHA use-case shares (fit, spectral-cluster, compare): how to build the Gram rows
+ * and how long to iterate. Each use-case's options extend these with what is its own.
+ */
+import type { GainName, GainParameters } from '../kha/gains';
+import type { BackendRequest } from '../kernels/backend';
+import type { KernelSpec } from '../kernels/kernel';
+
+export interface GramOptions {
+  /** default: Gaussian with σ = the median pairwise distance */
+  kernel?: KernelSpec;
+  /** Gram backend (default 'auto': the fastest correct one here) */
+  backend?: BackendRequest;
+  /** keep the f32 Gram (or affinity) matrix in memory when it fits this many MiB (default 1024; 0 = rows on the fly) */
+  gramCacheMB?: number;
+  /** rows per backend call (default 64) */
+  blockSize?: number;
+  /** refuse up front a run planned to need more memory (default 90% of physical memory) */
+  memoryLimitMB?: number;
+}
+
+export interface KhaRunOptions extends GramOptions {
+  /** gain schedule (default 'smd') */
+  gain?: GainName;
+  gainParameters?: GainParameters;
+  /** maximum passes */
+  passes?: number;
+  /** stop when a pass changes the eigenvalue estimates by less than this, relative to λ1 */
+  tol?: number;
+  /** stop iterating after this many seconds */
+  maxSeconds?: number;
+  /** seed of the generator: initial A and permutations (default 1) */
+  seed?: number;
+}
