@@ -7,7 +7,7 @@ import type { KernelSpec } from './kernel';
 import { kernelImpl } from './kernelImpl';
 import { ReferenceBackend } from './referenceBackend';
 import { isWasmSimdSupported, WasmBackend } from './wasmBackend';
-import { installWebGPU, webgpuUnsuitability } from './webgpuShim';
+import { hasVulkanLoader, installWebGPU, webgpuUnsuitability } from './webgpuShim';
 
 export type { BackendName, BackendRequest, GramBackend } from './backend';
 export * from './kernel';
@@ -36,8 +36,10 @@ export async function availableBackends(): Promise<BackendName[]> {
   if (GPU.isWebAssemblySupported) names.push('webasm');
   if (GPU.isHeadlessGLSupported) names.push('gpu', 'headlessgl');
   try {
-    installWebGPU();
-    if (await GPU.isWebGPUAvailable()) names.push('webgpu');
+    if (hasVulkanLoader()) {
+      installWebGPU();
+      if (await GPU.isWebGPUAvailable()) names.push('webgpu');
+    }
   } catch {
     // the binding did not load: no webgpu
   }

@@ -60,7 +60,7 @@ export async function webgpuUnsuitability(): Promise<string | null> {
 }
 
 /** Whether the dynamic linker can find libvulkan.so.1 (Linux); elsewhere assume it can and let Dawn decide. */
-function hasVulkanLoader(): boolean {
+export function hasVulkanLoader(): boolean {
   if (process.platform !== 'linux') return true;
   const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':'), '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib', '/usr/local/nvidia/lib64'];
   return dirs.some((dir) => dir && existsSync(path.join(dir, 'libvulkan.so.1')));
