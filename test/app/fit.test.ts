@@ -100,3 +100,24 @@ describe('resource limits are checked up front', () => {
     await expect(fit(data, { components: 4, gramCacheMB: 1e9, backend: 'reference' })).rejects.toThrow(/--gram-cache 1000000000 MiB is more than this machine's memory/);
   });
 });
+
+const uspsDir = process.env.KPCA_USPS_DIR;
+if (!uspsDir) console.log('test/app/fit.test.ts: skipping the USPS round-trip fit because KPCA_USPS_DIR is not set');
+(uspsDir ? describe : describe.skip)('USPS converted to CSV and back (KPCA_USPS_DIR)', () => {
+  test('kpca fit gives identical models on the original, the CSV and the re-converted USPS file', async () => {
+    const { loadDataset } = await import('../../src/data/load');
+    const { writeDataset } = await import('../../src/data/write');
+    const dir = mkdtempSync(join(tmpdir(), 'kpca-roundtrip-'));
+    const original = await loadDataset('usps-test');
+    await writeDataset(original, join(dir, 'usps.csv'), 'csv');
+    const csv = await loadDataset(join(dir, 'usps.csv'));
+    await writeDataset(csv, join(dir, 'usps-again.txt'), 'usps');
+    const again = await loadDataset(join(dir, 'usps-again.txt'));
+    const opts = { components: 4, kernel: { type: 'gaussian' as const, gamma: sigmaToGamma(8) }, passes: 2, backend: 'wasm' as const };
+    const models = await Promise.all([original, csv, again].map(async (ds) => (await fit(ds, opts)).model));
+    for (const m of models.slice(1)) {
+      expect(Buffer.from(m.A.buffer).equals(Buffer.from(models[0].A.buffer))).toBe(true);
+      expect(m.dataHash).toBe(models[0].dataHash);
+    }
+  });
+});

@@ -26,7 +26,6 @@ function classCounts(labels: string[]): number[] {
     const ds = await loadDataset('usps');
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     console.log(`USPS train loaded in ${ms.toFixed(0)} ms`);
-    expect(ms).toBeLessThan(3000); // typically well under 1 s; the margin is for loaded CI machines
     expect([ds.l, ds.d]).toEqual([7291, 256]);
     expect(ds.source).toBe('usps');
     expect(new Set(ds.labels)).toEqual(new Set(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']));
