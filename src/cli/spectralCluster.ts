@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import { spectralCluster, SPECTRAL_DEFAULTS, writeAssignments, type Clustering, type SpectralClusterResult } from '../app/spectralCluster';
 import { loadDataset } from '../data/load';
-import type { ClusteringScores } from '../eval/clustering';
+import { CLUSTERING_MEASURES, type ClusteringScores } from '../eval/clustering';
+import { buildClusteringReport, clusteringPage, writeReportFiles } from '../report';
 import { describeKernel } from '../kernels/kernel';
 import { action, addOutputOptions, parseNumber, printJson } from './common';
 import {
@@ -26,6 +27,7 @@ interface SpectralFlags extends KernelFlags, GainFlags, IterationFlags {
   reference?: 'exact';
   labelColumn?: string;
   perPass?: boolean;
+  report?: string;
   json?: boolean;
   quiet?: boolean;
   verbose?: boolean;
@@ -58,6 +60,7 @@ export function registerSpectralClusterCommand(program: Command): void {
     .addOption(new Option('--reference <solver>', 'also cluster with exact eigenvectors of the same K̃ and compare').choices(['exact']))
     .option('--label-column <name|index>', 'column holding labels, kept out of the features (default: label, class or y)')
     .option('--per-pass', 'after every pass, cluster the current eigenvectors and print the scores (needs labels; not timed)')
+    .option('--report <dir>', 'write report.json, report.md and report.html (scores, per-pass series and plot) to this folder; implies --per-pass')
     .option('-v, --verbose', 'say which backend runs and how the affinity is held');
   addOutputOptions(cmd);
   cmd.addHelpText(
@@ -68,6 +71,7 @@ Examples:
   kpca spectral-cluster usps-test -k 10 --sigma 8 --passes 20 --reference exact
   kpca spectral-cluster usps -k 10 --sigma 8 --gain smd --eta0 10 --per-pass --json > usps-sc.json
   kpca spectral-cluster points.csv -k 5 --gamma 0.5 --label-column class -o clusters.csv
+  kpca spectral-cluster usps-test -k 10 --sigma 8 --reference exact --report out/usps-test-clusters
 
 Gains: the eigenvalues of K̃ are at most 1, far below those of a centered Gram matrix, so kpca fit's
 --eta0 (0.03) would barely move the iterate here. For smd and kha-et the default is η0 = 0.3 / rms‖k̃_p‖,
@@ -87,25 +91,22 @@ If a run diverges (exit code 3), lower --eta0.`,
         components: flags.components,
         restarts: flags.restarts,
         reference: flags.reference,
-        perPass: flags.perPass,
+        perPass: flags.perPass || flags.report !== undefined,
         onEvent: (e) => {
           if (e.type === 'clustering') progress.note(`  pass ${e.pass} clustering: ${scoresLine(e.scores)}`);
           else progress.onEvent(e);
         },
       }).finally(() => progress.stop());
       if (flags.output) await writeAssignments(flags.output, result.kha.assignments, dataset.labels);
+      if (flags.report) {
+        const report = buildClusteringReport(result, { source: dataset.source, points: dataset.l, features: dataset.d }, `kpca ${process.argv.slice(2).join(' ')}`);
+        await writeReportFiles(flags.report, report, clusteringPage(report), true);
+      }
       if (flags.json) printJson(toJson(result, flags.output));
       else process.stdout.write(summary(result, flags.output));
     }),
   );
 }
-
-const SCORE_ROWS: [keyof ClusteringScores, string][] = [
-  ['variationOfInformation', 'VI (nats, lower is better)'],
-  ['normalizedMutualInformation', 'NMI'],
-  ['adjustedRandIndex', 'ARI'],
-  ['accuracy', 'accuracy (matched)'],
-];
 
 function scoresLine(s: ClusteringScores): string {
   return `VI ${s.variationOfInformation.toFixed(4)}, NMI ${s.normalizedMutualInformation.toFixed(4)}, ARI ${s.adjustedRandIndex.toFixed(4)}, accuracy ${s.accuracy.toFixed(4)}`;
@@ -125,7 +126,7 @@ export function summary(result: SpectralClusterResult, output?: string): string 
     `${exact ? `; exact eigenvectors ${exact.seconds.toFixed(2)} s` : ''}\n` +
     (output ? `assignments: ${output}\n` : '') +
     row('', columns.map(([name]) => name));
-  if (kha.scores) for (const [key, label] of SCORE_ROWS) text += row(label, columns.map(([, c]) => (c.scores as ClusteringScores)[key].toFixed(4)));
+  if (kha.scores) for (const [key, label] of CLUSTERING_MEASURES) text += row(label, columns.map(([, c]) => (c.scores as ClusteringScores)[key].toFixed(4)));
   else text += '  (no labels: no scores)\n';
   text += row('k-means inertia', columns.map(([, c]) => c.inertia.toPrecision(6)));
   for (let i = 0; i < result.components; i++) text += row(`λ${i + 1} of K̃`, columns.map(([, c]) => c.eigenvalues[i].toFixed(6)));

@@ -16,6 +16,14 @@ export interface ClusteringScores {
 }
 
 /** All four scores of `predicted` against `truth` (both of length n, any label values). */
+/** The measures with the names reports print them under, in the order they are printed. */
+export const CLUSTERING_MEASURES: ReadonlyArray<readonly [keyof ClusteringScores, string]> = [
+  ['variationOfInformation', 'VI (nats, lower is better)'],
+  ['normalizedMutualInformation', 'NMI'],
+  ['adjustedRandIndex', 'ARI'],
+  ['accuracy', 'accuracy (matched)'],
+];
+
 export function clusteringScores(truth: Labels, predicted: Labels): ClusteringScores {
   const t = contingencyTable(truth, predicted);
   return {

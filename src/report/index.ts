@@ -7,11 +7,12 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { CompareResult } from '../app/compare';
 import { writeFileAtomic } from '../io/atomicWrite';
-import { renderHtml } from './html';
-import { renderMarkdown } from './markdown';
+import { comparePage } from './comparePage';
+import { renderPageHtml, renderPageMarkdown, type Page } from './page';
 import { buildReport, type CompareReport } from './report';
 
 export { buildReport, type CompareReport } from './report';
+export { buildClusteringReport, clusteringPage, type ClusteringReport } from './clusteringPage';
 export { firstReaching, orderingByPasses, summarize, THRESHOLDS, type ScheduleSummary } from './summary';
 
 export interface WrittenReport {
@@ -20,14 +21,19 @@ export interface WrittenReport {
 }
 
 export async function writeReport(dir: string, result: CompareResult, opts: { command?: string; html?: boolean } = {}): Promise<WrittenReport> {
-  await fs.mkdir(dir, { recursive: true });
   const report = buildReport(result, opts.command);
+  return { report, files: await writeReportFiles(dir, report, comparePage(report), opts.html !== false) };
+}
+
+/** report.json (the data), report.md and report.html (the page), each written atomically; the HTML last (it needs vega). */
+export async function writeReportFiles(dir: string, data: unknown, page: Page, html: boolean): Promise<WrittenReport['files']> {
+  await fs.mkdir(dir, { recursive: true });
   const files: WrittenReport['files'] = { json: path.join(dir, 'report.json'), markdown: path.join(dir, 'report.md') };
-  await writeFileAtomic(files.json, `${JSON.stringify(report, null, 1)}\n`);
-  await writeFileAtomic(files.markdown, renderMarkdown(report));
-  if (opts.html !== false) {
+  await writeFileAtomic(files.json, `${JSON.stringify(data, null, 1)}\n`);
+  await writeFileAtomic(files.markdown, renderPageMarkdown(page));
+  if (html) {
     files.html = path.join(dir, 'report.html');
-    await writeFileAtomic(files.html, await renderHtml(report));
+    await writeFileAtomic(files.html, await renderPageHtml(page));
   }
-  return { report, files };
+  return files;
 }
