@@ -25,7 +25,7 @@ export function createProgress(opts: { quiet?: boolean; verbose?: boolean; passe
   const ensureBar = (label: string, total: number) => {
     if (barFor === label) return bar as SingleBar;
     stopBar();
-    bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | ETA {eta_formatted} | {value}/{total}`, stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+    bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | ETA {eta_formatted} | {value}/{total}`, stream: process.stderr, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
     bar.start(total, 0);
     barFor = label;
     return bar;
