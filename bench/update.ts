@@ -6,6 +6,7 @@
  *
  *   npx tsc --outDir /tmp/bench-update --rootDir . --module commonjs --target ES2022 --esModuleInterop \
  *     --skipLibCheck --types node --resolveJsonModule bench/update.ts && node /tmp/bench-update/bench/update.js [--l N] [--r N] [--steps N]
+ *     [--reps N] [--ops smd,khaAK] [--no-js]   (--no-js: wasm only, JS columns show '-')
  */
 import { createState, type KhaState } from '../src/kha/state';
 import { prefixSumKernels, UpdateScratch, type SmdIterate, type UpdateKernels } from '../src/kha/update';
@@ -21,6 +22,8 @@ const r = arg('r', 16);
 const steps = arg('steps', 400);
 const reps = arg('reps', 5);
 const blockSize = 64;
+const opsArg = process.argv.indexOf('--ops');
+const noJs = process.argv.includes('--no-js');
 
 interface Setup {
   kernels: UpdateKernels;
@@ -103,10 +106,13 @@ function main(): void {
   console.log(`update kernels, l = ${l}, r = ${r}, ${steps} steps × ${reps} reps (min); Node ${process.version}`);
   console.log('| op | JS ms/step | JS s/pass | wasm ms/step | wasm s/pass | speed-up |');
   console.log('|---|---|---|---|---|---|');
-  for (const op of OPS) {
-    const a = measure(js, jsDotRows, op);
+  const ops = opsArg >= 0 ? (process.argv[opsArg + 1].split(',') as Op[]) : OPS;
+  for (const op of ops) {
+    const a = noJs ? NaN : measure(js, jsDotRows, op);
     const b = measure(wasm, (A, k, y) => (wasmKernels as WasmUpdateKernels).dotRows(A, k, y), op);
-    console.log(`| ${op} | ${a.toFixed(3)} | ${((a * l) / 1000).toFixed(2)} | ${b.toFixed(3)} | ${((b * l) / 1000).toFixed(2)} | ${(a / b).toFixed(2)}× |`);
+    const jsCols = noJs ? '- | - ' : `${a.toFixed(3)} | ${((a * l) / 1000).toFixed(2)} `;
+    const ratio = noJs ? '-' : `${(a / b).toFixed(2)}×`;
+    console.log(`| ${op} | ${jsCols}| ${b.toFixed(3)} | ${((b * l) / 1000).toFixed(2)} | ${ratio} |`);
   }
 }
 
