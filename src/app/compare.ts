@@ -10,7 +10,6 @@ import { UserError } from '../errors';
 import { optimalReconstructionError } from '../eval/convergence';
 import { defaultCacheDir } from '../eval/referenceCache';
 import { GAIN_NAMES, type GainName, type GainParameters } from '../kha/gains';
-import { CenteredGram, createGramBackend } from '../kernels';
 import type { BackendRequest } from '../kernels/backend';
 import type { KernelSpec } from '../kernels/kernel';
 import type { Dataset } from '../data/dataset';
@@ -18,6 +17,7 @@ import { datasetHash } from '../data/hash';
 import { VERSION } from '../version';
 import { checkMemory, resolveKernel } from './fit';
 import type { KhaRunOptions } from './runOptions';
+import { withCenteredGram } from './gram';
 import { referenceSpectrum, type ReferenceInfo } from './compare/reference';
 import { runSchedule, type PassMeasurement, type ScheduleRun } from './compare/runSchedule';
 import { TUNE_PASSES, tuneSchedule, type TuningResult, type TuningTrial } from './compare/tune';
@@ -92,15 +92,8 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
   // SMD keeps the most (A, A K', B); plan for it when it runs.
   checkMemory(data, o.components, o.gains.some((g) => g !== 'constant' && g !== 'annealed'), o.gains.includes('smd'), o.gramCacheMB, o.blockSize, o.memoryLimitMB);
 
-  const backend = await createGramBackend(o.backend, kernel, data.X, data.l, data.d, { verbose: say });
-  try {
-    const gramStart = process.hrtime.bigint();
-    const gram = await CenteredGram.create(backend, {
-      blockSize: o.blockSize,
-      cacheBudgetMB: o.gramCacheMB,
-      onProgress: (done, total) => o.onEvent?.({ type: 'gram', done, total }),
-    });
-    const gramSeconds = Number(process.hrtime.bigint() - gramStart) / 1e9;
+  const onProgress = (done: number, total: number) => o.onEvent?.({ type: 'gram', done, total });
+  return withCenteredGram(data, kernel, o, { say, onProgress }, async ({ gram, backend, gramSeconds }) => {
     if (!gram.cached) say('the Gram matrix does not fit --gram-cache: rows are recomputed on every pass and every measurement (slow)');
 
     const hash = datasetHash(data);
@@ -154,9 +147,7 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
       schedules,
       softwareVersion: VERSION,
     };
-  } finally {
-    await backend.dispose();
-  }
+  });
 }
 
 function validate(data: Dataset, o: typeof COMPARE_DEFAULTS & CompareOptions): void {

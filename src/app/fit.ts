@@ -10,7 +10,7 @@ import { rayleighRitz } from '../kha/rayleighRitz';
 import { rayleighQuotients } from '../kha/state';
 import { medianPairwiseDistance } from '../kernels/bandwidth';
 import type { BackendRequest } from '../kernels/backend';
-import { CenteredGram, createGramBackend, gramCacheBytes } from '../kernels';
+import { gramCacheBytes } from '../kernels';
 import * as os from 'os';
 import { sigmaToGamma, type KernelSpec } from '../kernels/kernel';
 import type { Dataset } from '../data/dataset';
@@ -19,6 +19,7 @@ import type { KpcaModel } from '../model/model';
 import { VERSION } from '../version';
 import type { KhaRunOptions } from './runOptions';
 import { readCheckpoint, writeCheckpoint, type FitIdentity } from './checkpoint';
+import { withCenteredGram } from './gram';
 
 export interface FitOptions extends KhaRunOptions {
   /** r, the number of components (default 8) */
@@ -111,20 +112,8 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
   const schedule = createGainSchedule(o.gain, o.gainParameters);
   checkMemory(data, o.components, schedule.needsAK, o.gain === 'smd', o.gramCacheMB, o.blockSize, o.memoryLimitMB);
 
-  const backend = await createGramBackend(o.backend, kernel, data.X, data.l, data.d, { verbose: say });
-  try {
-    const gramStart = process.hrtime.bigint();
-    const gram = await CenteredGram.create(backend, {
-      blockSize: o.blockSize,
-      cacheBudgetMB: o.gramCacheMB,
-      onProgress: (done, total) => o.onEvent?.({ type: 'gram', done, total }),
-    });
-    const gramSeconds = Number(process.hrtime.bigint() - gramStart) / 1e9;
-    say(
-      gram.cached
-        ? `Gram matrix cached (${(gram.cacheBytes / 2 ** 20).toFixed(0)} MiB f32) in ${gramSeconds.toFixed(2)} s`
-        : `Gram rows computed on the fly (centering pass ${gramSeconds.toFixed(2)} s)`,
-    );
+  const onProgress = (done: number, total: number) => o.onEvent?.({ type: 'gram', done, total });
+  return withCenteredGram(data, kernel, o, { say, onProgress }, async ({ gram, backend, gramSeconds }) => {
 
     const engineOptions = { components: o.components, schedule, seed: o.seed, blockSize: o.blockSize };
     const identity: FitIdentity = {
@@ -201,7 +190,5 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       softwareVersion: VERSION,
     };
     return { model, gramSeconds, seconds: outcome.seconds, stoppedBy: outcome.stoppedBy, history, gramCached: gram.cached, checkpointWritten };
-  } finally {
-    await backend.dispose();
-  }
+  });
 }
