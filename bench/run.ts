@@ -16,6 +16,7 @@ import { KhaEngine } from '../src/kha/engine';
 import { createGainSchedule, GAIN_NAMES } from '../src/kha/gains';
 import { availableBackends, CenteredGram, createGramBackend } from '../src/kernels';
 import type { BackendName } from '../src/kernels/backend';
+import { defaultWasmThreads } from '../src/kernels/wasmBackend';
 import { sigmaToGamma } from '../src/kernels/kernel';
 import { loadModel } from '../src/model/modelFile';
 import { writeFileAtomic } from '../src/io/atomicWrite';
@@ -54,16 +55,20 @@ async function gramThroughput(data: Awaited<ReturnType<typeof loadDataset>>) {
   const B = 64;
   const blocks = quick ? 2 : 6;
   for (const name of await availableBackends()) {
-    const backend = await createGramBackend(name, kernel, data.X, data.l, data.d);
-    const out = new Float64Array(B * data.l);
-    const indices = (b: number) => Array.from({ length: B }, (_, i) => (b * B + i) % data.l);
-    await backend.rows(indices(0), out); // warm-up (compilation)
-    const start = process.hrtime.bigint();
-    for (let b = 1; b <= blocks; b++) await backend.rows(indices(b), out);
-    const s = seconds(start);
-    await backend.dispose();
-    const flops = 2 * B * blocks * data.l * data.d;
-    add({ measure: `Gram rows, ${name}`, value: flops / s / 1e9, unit: 'GFlop/s', note: `${((s / (B * blocks)) * 1e3).toFixed(3)} ms/row, B = ${B}` });
+    // wasm on this thread alone as well: what its worker threads gain
+    for (const threads of name === 'wasm' ? new Set([1, defaultWasmThreads()]) : [undefined]) {
+      const backend = await createGramBackend(name, kernel, data.X, data.l, data.d, { threads });
+      const out = new Float64Array(B * data.l);
+      const indices = (b: number) => Array.from({ length: B }, (_, i) => (b * B + i) % data.l);
+      await backend.rows(indices(0), out); // warm-up (compilation)
+      const start = process.hrtime.bigint();
+      for (let b = 1; b <= blocks; b++) await backend.rows(indices(b), out);
+      const s = seconds(start);
+      await backend.dispose();
+      const flops = 2 * B * blocks * data.l * data.d;
+      const measure = `Gram rows, ${name}${threads ? `, ${threads} thread${threads > 1 ? 's' : ''}` : ''}`;
+      add({ measure, value: flops / s / 1e9, unit: 'GFlop/s', note: `${((s / (B * blocks)) * 1e3).toFixed(3)} ms/row, B = ${B}` });
+    }
   }
 }
 

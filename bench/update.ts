@@ -11,6 +11,7 @@
 import { createState, type KhaState } from '../src/kha/state';
 import { prefixSumKernels, UpdateScratch, type SmdIterate, type UpdateKernels } from '../src/kha/update';
 import { wasmUpdateKernels, type WasmUpdateKernels } from '../src/kha/wasm/wasmUpdate';
+import { dotFromOffset } from '../src/linalg/dense';
 import { Rng } from '../src/linalg/rng';
 
 const arg = (name: string, fallback: number): number => {
@@ -53,24 +54,9 @@ function setup(kernels: UpdateKernels): Setup {
   return { kernels, stateA, stateAK, smd, block, y };
 }
 
-/** the engine's y = A k (engine.ts `dot`) */
+/** the engine's y = A k in JS */
 function jsDotRows(A: Float64Array, k: Float64Array, y: Float64Array): void {
-  for (let i = 0; i < r; i++) {
-    const offset = i * l;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let j = 0;
-    for (; j + 3 < l; j += 4) {
-      s0 += A[offset + j] * k[j];
-      s1 += A[offset + j + 1] * k[j + 1];
-      s2 += A[offset + j + 2] * k[j + 2];
-      s3 += A[offset + j + 3] * k[j + 3];
-    }
-    for (; j < l; j++) s0 += A[offset + j] * k[j];
-    y[i] = s0 + s1 + s2 + s3;
-  }
+  for (let i = 0; i < r; i++) y[i] = dotFromOffset(A, i * l, k, l);
 }
 
 type Op = 'y' | 'kha' | 'khaAK' | 'smd' | 'y+kha' | 'y+khaAK' | 'y+smd';

@@ -18,9 +18,11 @@ const MODULES = {
 /** @param {keyof MODULES} name @param {string} [wat] another source (benchmarks of variants) @returns {Promise<Uint8Array>} */
 async function assemble(name, wat = MODULES[name].wat) {
   const wabt = await require('wabt')();
-  const module = wabt.parseWat(path.basename(wat), fs.readFileSync(wat, 'utf8'), { simd: true, bulk_memory: true });
+  // threads: dots.wat imports a shared memory (the Gram backend's worker threads share X)
+  const features = { simd: true, bulk_memory: true, threads: true };
+  const module = wabt.parseWat(path.basename(wat), fs.readFileSync(wat, 'utf8'), features);
   try {
-    module.validate();
+    module.validate(features);
     return module.toBinary({}).buffer;
   } finally {
     module.destroy();

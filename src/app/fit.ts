@@ -38,7 +38,8 @@ export interface FitOptions extends KhaRunOptions {
 
 export type FitEvent =
   | { type: 'info'; message: string }
-  | { type: 'gram'; done: number; total: number }
+  /** a pass over all Gram rows: the centering pass, or the exact A K' before and after iterating */
+  | { type: 'gram'; done: number; total: number; phase?: 'initial A K′' | 'final A K′' }
   | { type: 'step'; pass: number; step: number; l: number }
   | { type: 'pass'; report: PassReport };
 
@@ -82,8 +83,10 @@ const MiB = 2 ** 20;
 
 /**
  * Refuse, before any work, a fit that would not fit the memory budget: the figure it needs and the
- * flags that change it. Counted: the data, A (and A K', B for the schedules that keep them), the
- * row block, the model's copy of A, and the f32 Gram cache when its budget lets it be kept.
+ * flags that change it. Counted: the data (and the f32 copy a fast Gram backend keeps), A (and A K',
+ * B for the schedules that keep them), the model's copy of A, the row blocks (two in the engine, one
+ * fetched while it steps through the other, and the backend's f32 and f64 output: 3.5 blocks of
+ * f64), and the f32 Gram cache when its budget lets it be kept.
  */
 export function checkMemory(data: Dataset, r: number, keepsAK: boolean, keepsB: boolean, gramCacheMB: number, blockSize: number, limitMB?: number): void {
   const limit = limitMB ?? (0.9 * os.totalmem()) / MiB;
@@ -93,10 +96,11 @@ export function checkMemory(data: Dataset, r: number, keepsAK: boolean, keepsB: 
   const rl = r * data.l * 8;
   const matrices = rl * (2 + (keepsAK ? 1 : 0) + (keepsB ? 1 : 0));
   const cache = gramCacheBytes(data.l) <= gramCacheMB * MiB ? gramCacheBytes(data.l) : 0;
-  const needed = (data.X.byteLength + matrices + blockSize * data.l * 8 + cache) / MiB;
+  const dataBytes = data.X.byteLength + data.l * Math.ceil(data.d / 4) * 4 * 4;
+  const needed = (dataBytes + matrices + 3.5 * blockSize * data.l * 8 + cache) / MiB;
   if (needed > limit)
     throw new UserError(
-      `this fit needs about ${needed.toFixed(0)} MiB (data ${(data.X.byteLength / MiB).toFixed(0)}, iterates ${(matrices / MiB).toFixed(0)}` +
+      `this fit needs about ${needed.toFixed(0)} MiB (data ${(dataBytes / MiB).toFixed(0)}, iterates ${(matrices / MiB).toFixed(0)}` +
         `${cache ? `, Gram cache ${(cache / MiB).toFixed(0)}` : ''} MiB), more than the limit of ${limit.toFixed(0)} MiB: ` +
         `${cache ? 'use --gram-cache 0, ' : ''}lower --components, or raise --memory-limit`,
     );
@@ -115,7 +119,13 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
   const onProgress = (done: number, total: number) => o.onEvent?.({ type: 'gram', done, total });
   return withCenteredGram(data, kernel, o, { say, onProgress }, async ({ gram, backend, gramSeconds }) => {
 
-    const engineOptions = { components: o.components, schedule, seed: o.seed, blockSize: o.blockSize };
+    const engineOptions = {
+      components: o.components,
+      schedule,
+      seed: o.seed,
+      blockSize: o.blockSize,
+      onSourcePass: (done: number, total: number) => o.onEvent?.({ type: 'gram', phase: 'initial A K′', done, total }),
+    };
     const identity: FitIdentity = {
       dataHash: datasetHash(data),
       options: {
@@ -162,7 +172,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     if (outcome.stoppedBy === 'signal') await saveCheckpoint();
 
     const r = o.components;
-    const AK = await engine.refreshAK();
+    const AK = await engine.refreshAK((done, total) => o.onEvent?.({ type: 'gram', phase: 'final A K′', done, total }));
     const { A: finalA, eigenvalues } =
       o.rayleighRitz === false
         ? { A: engine.state.A, eigenvalues: rayleighQuotients(engine.state.A, AK, r, data.l) }

@@ -45,7 +45,7 @@ export function createProgress(opts: { quiet?: boolean; verbose?: boolean; passe
           if (opts.verbose) note(event.message);
           break;
         case 'gram':
-          if (tty) ensureBar('centering', event.total).update(event.done);
+          if (tty) ensureBar(event.phase ?? 'centering', event.total).update(event.done);
           break;
         case 'step':
           if (tty) ensureBar(`pass ${event.pass}/${opts.passes}`, event.l).update(event.step);

@@ -1,33 +1,41 @@
 import { DataError } from '../errors';
 
+/** values per chunk: 512 KiB */
+const CHUNK = 1 << 16;
+
 /**
- * A Float64Array that grows geometrically: appending n values costs O(n) amortized and keeps one
- * contiguous buffer, instead of an array of row arrays that the engine would have to copy again.
+ * An append-only list of numbers kept in fixed-size chunks, copied once into one contiguous
+ * Float64Array at the end. Peak memory is about twice the data; a doubling buffer would peak at
+ * up to four times it (the final capacity, the garbage of the smaller ones, the trimmed copy), and
+ * for a data set of several hundred MB that is what the process's peak RSS is made of.
  */
 export class GrowableFloat64Array {
-  private buffer: Float64Array;
+  private readonly chunks: Float64Array[] = [];
+  private current = new Float64Array(CHUNK);
+  private used = 0;
   length = 0;
 
-  constructor(initialCapacity = 1 << 16) {
-    this.buffer = new Float64Array(Math.max(16, initialCapacity));
-  }
-
   push(value: number): void {
-    if (this.length === this.buffer.length) {
-      const bigger = new Float64Array(this.buffer.length * 2);
-      bigger.set(this.buffer);
-      this.buffer = bigger;
+    if (this.used === CHUNK) {
+      this.chunks.push(this.current);
+      this.current = new Float64Array(CHUNK);
+      this.used = 0;
     }
-    this.buffer[this.length++] = value;
+    this.current[this.used++] = value;
+    this.length++;
   }
 
   get(i: number): number {
-    return this.buffer[i];
+    const chunk = Math.floor(i / CHUNK);
+    return (chunk < this.chunks.length ? this.chunks[chunk] : this.current)[i - chunk * CHUNK];
   }
 
-  /** The values pushed so far, trimmed to length (a copy, so the builder may be dropped). */
+  /** The values pushed so far, in one array of exactly `length` (a copy, so the builder may be dropped). */
   toArray(): Float64Array {
-    return this.buffer.slice(0, this.length);
+    const out = new Float64Array(this.length);
+    this.chunks.forEach((chunk, c) => out.set(chunk, c * CHUNK));
+    out.set(this.current.subarray(0, this.used), this.chunks.length * CHUNK);
+    return out;
   }
 }
 

@@ -5,7 +5,7 @@
  */
 export type BackendName =
   | 'reference' // float64 TypeScript, the reference every other backend is tested against
-  | 'wasm' // hand-written WebAssembly SIMD (f32x4 dot products, float64 exp), the fast CPU path
+  | 'wasm' // hand-written WebAssembly SIMD (f32x4 dot products, float64 exp) on worker threads, the fast CPU path
   | 'cpu' // gpu.js mode 'cpu'
   | 'webasm' // gpu.js mode 'webasm'
   | 'gpu' // gpu.js mode 'gpu': gpu.js's pick among its GL backends; its last resort, webasm, is refused

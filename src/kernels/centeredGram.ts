@@ -54,7 +54,10 @@ export class CenteredGram implements RowSource {
     return new CenteredGram(gram, rowMeans, grandMean, trace);
   }
 
-  /** out[b*l + j] = K'[indices[b], j] */
+  /**
+   * out[b*l + j] = K'[indices[b], j]. The backend is called before the first await, so that its
+   * work starts at call time: the engine steps through one block while the next one is computed.
+   */
   async rows(indices: ArrayLike<number>, out: Float64Array): Promise<void> {
     await this.gram.rows(indices, out);
     const { l, rowMeans: m, grandMean } = this;

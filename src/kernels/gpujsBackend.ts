@@ -3,8 +3,8 @@
  * gaussian.ts / polynomial.ts / linear.ts. Inputs are Float32Array (every mode but cpu computes in
  * f32 anyway, and Float64Array only adds a conversion per call); outputs are f32.
  */
-import * as gpujs from 'gpu.js';
-import { GPU, type IKernelRunShortcut } from 'gpu.js';
+import type * as GpujsModule from 'gpu.js';
+import type { GPU, IKernelRunShortcut } from 'gpu.js';
 import { UserError } from '../errors';
 import type { GramBackend } from './backend';
 import type { KernelImpl } from './kernelImpl';
@@ -26,8 +26,14 @@ const EXPECTED_KERNELS: Record<GpujsMode, readonly string[]> = {
 /** Modes where X stays on the device between calls (on cpu/webasm a pipeline result is just an array). */
 const DEVICE_MODES: readonly GpujsMode[] = ['gpu', 'webgpu', 'headlessgl'];
 
+let loaded: typeof GpujsModule | null = null;
+/** gpu.js, loaded on first use: it adds ~13 MB and ~0.1 s to a process, and most runs use wasm. */
+export function gpujs(): typeof GpujsModule {
+  return (loaded ??= require('gpu.js') as typeof GpujsModule);
+}
+
 /** exported by gpu.js but missing from its typings */
-const { WebGPUContext } = gpujs as unknown as { WebGPUContext: { destroy(): Promise<void> } };
+const webGPUContext = () => (gpujs() as unknown as { WebGPUContext: { destroy(): Promise<void> } }).WebGPUContext;
 
 /** Most rows per kernel call. Kernels are built for 1, 2, 4, …, MAX_BLOCK rows (output size is fixed at build). */
 const MAX_BLOCK = 64;
@@ -64,7 +70,7 @@ export class GpujsBackend implements GramBackend {
     let backend: GpujsBackend | null = null;
     try {
       if (mode === 'webgpu') installWebGPU();
-      gpu = new GPU({ mode });
+      gpu = new (gpujs().GPU)({ mode });
       backend = await GpujsBackend.upload(gpu, mode, impl, X, l, d);
       await backend.cross(gatherRows(X, d, [0]), 1, new Float64Array(l));
       return backend;
@@ -122,7 +128,7 @@ export class GpujsBackend implements GramBackend {
     await this.gpu.destroy();
     if (this.name === 'webgpu') {
       // gpu.destroy() leaves the shared device alive, and a live device keeps Node from exiting
-      await WebGPUContext.destroy();
+      await webGPUContext().destroy();
     }
   }
 
@@ -145,7 +151,7 @@ export class GpujsBackend implements GramBackend {
         output: [this.lPad, rows],
         // l and d reach the kernel as constants, never as loop bounds from arguments:
         // gpu.js silently stops a loop bounded by an argument after loopMaxIterations (1000)
-        constants: { d: this.d, ...this.impl.gpuConstants },
+        constants: { d: this.d, ...this.impl.constants },
         // webasm: spreads calls with ≥ 4096 output cells over a worker pool
         asyncMode: this.name === 'webasm',
         ...(DEVICE_MODES.includes(this.name) ? { precision: 'single' as const } : {}),

@@ -4,6 +4,7 @@
  * the same pass; afterwards rows come from that cache or are recomputed by the backend.
  */
 import type { GramBackend } from './backend';
+import { fetchAhead } from './fetchAhead';
 
 export interface GramPassOptions {
   /** rows per backend call (default 64) */
@@ -36,7 +37,10 @@ export class GramRows {
     return this.cache ? this.cache.byteLength : 0;
   }
 
-  /** The first pass: calls visit(block, i0, count) for consecutive blocks of rows i0 .. i0+count. */
+  /**
+   * The first pass: calls visit(block, i0, count) for consecutive blocks of rows i0 .. i0+count,
+   * while the backend computes the next block.
+   */
   static async scan(
     backend: GramBackend,
     opts: GramPassOptions,
@@ -46,11 +50,14 @@ export class GramRows {
     const blockSize = opts.blockSize ?? DEFAULT_BLOCK_SIZE;
     const keep = gramCacheBytes(l) <= (opts.cacheBudgetMB ?? DEFAULT_CACHE_BUDGET_MB) * 2 ** 20;
     const cache = keep ? new Float32Array(l * l) : null;
-    const block = new Float64Array(blockSize * l);
-    for (let i0 = 0; i0 < l; i0 += blockSize) {
-      const count = Math.min(blockSize, l - i0);
-      const rows = block.subarray(0, count * l);
+    const blocks = [0, 1].map(() => new Float64Array(blockSize * l));
+    const fetched = fetchAhead(Math.ceil(l / blockSize), async (i) => {
+      const i0 = i * blockSize, count = Math.min(blockSize, l - i0);
+      const rows = blocks[i % 2].subarray(0, count * l);
       await backend.rows(Array.from({ length: count }, (_, b) => i0 + b), rows);
+      return { rows, i0, count };
+    });
+    for await (const { rows, i0, count } of fetched) {
       visit(rows, i0, count);
       cache?.set(rows, i0 * l);
       opts.onProgress?.(i0 + count, l);

@@ -1,12 +1,11 @@
 /** Gram backends: choose, create, and the kernels they compute. */
-import { GPU } from 'gpu.js';
 import { UserError } from '../errors';
 import type { BackendName, BackendRequest, GramBackend } from './backend';
-import { GpujsBackend, type GpujsMode } from './gpujsBackend';
+import { GpujsBackend, gpujs, type GpujsMode } from './gpujsBackend';
 import type { KernelSpec } from './kernel';
 import { kernelImpl } from './kernelImpl';
 import { ReferenceBackend } from './referenceBackend';
-import { isWasmSimdSupported, WasmBackend } from './wasmBackend';
+import { defaultWasmThreads, describeWasm, isWasmSimdSupported, WasmBackend } from './wasmBackend';
 import { hasVulkanLoader, installWebGPU, webgpuUnsuitability } from './webgpuShim';
 
 export type { BackendName, BackendRequest, GramBackend } from './backend';
@@ -23,6 +22,8 @@ export const BACKEND_NAMES: readonly BackendName[] = ['reference', 'wasm', 'cpu'
 export interface CreateBackendOptions {
   /** told which backend was chosen and why */
   verbose?: (msg: string) => void;
+  /** threads computing wasm rows (default: the cores, at most 2; 1 computes on this thread, no workers) */
+  threads?: number;
 }
 
 /**
@@ -33,6 +34,7 @@ export async function availableBackends(): Promise<BackendName[]> {
   const names: BackendName[] = ['reference'];
   if (isWasmSimdSupported()) names.push('wasm');
   names.push('cpu');
+  const { GPU } = gpujs();
   if (GPU.isWebAssemblySupported) names.push('webasm');
   if (GPU.isHeadlessGLSupported) names.push('gpu', 'headlessgl');
   try {
@@ -63,14 +65,16 @@ export async function createGramBackend(
     throw new UserError(`Gram backend: X must hold l × d values with l, d ≥ 1 (l=${l}, d=${d}, ${X.length} values)`);
   }
   const impl = kernelImpl(kernel);
-  const name = request === 'auto' ? await chooseAuto(opts.verbose) : request;
+  const threads = opts.threads ?? defaultWasmThreads();
+  const name = request === 'auto' ? await chooseAuto(threads, opts.verbose) : request;
   try {
     switch (name) {
       case 'reference':
         return new ReferenceBackend(impl, X, l, d);
       case 'wasm':
         if (!isWasmSimdSupported()) throw new UserError('WebAssembly SIMD is not supported by this runtime');
-        return await WasmBackend.create(impl, X, l, d);
+        if (request === 'wasm') opts.verbose?.(`backend wasm (${describeWasm(threads)})`);
+        return await WasmBackend.create(impl, X, l, d, threads);
       case 'cpu':
       case 'webasm':
       case 'gpu':
@@ -86,14 +90,14 @@ export async function createGramBackend(
   }
 }
 
-async function chooseAuto(verbose?: (msg: string) => void): Promise<BackendName> {
+async function chooseAuto(wasmThreads: number, verbose?: (msg: string) => void): Promise<BackendName> {
   const webgpuProblem = await webgpuUnsuitability();
   if (webgpuProblem === null) {
     verbose?.('backend auto → webgpu: a hardware WebGPU adapter answered');
     return 'webgpu';
   }
   if (isWasmSimdSupported()) {
-    verbose?.(`backend auto → wasm (WebAssembly SIMD, f32 dot products); not webgpu: ${webgpuProblem}`);
+    verbose?.(`backend auto → wasm (${describeWasm(wasmThreads)}); not webgpu: ${webgpuProblem}`);
     return 'wasm';
   }
   verbose?.(`backend auto → reference (float64 TypeScript): WebAssembly SIMD does not validate; not webgpu: ${webgpuProblem}`);

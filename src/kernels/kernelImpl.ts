@@ -19,16 +19,31 @@ export interface KernelImpl {
   /**
    * The float64 reference formula, applied in place to a block of dot products:
    * dots[b*l + j] = z_b·x_j becomes k(z_b, x_j). zNorms[b] = ‖z_b‖², xNorms[j] = ‖x_j‖².
+   * Compiled from `fromDotsSource`.
    */
-  fromDots(dots: Float64Array, m: number, l: number, zNorms: Float64Array, xNorms: Float64Array): void;
+  readonly fromDots: FromDots;
+  /**
+   * `fromDots` as source text: a `function` expression that takes `constants` and returns fromDots.
+   * Kept as text so that the wasm backend's worker threads compile the very code that runs here:
+   * Gram values do not depend on the thread count.
+   */
+  readonly fromDotsSource: string;
   /**
    * gpu.js kernel source, a `function` expression in gpu.js's JS subset: arguments (X, Z) as flat
    * Float32Array (l × d and m × d), output [l, m], thread.x = j, thread.y = b; reads
-   * this.constants.d and `gpuConstants`. Kept as text so that no transpiler or coverage
+   * this.constants.d and `constants`. Kept as text so that no transpiler or coverage
    * instrumentation can rewrite the body gpu.js parses.
    */
   readonly gpuSource: string;
-  readonly gpuConstants: Readonly<Record<string, number>>;
+  /** the kernel's parameters, for fromDotsSource and gpuSource */
+  readonly constants: Readonly<Record<string, number>>;
+}
+
+export type FromDots = (dots: Float64Array, m: number, l: number, zNorms: Float64Array, xNorms: Float64Array) => void;
+
+/** `fromDots` from its source text (KernelImpl.fromDotsSource) and the kernel's constants. */
+export function compileFromDots(source: string, constants: Readonly<Record<string, number>>): FromDots {
+  return new Function(`return ${source}`)()(constants);
 }
 
 export function kernelImpl(spec: KernelSpec): KernelImpl {

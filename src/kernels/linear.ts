@@ -1,14 +1,18 @@
 /** Linear kernel k(x, z) = x·z. */
 import type { LinearKernel } from './kernel';
-import type { KernelImpl } from './kernelImpl';
+import { compileFromDots, type KernelImpl } from './kernelImpl';
+
+// the dot products are the kernel values
+const FROM_DOTS = `function () {
+  return function () {};
+}`;
 
 export function linear(spec: LinearKernel): KernelImpl {
   return {
     spec,
     translationInvariant: false,
-    fromDots() {
-      // the dot products are the kernel values
-    },
+    fromDots: compileFromDots(FROM_DOTS, {}),
+    fromDotsSource: FROM_DOTS,
     gpuSource: `function (X, Z) {
       let s = 0;
       for (let t = 0; t < this.constants.d; t++) {
@@ -16,6 +20,6 @@ export function linear(spec: LinearKernel): KernelImpl {
       }
       return s;
     }`,
-    gpuConstants: {},
+    constants: {},
   };
 }

@@ -1,7 +1,13 @@
 /** Polynomial kernel k(x, z) = (x·z + coef0)^degree, degree a positive integer. */
 import { UserError } from '../errors';
 import type { PolynomialKernel } from './kernel';
-import type { KernelImpl } from './kernelImpl';
+import { compileFromDots, type KernelImpl } from './kernelImpl';
+
+const FROM_DOTS = `function ({ degree, coef0 }) {
+  return function (dots, m, l) {
+    for (let i = 0; i < m * l; i++) dots[i] = (dots[i] + coef0) ** degree;
+  };
+}`;
 
 export function polynomial(spec: PolynomialKernel): KernelImpl {
   const { degree, coef0 } = spec;
@@ -11,12 +17,12 @@ export function polynomial(spec: PolynomialKernel): KernelImpl {
     throw new UserError(`polynomial kernel: degree must be a positive integer (got ${degree})`);
   }
   if (!Number.isFinite(coef0)) throw new UserError(`polynomial kernel: coef0 must be finite (got ${coef0})`);
+  const constants = { degree, coef0 };
   return {
     spec,
     translationInvariant: false,
-    fromDots(dots, m, l) {
-      for (let i = 0; i < m * l; i++) dots[i] = (dots[i] + coef0) ** degree;
-    },
+    fromDots: compileFromDots(FROM_DOTS, constants),
+    fromDotsSource: FROM_DOTS,
     gpuSource: `function (X, Z) {
       let s = 0;
       for (let t = 0; t < this.constants.d; t++) {
@@ -29,6 +35,6 @@ export function polynomial(spec: PolynomialKernel): KernelImpl {
       }
       return v;
     }`,
-    gpuConstants: { degree, coef0 },
+    constants,
   };
 }

@@ -1,78 +1,159 @@
 /**
  * Hand-written WebAssembly SIMD backend (wasm/dots.wat): f32x4 dot products over d with four block
- * rows sharing each x_j load, X copied into wasm memory once; the kernel formula (exp for the
- * Gaussian) is applied afterwards in float64 JS by the kernel's own `fromDots`.
+ * rows sharing each x_j load; the kernel formula (exp for the Gaussian) is applied afterwards in
+ * float64 by the kernel's own `fromDots`.
+ *
+ * Threads: X is packed once, as f32, into one shared WebAssembly.Memory. Each executor (a worker
+ * thread, or this thread when threads = 1) owns a slot there; a block's rows are split between the
+ * slots, this thread packs each share of Z into its slot, and the executor computes the f64 kernel
+ * values in place (wasmWorker.ts), which are then copied out. Every value comes from the same code
+ * on the same inputs whatever the split, so results are bit-identical for any thread count. The
+ * memory is sized once and never grows, so views into it stay valid.
+ *
  * Accuracy: f32 inputs and f32 accumulation, about 1e-7 relative to ‖x‖‖z‖ per dot product.
  */
+import * as os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { UserError } from '../errors';
 import type { GramBackend } from './backend';
 import { squaredNorms } from './blockDots';
 import type { KernelImpl } from './kernelImpl';
 import { checkBlock, columnMeans, gatherRows, packF32 } from './points';
 import { DOTS_WASM_BASE64 } from './wasm/dotsWasm.generated';
+import { computeSlot, type DotsExports, type Slot, WORKER_SOURCE } from './wasmWorker';
 
-/** rows per call of the wasm kernel: bounds its scratch memory */
+/** rows of a block computed per round, split between the executors: bounds their slots */
 const BLOCK_ROWS = 64;
 const PAGE_BYTES = 65536;
+/** wasm32 addresses: 4 GiB, i.e. 65536 pages */
+const MAX_PAGES = 65536;
 
 /** The part of the WebAssembly JS API used here (this project's TS libs do not declare it). */
+interface WasmMemory {
+  readonly buffer: ArrayBufferLike;
+}
 interface WebAssemblyApi {
   validate(bytes: Uint8Array): boolean;
-  instantiate(bytes: Uint8Array): Promise<{ instance: { exports: unknown } }>;
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
 }
 const webAssembly = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
 
-interface DotsExports {
-  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  dots(x: number, l: number, z: number, m: number, dv: number, out: number): void;
-}
-
 const dotsModuleBytes = (): Uint8Array => Buffer.from(DOTS_WASM_BASE64, 'base64');
+let compiled: object | null = null;
 
-/** Whether this runtime validates the module, i.e. supports WebAssembly SIMD. */
+/** Whether this runtime validates the module, i.e. supports WebAssembly SIMD and shared memory. */
 export function isWasmSimdSupported(): boolean {
   return webAssembly !== undefined && webAssembly.validate(dotsModuleBytes());
+}
+
+/** The thread count the wasm backend uses unless told otherwise: both cores of a 2-core machine, at most 2. */
+export function defaultWasmThreads(): number {
+  return Math.min(2, os.availableParallelism());
+}
+
+/** What the backend is, for --verbose. */
+export function describeWasm(threads: number): string {
+  return `WebAssembly SIMD, f32 dot products, ${threads} thread${threads === 1 ? '' : 's'}`;
+}
+
+/** Computes the kernel values of `count` rows packed into its slot. */
+interface Executor {
+  run(count: number): Promise<void>;
+  /** fails calls in flight and later ones, and releases the thread */
+  dispose(): Promise<void>;
+}
+
+/** This slot's regions as views (the memory never grows, so they stay valid). */
+interface SlotViews {
+  z: Float32Array;
+  zNorms: Float64Array;
+  out: Float64Array;
 }
 
 export class WasmBackend implements GramBackend {
   readonly name = 'wasm';
   readonly precision = 'f32';
-  /** byte offsets of X (l rows), the Z block (BLOCK_ROWS rows) and the output (BLOCK_ROWS × l f32) */
-  private readonly zPtr: number;
-  private readonly outPtr: number;
-  /** f32 row length, d rounded up to a multiple of 4 */
-  private readonly stride: number;
-  /** subtracted from every point before rounding to f32 when k is translation invariant */
-  private readonly shift: Float64Array | null;
-  /** ‖x_j − shift‖² of the f32 values the dot products see, so the norm form stays consistent */
-  private readonly xNorms: Float64Array;
+  /** the call being computed: calls are served one at a time, since they reuse the slots */
+  private busy: Promise<void> | null = null;
+  private disposed = false;
 
   private constructor(
-    private readonly impl: KernelImpl,
-    private readonly wasm: DotsExports,
     private readonly X: Float64Array,
     readonly l: number,
     readonly d: number,
-  ) {
-    this.stride = Math.ceil(d / 4) * 4;
-    const rowBytes = this.stride * 4;
-    this.zPtr = l * rowBytes;
-    this.outPtr = this.zPtr + BLOCK_ROWS * rowBytes;
-    const bytes = this.outPtr + BLOCK_ROWS * l * 4;
-    wasm.memory.grow(Math.max(0, Math.ceil(bytes / PAGE_BYTES) - wasm.memory.buffer.byteLength / PAGE_BYTES));
-    this.shift = impl.translationInvariant ? columnMeans(X, l, d) : null;
-    const xF32 = new Float32Array(wasm.memory.buffer, 0, l * this.stride);
-    packF32(X, l, d, this.shift, xF32, this.stride);
-    this.xNorms = squaredNorms(xF32, l, this.stride);
+    /** f32 row length, d rounded up to a multiple of 4 */
+    private readonly stride: number,
+    /** subtracted from every point before rounding to f32 when k is translation invariant */
+    private readonly shift: Float64Array | null,
+    /** rows per round: BLOCK_ROWS rounded up so that each executor's share is a multiple of 4 */
+    private readonly roundRows: number,
+    private readonly views: SlotViews[],
+    private readonly executors: Executor[],
+  ) {}
+
+  /** executors computing rows: worker threads, or this thread alone when 1 */
+  get threads(): number {
+    return this.executors.length;
   }
 
-  static async create(impl: KernelImpl, X: Float64Array, l: number, d: number): Promise<WasmBackend> {
-    const { instance } = await webAssembly!.instantiate(dotsModuleBytes());
-    return new WasmBackend(impl, instance.exports as unknown as DotsExports, X, l, d);
+  /** A backend over X (l × d) with `threads` executors (1: this thread, no workers). */
+  static async create(impl: KernelImpl, X: Float64Array, l: number, d: number, threads = defaultWasmThreads()): Promise<WasmBackend> {
+    if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`wasm backend: threads must be a positive integer, got ${threads}`);
+    const stride = Math.ceil(d / 4) * 4;
+    const slotRows = Math.ceil(BLOCK_ROWS / threads / 4) * 4;
+    let bytes = 0;
+    const take = (n: number): number => {
+      const at = bytes;
+      bytes += Math.ceil(n / 16) * 16;
+      return at;
+    };
+    const x = take(l * stride * 4);
+    const xNorms = take(l * 8);
+    const slots: Slot[] = Array.from({ length: threads }, () => ({
+      x, l, dv: stride / 4, xNorms,
+      z: take(slotRows * stride * 4),
+      zNorms: take(slotRows * 8),
+      dots: take(slotRows * l * 4),
+      out: take(slotRows * l * 8),
+    }));
+    const pages = Math.ceil(bytes / PAGE_BYTES);
+    if (pages > MAX_PAGES)
+      throw new UserError(`wasm backend: ${(bytes / 2 ** 30).toFixed(2)} GiB for ${l} points of dimension ${d} exceeds wasm32's 4 GiB; use --backend reference`);
+    const memory = new webAssembly!.Memory({ initial: pages, maximum: pages, shared: true });
+    const buffer = memory.buffer;
+
+    const shift = impl.translationInvariant ? columnMeans(X, l, d) : null;
+    const xF32 = new Float32Array(buffer, x, l * stride);
+    packF32(X, l, d, shift, xF32, stride);
+    new Float64Array(buffer, xNorms, l).set(squaredNorms(xF32, l, stride));
+
+    const module = (compiled ??= new webAssembly!.Module(dotsModuleBytes()));
+    const views = slots.map((s) => ({
+      z: new Float32Array(buffer, s.z, slotRows * stride),
+      zNorms: new Float64Array(buffer, s.zNorms, slotRows),
+      out: new Float64Array(buffer, s.out, slotRows * l),
+    }));
+    const executors =
+      threads === 1
+        ? [inThreadExecutor(module, memory, slots[0], impl)]
+        : await startWorkers(slots.map((slot) => ({ memory, dotsModule: module, slot, fromDotsSource: impl.fromDotsSource, constants: impl.constants })));
+    return new WasmBackend(X, l, d, stride, shift, slotRows * threads, views, executors);
   }
 
   async cross(Z: Float64Array, m: number, out: Float64Array): Promise<void> {
     checkBlock(out, m, this.l);
-    for (let b0 = 0; b0 < m; b0 += BLOCK_ROWS) this.crossBlock(Z, b0, Math.min(BLOCK_ROWS, m - b0), out);
+    // When idle, the work starts here, before the caller awaits, so the caller's own work overlaps it.
+    while (this.busy) await this.busy.catch(() => undefined);
+    if (this.disposed) throw new Error('wasm Gram backend: called after dispose()');
+    const call = this.compute(Z, m, out);
+    this.busy = call;
+    try {
+      await call;
+    } finally {
+      if (this.busy === call) this.busy = null;
+    }
   }
 
   async rows(indices: ArrayLike<number>, out: Float64Array): Promise<void> {
@@ -80,20 +161,104 @@ export class WasmBackend implements GramBackend {
   }
 
   async dispose(): Promise<void> {
-    // the instance and its memory are garbage collected
+    this.disposed = true;
+    await Promise.all(this.executors.map((e) => e.dispose()));
   }
 
-  /** Rows b0 .. b0+count of Z (count ≤ BLOCK_ROWS) into the same rows of out. */
-  private crossBlock(Z: Float64Array, b0: number, count: number, out: Float64Array): void {
+  /** Rows in rounds of up to roundRows, each split between the executors in shares of a multiple of 4 rows. */
+  private async compute(Z: Float64Array, m: number, out: Float64Array): Promise<void> {
     const { l, d, stride } = this;
-    const count4 = Math.ceil(count / 4) * 4;
-    // views are made per call: memory.grow elsewhere would detach older ones
-    const zF32 = new Float32Array(this.wasm.memory.buffer, this.zPtr, count4 * stride);
-    zF32.fill(0);
-    packF32(Z.subarray(b0 * d, (b0 + count) * d), count, d, this.shift, zF32, stride);
-    this.wasm.dots(0, l, this.zPtr, count4, stride / 4, this.outPtr);
-    const block = out.subarray(b0 * l, (b0 + count) * l);
-    block.set(new Float32Array(this.wasm.memory.buffer, this.outPtr, count * l));
-    this.impl.fromDots(block, count, l, squaredNorms(zF32, count, stride), this.xNorms);
+    for (let b0 = 0; b0 < m; b0 += this.roundRows) {
+      const rows = Math.min(this.roundRows, m - b0);
+      const share = Math.ceil(rows / this.executors.length / 4) * 4;
+      const runs: Promise<void>[] = [];
+      for (let e = 0; e * share < rows; e++) {
+        const first = b0 + e * share;
+        const count = Math.min(share, rows - e * share);
+        const { z, zNorms, out: values } = this.views[e];
+        z.fill(0, 0, Math.ceil(count / 4) * 4 * stride);
+        packF32(Z.subarray(first * d, (first + count) * d), count, d, this.shift, z, stride);
+        zNorms.set(squaredNorms(z, count, stride));
+        runs.push(this.executors[e].run(count).then(() => out.set(values.subarray(0, count * l), first * l)));
+      }
+      // all settled before the slots are reused, even when one failed
+      const failed = (await Promise.allSettled(runs)).find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
+  }
+}
+
+function inThreadExecutor(module: object, memory: WasmMemory, slot: Slot, impl: KernelImpl): Executor {
+  const wasm = new webAssembly!.Instance(module, { env: { memory } }).exports as DotsExports;
+  const buffer = memory.buffer;
+  return {
+    run: async (count) => computeSlot(wasm, buffer, slot, count, impl.fromDots),
+    dispose: async () => undefined,
+  };
+}
+
+/** One worker per workerData, each ready (module instantiated) or all terminated and the error thrown. */
+async function startWorkers(workerData: object[]): Promise<Executor[]> {
+  const workers = workerData.map((data, i) => new WorkerExecutor(data, i + 1));
+  try {
+    await Promise.all(workers.map((w) => w.ready));
+  } catch (e) {
+    await Promise.all(workers.map((w) => w.dispose()));
+    throw e;
+  }
+  return workers;
+}
+
+/**
+ * An executor on a worker thread. The worker is unref'd while idle, so that a forgotten dispose()
+ * never keeps Node alive, and ref'd while a call is in flight, so that Node does not exit under it.
+ */
+class WorkerExecutor implements Executor {
+  private readonly worker: Worker;
+  private pending: { resolve: () => void; reject: (e: Error) => void } | null = null;
+  /** set once the thread is gone: every later call fails with it */
+  private failure: Error | null = null;
+  /** resolves once the worker has instantiated the module */
+  readonly ready: Promise<void>;
+
+  constructor(workerData: object, private readonly index: number) {
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
+    this.worker.on('message', (error: string | null) => this.settle(error === null ? null : this.error(error)));
+    this.worker.on('error', (e: Error) => this.fail(this.error(`failed: ${e.message}`)));
+    this.worker.on('exit', (code: number) => this.fail(this.error(`exited (code ${code})`)));
+    this.ready = this.answer();
+  }
+
+  run(count: number): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    this.worker.postMessage(count);
+    return this.answer();
+  }
+
+  async dispose(): Promise<void> {
+    this.fail(new Error('wasm Gram backend: disposed during a call'));
+    await this.worker.terminate();
+  }
+
+  private answer(): Promise<void> {
+    this.worker.ref();
+    return new Promise((resolve, reject) => (this.pending = { resolve, reject }));
+  }
+
+  private settle(error: Error | null): void {
+    const pending = this.pending;
+    this.pending = null;
+    this.worker.unref();
+    if (error) pending?.reject(error);
+    else pending?.resolve();
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    this.settle(this.failure);
+  }
+
+  private error(what: string): Error {
+    return new Error(`wasm Gram backend, worker thread ${this.index}: ${what}`);
   }
 }

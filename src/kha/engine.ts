@@ -1,7 +1,9 @@
 /**
  * The Kernel Hebbian Algorithm engine (ALGORITHMS.md). Each pass presents every sample once, in a
  * fresh seeded permutation; the rows of a block of the permutation are fetched together (this is
- * where a Gram backend earns its keep), then stepped through one by one:
+ * where a Gram backend earns its keep), then stepped through one by one, while the rows of the next
+ * block are being fetched (an asynchronous source, such as the threaded wasm backend, computes
+ * them meanwhile):
  *
  *     y_t = A_t k'_p;   A_{t+1} = A_t + diag(η_t) (y_t e_pᵀ − lt(y_t y_tᵀ) A_t)
  *
@@ -10,6 +12,8 @@
  * so an interrupted run resumes to the same result bit for bit.
  */
 import { NumericalError } from '../errors';
+import { fetchAhead } from '../kernels/fetchAhead';
+import { dotFromOffset as dot } from '../linalg/dense';
 import { Rng, type RngState } from '../linalg/rng';
 import type { GainSchedule, ScheduleState } from './gains/schedule';
 import { naiveKernels } from './naiveUpdate';
@@ -32,6 +36,8 @@ export interface EngineOptions {
   update?: 'wasm' | 'prefix-sum' | 'naive';
   /** explicit update kernels (e.g. WebAssembly); overrides `update` */
   kernels?: UpdateKernels;
+  /** progress of create()'s exact A K' (a pass over all rows: minutes when they are computed on the fly) */
+  onSourcePass?: (done: number, total: number) => void;
 }
 
 export interface PassReport {
@@ -87,6 +93,13 @@ export interface EngineSnapshot {
   schedule: ScheduleState;
 }
 
+/** A block of rows from the source: rows[b*l ..] is row indices[b], b < count. */
+interface RowBlock {
+  readonly indices: Int32Array;
+  readonly rows: Float64Array;
+  count: number;
+}
+
 /** How often a run yields to the event loop (ms). */
 const YIELD_EVERY_MS = 50;
 
@@ -106,7 +119,8 @@ export class KhaEngine {
   private readonly rng: Rng;
   private readonly kernels: UpdateKernels;
   private readonly y: Float64Array;
-  private readonly block: Float64Array;
+  /** two row blocks: one stepped through while the next is fetched into the other */
+  private readonly blocks: RowBlock[];
   /** running Σ y_i² over the current pass */
   private passSquares: Float64Array;
   private previousPassEigenvalues: Float64Array | null = null;
@@ -124,7 +138,7 @@ export class KhaEngine {
     this.state = createState(r, l, this.schedule.needsAK, this.kernels.allocate);
     this.rng = new Rng(options.seed);
     this.y = this.kernels.allocate(r);
-    this.block = this.kernels.allocate(this.blockSize * l);
+    this.blocks = [0, 1].map(() => ({ indices: new Int32Array(this.blockSize), rows: this.kernels.allocate(this.blockSize * l), count: 0 }));
     this.passSquares = new Float64Array(r);
     this.permutation = new Int32Array(l);
   }
@@ -144,7 +158,7 @@ export class KhaEngine {
     const { A, r, l } = engine.state;
     const scale = 1 / Math.sqrt(r * l);
     for (let i = 0; i < A.length; i++) A[i] = engine.rng.normal() * scale;
-    if (engine.state.AK) await engine.refreshAK();
+    if (engine.state.AK) await engine.refreshAK(options.onSourcePass);
     else recomputeNorms(engine.state);
     engine.schedule.init(engine.state, engine.kernels);
     engine.rng.permutation(l, engine.permutation);
@@ -152,8 +166,8 @@ export class KhaEngine {
   }
 
   /** Recompute A K' exactly (one pass over all rows of the source), removing accumulated drift. */
-  async refreshAK(): Promise<Float64Array> {
-    const AK = await this.multiplyBySource(this.state.A, this.state.AK ?? undefined);
+  async refreshAK(onProgress?: (done: number, total: number) => void): Promise<Float64Array> {
+    const AK = await this.multiplyBySource(this.state.A, this.state.AK ?? undefined, onProgress);
     if (this.state.AK) recomputeNorms(this.state);
     return AK;
   }
@@ -162,19 +176,17 @@ export class KhaEngine {
    * X M for an r × l matrix X and the source matrix M (one pass over all rows), into `out` or a new
    * array. Measurements use it on a copy of A so that measuring does not change the iteration.
    */
-  async multiplyBySource(X: Float64Array, out: Float64Array = new Float64Array(X.length)): Promise<Float64Array> {
+  async multiplyBySource(X: Float64Array, out: Float64Array = new Float64Array(X.length), onProgress?: (done: number, total: number) => void): Promise<Float64Array> {
     const { l } = this.state;
     const r = X.length / l;
-    const indices = new Int32Array(this.blockSize);
-    for (let start = 0; start < l; start += this.blockSize) {
-      const count = Math.min(this.blockSize, l - start);
-      for (let b = 0; b < count; b++) indices[b] = start + b;
-      await this.source.rows(indices.subarray(0, count), this.block);
+    let done = 0;
+    for await (const { indices, rows, count } of this.blocksOf(null, 0)) {
       // Column p of X M is X m_p (M is symmetric).
       for (let b = 0; b < count; b++) {
-        const k = this.block.subarray(b * l, (b + 1) * l);
-        for (let i = 0; i < r; i++) out[i * l + start + b] = dot(X, i * l, k, l);
+        const k = rows.subarray(b * l, (b + 1) * l);
+        for (let i = 0; i < r; i++) out[i * l + indices[b]] = dot(X, i * l, k, l);
       }
+      onProgress?.((done += count), l);
     }
     return out;
   }
@@ -185,33 +197,50 @@ export class KhaEngine {
     const started = process.hrtime.bigint();
     let excluded = 0; // seconds spent in onPass, not counted
     const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9 - excluded;
-    const indices = new Int32Array(this.blockSize);
     let lastYield = Date.now();
-    while (this.pass < limits.passes) {
+    /** checked at every block boundary */
+    const stopReason = async (): Promise<StopReason | null> => {
       // Rows from a cache resolve as microtasks only: yield to the event loop now and then so that
       // signals (Ctrl-C), timers and I/O are served during a long run.
       if (Date.now() - lastYield > YIELD_EVERY_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         lastYield = Date.now();
       }
-      if (limits.signal?.aborted) return { stoppedBy: 'signal', seconds: elapsed() };
-      if (limits.maxSeconds !== undefined && elapsed() >= limits.maxSeconds) return { stoppedBy: 'time', seconds: elapsed() };
+      if (limits.signal?.aborted) return 'signal';
+      if (limits.maxSeconds !== undefined && elapsed() >= limits.maxSeconds) return 'time';
+      return null;
+    };
 
-      const count = Math.min(this.blockSize, l - this.position);
-      for (let b = 0; b < count; b++) indices[b] = this.permutation[this.position + b];
-      await this.source.rows(indices.subarray(0, count), this.block);
-      for (let b = 0; b < count; b++) this.step(indices[b], this.block.subarray(b * l, (b + 1) * l));
-      this.position += count;
-      limits.onProgress?.(this.position, l);
-      if (limits.onBlock) excluded += await timed(limits.onBlock);
-
-      if (this.position === l) {
-        const report = this.finishPass(elapsed());
-        if (limits.onPass) excluded += await timed(() => limits.onPass?.(report));
-        if (limits.tol !== undefined && report.change < limits.tol) return { stoppedBy: 'tol', seconds: elapsed() };
+    while (this.pass < limits.passes) {
+      let stop = await stopReason();
+      if (stop) return { stoppedBy: stop, seconds: elapsed() };
+      // The next pass's permutation is drawn when this one ends, so blocks are fetched ahead within a pass only.
+      for await (const { indices, rows, count } of this.blocksOf(this.permutation, this.position)) {
+        for (let b = 0; b < count; b++) this.step(indices[b], rows.subarray(b * l, (b + 1) * l));
+        this.position += count;
+        limits.onProgress?.(this.position, l);
+        if (limits.onBlock) excluded += await timed(limits.onBlock);
+        if (this.position < l && (stop = await stopReason())) return { stoppedBy: stop, seconds: elapsed() };
       }
+
+      const report = this.finishPass(elapsed());
+      if (limits.onPass) excluded += await timed(() => limits.onPass?.(report));
+      if (limits.tol !== undefined && report.change < limits.tol) return { stoppedBy: 'tol', seconds: elapsed() };
     }
     return { stoppedBy: 'passes', seconds: elapsed() };
+  }
+
+  /** The blocks of rows order[start ..] (order null: rows start .. l − 1 in turn), each fetched ahead. */
+  private blocksOf(order: Int32Array | null, start: number): AsyncGenerator<RowBlock> {
+    const { l } = this.state;
+    return fetchAhead(Math.ceil((l - start) / this.blockSize), async (i) => {
+      const block = this.blocks[i % 2];
+      const first = start + i * this.blockSize;
+      block.count = Math.min(this.blockSize, l - first);
+      for (let b = 0; b < block.count; b++) block.indices[b] = order ? order[first + b] : first + b;
+      await this.source.rows(block.indices.subarray(0, block.count), block.rows);
+      return block;
+    });
   }
 
   /** One KHA step on sample p with centered row k = k'_p. */
@@ -321,20 +350,4 @@ async function timed(fn: () => unknown): Promise<number> {
   const before = process.hrtime.bigint();
   await fn();
   return Number(process.hrtime.bigint() - before) / 1e9;
-}
-
-function dot(A: Float64Array, offset: number, k: Float64Array, l: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let j = 0;
-  for (; j + 3 < l; j += 4) {
-    s0 += A[offset + j] * k[j];
-    s1 += A[offset + j + 1] * k[j + 1];
-    s2 += A[offset + j + 2] * k[j + 2];
-    s3 += A[offset + j + 3] * k[j + 3];
-  }
-  for (; j < l; j++) s0 += A[offset + j] * k[j];
-  return s0 + s1 + s2 + s3;
 }

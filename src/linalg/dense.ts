@@ -41,6 +41,26 @@ export function dot(a: ArrayLike<number>, aOff: number, b: ArrayLike<number>, bO
   return s;
 }
 
+/**
+ * Σ_{j<len} a[offset+j]·k[j] with four accumulators: about twice as fast in V8 as one (the engine's
+ * y = A k). The order of the additions is part of the engine's results, which are compared bit for bit.
+ */
+export function dotFromOffset(a: Float64Array, offset: number, k: Float64Array, len: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 3 < len; j += 4) {
+    s0 += a[offset + j] * k[j];
+    s1 += a[offset + j + 1] * k[j + 1];
+    s2 += a[offset + j + 2] * k[j + 2];
+    s3 += a[offset + j + 3] * k[j + 3];
+  }
+  for (; j < len; j++) s0 += a[offset + j] * k[j];
+  return s0 + s1 + s2 + s3;
+}
+
 /** max_ij |A_ij − B_ij| over two arrays of the same length. */
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new RangeError(`maxAbsDiff: lengths differ (${a.length} vs ${b.length})`);

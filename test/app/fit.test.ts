@@ -121,3 +121,25 @@ if (!uspsDir) console.log('test/app/fit.test.ts: skipping the USPS round-trip fi
     }
   });
 });
+
+test('progress: the centering pass and, for schedules that keep A K′, the exact A K′ passes before and after iterating', async () => {
+  const progress = (gain: 'smd' | 'constant') => {
+    const seen = new Map<string, number[]>();
+    return fit(data, {
+      components: 2,
+      kernel: { type: 'gaussian', gamma: sigmaToGamma(sigma) },
+      gain,
+      passes: 1,
+      backend: 'reference',
+      gramCacheMB: 0,
+      onEvent: (e) => {
+        if (e.type !== 'gram') return;
+        const phase = e.phase ?? 'centering';
+        seen.set(phase, [...(seen.get(phase) ?? []), e.done]);
+        expect(e.total).toBe(l);
+      },
+    }).then(() => Object.fromEntries([...seen].map(([phase, done]) => [phase, done[done.length - 1]])));
+  };
+  expect(await progress('smd')).toEqual({ centering: l, 'initial A K′': l, 'final A K′': l });
+  expect(await progress('constant')).toEqual({ centering: l, 'final A K′': l });
+});

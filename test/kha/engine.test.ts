@@ -1,6 +1,7 @@
 import { DenseRowSource } from '../../src/kha/denseRowSource';
 import { KhaEngine, SMD_COLLAPSE_LOG_GAIN } from '../../src/kha/engine';
 import { createGainSchedule, GAIN_NAMES, type GainName } from '../../src/kha/gains';
+import type { RowSource } from '../../src/kha/rowSource';
 import { rayleighRitz } from '../../src/kha/rayleighRitz';
 import { matmulTransB } from '../../src/linalg/dense';
 import { NumericalError } from '../../src/errors';
@@ -143,5 +144,129 @@ describe('numerical failure is detected and explained', () => {
     await expect(run).rejects.toThrow(/--mu/);
     expect(passes.length).toBeLessThan(20);
     expect(SMD_COLLAPSE_LOG_GAIN).toBeLessThan(0);
+  });
+});
+
+describe('rows fetched ahead', () => {
+  /** The rows of `inner`, written only later (setImmediate), as a backend on worker threads delivers them. */
+  class LaterSource implements RowSource {
+    readonly l: number;
+    /** requests not yet answered */
+    inFlight = 0;
+    constructor(
+      private readonly inner: RowSource,
+      /** told of each request; throwing there fails that request */
+      private readonly onRequest: (indices: ArrayLike<number>) => void = () => undefined,
+    ) {
+      this.l = inner.l;
+    }
+    rows(indices: ArrayLike<number>, out: Float64Array): Promise<void> {
+      this.inFlight++;
+      return new Promise((resolve, reject) =>
+        setImmediate(() => {
+          this.inFlight--;
+          try {
+            this.onRequest(indices);
+            resolve(this.inner.rows(indices, out));
+          } catch (e) {
+            reject(e);
+          }
+        }),
+      );
+    }
+  }
+
+  const dense = new DenseRowSource(problem.Kc, problem.l);
+  const blockSize = 16;
+  const blocksPerPass = Math.ceil(problem.l / blockSize);
+  const options = (gain: GainName = 'smd', eta0 = 0.05) => ({ components: r, schedule: createGainSchedule(gain, { eta0 }), seed: 4, blockSize });
+  const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+  /** unhandled rejections while `body` runs */
+  async function unhandledDuring(body: () => Promise<void>): Promise<unknown[]> {
+    const seen: unknown[] = [];
+    const listener = (reason: unknown) => void seen.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      await body();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+    return seen;
+  }
+
+  test('each block is requested before the steps of the previous one, within a pass; A is bit for bit that of a synchronous source', async () => {
+    const stepsAtRequest: number[] = [];
+    let engine: KhaEngine | undefined;
+    const later = new LaterSource(dense);
+    const rows = later.rows.bind(later);
+    later.rows = (indices, out) => (stepsAtRequest.push(engine?.state.t ?? -1), rows(indices, out));
+    engine = await KhaEngine.create(later, options());
+    stepsAtRequest.length = 0; // the A K' pass of create()
+    await engine.run({ passes: 2 });
+    const pass = (first: number) => [first, ...Array.from({ length: blocksPerPass - 1 }, (_, k) => first + k * blockSize)];
+    expect(stepsAtRequest).toEqual([...pass(0), ...pass(problem.l)]);
+
+    const straight = await KhaEngine.create(dense, options());
+    await straight.run({ passes: 2 });
+    expect(bytes(engine.state.A).equals(bytes(straight.state.A))).toBe(true);
+    expect(bytes((await engine.refreshAK()) as Float64Array).equals(bytes(await straight.refreshAK()))).toBe(true);
+  });
+
+  test('stopped mid-pass with a block in flight, snapshotted and resumed: bit-identical, and no unhandled rejection from the discarded block', async () => {
+    const straight = await KhaEngine.create(dense, options());
+    await straight.run({ passes: 3 });
+
+    const controller = new AbortController();
+    let blocks = 0;
+    // the block requested ahead when the run stops fails: its failure must go nowhere
+    let failAfterAbort = false;
+    const source = new LaterSource(dense, () => {
+      if (failAfterAbort) throw new Error('rows nobody asked for');
+    });
+    const first = await KhaEngine.create(source, options());
+    const unhandled = await unhandledDuring(async () => {
+      const outcome = await first.run({
+        passes: 3,
+        signal: controller.signal,
+        onBlock: () => {
+          if (++blocks === blocksPerPass + 5) {
+            controller.abort();
+            failAfterAbort = true;
+          }
+        },
+      });
+      expect(outcome.stoppedBy).toBe('signal');
+      expect(source.inFlight).toBe(0);
+    });
+    expect(unhandled).toEqual([]);
+    const resumed = await KhaEngine.create(new LaterSource(dense), options());
+    resumed.restore(first.snapshot());
+    await resumed.run({ passes: 3 });
+    expect(bytes(resumed.state.A).equals(bytes(straight.state.A))).toBe(true);
+  });
+
+  test('a failing source rejects the run; divergence, --tol and --max-seconds stop it; never an unhandled rejection', async () => {
+    const unhandled = await unhandledDuring(async () => {
+      let requests = 0;
+      const failingSource = new LaterSource(dense, () => {
+        if (++requests === 3) throw new Error('worker thread gone');
+      });
+      const failing = await KhaEngine.create(failingSource, options('constant'));
+      // the block requested ahead fails while the run waits for something else
+      const onBlock = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
+      await expect(failing.run({ passes: 2, onBlock })).rejects.toThrow('worker thread gone');
+
+      const sources = [0, 1, 2].map(() => new LaterSource(dense));
+      const diverging = await KhaEngine.create(sources[0], options('smd', 50));
+      await expect(diverging.run({ passes: 5 })).rejects.toThrow(NumericalError);
+      const settling = await KhaEngine.create(sources[1], options());
+      expect((await settling.run({ passes: 500, tol: 1e-2 })).stoppedBy).toBe('tol');
+      const timed = await KhaEngine.create(sources[2], options('constant'));
+      expect((await timed.run({ passes: 1e6, maxSeconds: 0.1 })).stoppedBy).toBe('time');
+      for (const source of [failingSource, ...sources]) expect(source.inFlight).toBe(0);
+    });
+    expect(unhandled).toEqual([]);
   });
 });

@@ -95,6 +95,7 @@ describe('wasm kernels, direct calls', () => {
     kernels.allocate(rr * l);
     kernels.allocate(rr * l);
     kernels.allocate(blockSize * l);
+    kernels.allocate(blockSize * l);
     kernels.allocate(rr);
     kernels.allocate(rr);
     expect(() => kernels.allocate(kernels.remaining + 1)).toThrow(/exceeds the arena/);

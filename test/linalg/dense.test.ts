@@ -1,5 +1,5 @@
 import { Matrix } from 'ml-matrix';
-import { dot, matmul, matmulTransB, maxAbsDiff, transpose } from '../../src/linalg/dense';
+import { dot, dotFromOffset, matmul, matmulTransB, maxAbsDiff, transpose } from '../../src/linalg/dense';
 import { Rng } from '../../src/linalg/rng';
 import { randomMatrix, toRows } from './helpers';
 
@@ -35,5 +35,13 @@ describe('dense products', () => {
   test('maxAbsDiff rejects different lengths', () => {
     expect(maxAbsDiff([1, 5, -2], [1, 2, 0])).toBe(3);
     expect(() => maxAbsDiff([1], [1, 2])).toThrow(RangeError);
+  });
+});
+
+describe('dotFromOffset (four accumulators)', () => {
+  test.each([0, 1, 3, 4, 5, 8, 9, 1001])('len %i equals the plain dot product at an offset', (len) => {
+    const a = Float64Array.from({ length: len + 7 }, (_, i) => Math.sin(i + 1));
+    const k = Float64Array.from({ length: len }, (_, i) => Math.cos(3 * i));
+    expect(dotFromOffset(a, 7, k, len)).toBeCloseTo(dot(a, 7, k, 0, len), 12);
   });
 });

@@ -5,11 +5,13 @@
 ;;   x:   l rows, z: m rows, each row dv f32x4 vectors (d padded with zeros to a multiple of 4)
 ;;   m:   a multiple of 4 (the caller pads the block with zero rows)
 ;;   all pointers are byte offsets, 16-byte aligned
+;; The memory is imported and shared: one copy of X serves every worker thread (wasmBackend.ts),
+;; each with its own z and out regions.
 ;; Four z rows share each load of x_j, so X streams through memory once per four rows;
 ;; the four accumulators are independent, so the multiply-adds pipeline. (Eight rows per pass
 ;; measured slower on x86-64: 25–28 ms vs 19 ms per 64 × 7291 × 256 block, register spills.)
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1 65536 shared))
 
   (func $hsum (param $v v128) (result f32)
     (f32.add

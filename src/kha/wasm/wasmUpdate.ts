@@ -3,7 +3,7 @@
  * (update.wat, assembled into updateWasm.generated.ts by scripts/build-wasm.js).
  *
  * One WebAssembly.Memory is sized up front, for a given (r, l, blockSize), to hold everything the
- * engine and the schedules allocate through `allocate` (A, A K', B, the row block, y, ρ) plus the
+ * engine and the schedules allocate through `allocate` (A, A K', B, the row blocks, y, ρ) plus the
  * kernels' own scratch (the running l-vectors s, S, u, v and a few r-vectors). Its maximum equals its
  * initial size, so it can never grow, and the Float64Array views handed out stay valid for the
  * engine's life. `allocate` is a bump allocator (16-byte aligned) that throws once the arena is spent.
@@ -74,8 +74,9 @@ const rounded = (n: number): number => n + (n & 1);
 
 /** float64 values the engine and the schedules allocate for (r, l, blockSize), with room to spare for two r-vectors. */
 export function arenaDoubles(r: number, l: number, blockSize: number): number {
-  // A, A K', B (r × l each), the row block (blockSize × l), y and ρ (r each), two spare r-vectors
-  return 3 * rounded(r * l) + rounded(blockSize * l) + 4 * rounded(r);
+  // A, A K', B (r × l each), two row blocks (blockSize × l each: one stepped through while the next
+  // is fetched), y and ρ (r each), two spare r-vectors
+  return 3 * rounded(r * l) + 2 * rounded(blockSize * l) + 4 * rounded(r);
 }
 
 /**

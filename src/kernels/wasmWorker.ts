@@ -1,0 +1,63 @@
+/**
+ * What each executor of the wasm Gram backend (wasmBackend.ts) runs on its slot of the shared
+ * memory, as plain JavaScript source text. Worker threads run it with
+ * `new Worker(WORKER_SOURCE, { eval: true })`, which needs no file, so it works from dist/ and from
+ * the TypeScript sources under ts-jest alike; the in-thread path (threads = 1) compiles the same
+ * text. Every executor thus runs the same instructions: Gram values do not depend on the thread count.
+ */
+import type { FromDots } from './kernelImpl';
+
+/** Byte offsets into the shared memory (all 16-byte aligned) and the sizes one executor works with. */
+export interface Slot {
+  /** X: l rows of 4·dv f32 (d padded with zeros); shared by all slots */
+  readonly x: number;
+  readonly l: number;
+  readonly dv: number;
+  /** ‖x_j − shift‖² as f64 (l values); shared by all slots */
+  readonly xNorms: number;
+  /** this slot's rows of Z as f32, zero-padded to a multiple of 4 rows, and their squared norms (f64) */
+  readonly z: number;
+  readonly zNorms: number;
+  /** the f32 dot products, then the f64 kernel values, count × l each */
+  readonly dots: number;
+  readonly out: number;
+}
+
+export interface DotsExports {
+  dots(x: number, l: number, z: number, m: number, dv: number, out: number): void;
+}
+
+/** Kernel values of the slot's `count` rows of Z into its out region. */
+const COMPUTE_SLOT = `function (wasm, buffer, slot, count, fromDots) {
+  const l = slot.l;
+  wasm.dots(slot.x, l, slot.z, Math.ceil(count / 4) * 4, slot.dv, slot.dots);
+  const out = new Float64Array(buffer, slot.out, count * l);
+  out.set(new Float32Array(buffer, slot.dots, count * l));
+  fromDots(out, count, l, new Float64Array(buffer, slot.zNorms, count), new Float64Array(buffer, slot.xNorms, l));
+}`;
+
+export const computeSlot: (wasm: DotsExports, buffer: ArrayBufferLike, slot: Slot, count: number, fromDots: FromDots) => void =
+  new Function(`return ${COMPUTE_SLOT}`)();
+
+/**
+ * workerData: { memory (the shared WebAssembly.Memory), dotsModule (the compiled dots.wat), slot,
+ * fromDotsSource and constants (the kernel's, see KernelImpl) }. It answers null once ready; then,
+ * for each message (a row count), null when the slot holds the kernel values, or an error's text.
+ */
+export const WORKER_SOURCE = `'use strict';
+const { parentPort, workerData } = require('node:worker_threads');
+const { memory, dotsModule, slot, fromDotsSource, constants } = workerData;
+const wasm = new WebAssembly.Instance(dotsModule, { env: { memory } }).exports;
+const buffer = memory.buffer;
+const fromDots = new Function('return ' + fromDotsSource)()(constants);
+const computeSlot = ${COMPUTE_SLOT};
+parentPort.on('message', (count) => {
+  try {
+    computeSlot(wasm, buffer, slot, count, fromDots);
+    parentPort.postMessage(null);
+  } catch (e) {
+    parentPort.postMessage(String((e && e.stack) || e));
+  }
+});
+parentPort.postMessage(null);
+`;
