@@ -71,6 +71,8 @@ export interface CompareResult {
   /** per schedule, when tuned */
   tuning?: TuningResult[];
   schedules: ScheduleRun[];
+  /** stopped by the signal: the schedules (and passes) run before it, the others missing */
+  interrupted: boolean;
   softwareVersion: string;
 }
 
@@ -145,6 +147,7 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
       reference: { ...info, values: Array.from(reference.values), trace: reference.trace, optimalError },
       tuning,
       schedules,
+      interrupted: Boolean(o.signal?.aborted),
       softwareVersion: VERSION,
     };
   });

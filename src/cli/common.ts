@@ -83,3 +83,28 @@ export function addOutputOptions(cmd: Command): Command {
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
+
+/**
+ * The first SIGINT/SIGTERM asks a long run to stop at the next block boundary (`stopping` says what
+ * it does then); a second one exits at once. `release` removes the handlers.
+ */
+export function interruptOnSignals(stopping: string): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      process.stderr.write(`\nkpca: ${name} again: exiting now\n`);
+      process.exit(ExitCode.interrupted);
+    }
+    process.stderr.write(`\nkpca: ${name}: ${stopping} (again to exit now)\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    release: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}

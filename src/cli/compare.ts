@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
 import { compare, COMPARE_DEFAULTS, TUNE_PASSES, type CompareEvent } from '../app/compare';
 import { loadDataset } from '../data/load';
-import { UserError } from '../errors';
+import { ExitCode, UserError } from '../errors';
 import { GAIN_NAMES, type GainName, type GainParameters } from '../kha/gains';
 import { describeKernel } from '../kernels/kernel';
 import { writeReport } from '../report';
-import { action, addOutputOptions, parseNumber, printJson } from './common';
+import { action, addOutputOptions, interruptOnSignals, parseNumber, printJson } from './common';
 import {
   addGainParameterOptions,
   addIterationOptions,
@@ -132,8 +132,9 @@ Examples:
   kpca compare mocap.csv.gz --label-column seq -r 8 --tune --out reports/mocap
   kpca compare mnist:2000:14 --gains kha-et,smd --set smd.mu=2 --out reports/mnist --json
 
---max-seconds caps each schedule's iteration time. Exit codes: 0 done (a diverging schedule is reported,
-not fatal), 2 bad input.`,
+--max-seconds caps each schedule's iteration time. Ctrl-C stops at the next block and writes a report of
+what ran (marked incomplete); a second Ctrl-C exits at once. Exit codes: 0 done (a diverging schedule is
+reported, not fatal), 2 bad input, 130 interrupted (partial report written).`,
   );
   cmd.action(
     action(async (data: string, flags: CompareFlags) => {
@@ -141,6 +142,7 @@ not fatal), 2 bad input.`,
       const silent = Boolean(flags.quiet || flags.json);
       const dataset = await loadDataset(data, { labelColumn: flags.labelColumn });
       if (!silent) process.stderr.write(`${dataset.source}: ${dataset.l} points × ${dataset.d} features\n`);
+      const interrupt = interruptOnSignals('stopping at the next block and writing a partial report');
       const result = await compare(dataset, {
         ...runOptionsFromFlags(flags),
         gains: flags.gains,
@@ -148,9 +150,14 @@ not fatal), 2 bad input.`,
         scheduleParameters: flags.set,
         tune: flags.tune ? { passes: flags.tunePasses } : false,
         cacheDir: flags.cacheDir,
+        signal: interrupt.signal,
         onEvent: progressPrinter(silent, Boolean(flags.verbose)),
-      });
+      }).finally(() => interrupt.release());
       const { report, files } = await writeReport(out, result, { command: commandLine(process.argv.slice(2)), html: flags.html });
+      if (result.interrupted) {
+        process.stderr.write(`kpca: interrupted; partial report written to ${Object.values(files).join(', ')}\n`);
+        process.exitCode = ExitCode.interrupted;
+      }
       if (flags.json) {
         printJson({ out, files, kernel: result.kernel, reference: { values: result.reference.values, trace: result.reference.trace }, summary: report.summary });
         return;

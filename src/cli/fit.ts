@@ -4,7 +4,7 @@ import { loadDataset } from '../data/load';
 import { describeKernel } from '../kernels/kernel';
 import { saveModel } from '../model/modelFile';
 import { ExitCode, UserError } from '../errors';
-import { action, addOutputOptions, printJson } from './common';
+import { action, addOutputOptions, interruptOnSignals, printJson } from './common';
 import {
   addGainParameterOptions,
   addIterationOptions,
@@ -38,31 +38,6 @@ function parseCheckpointEvery(value: string): { everyPasses?: number; everySecon
   const match = /^(\d+(?:\.\d+)?)(s?)$/.exec(value.trim());
   if (!match || !(Number(match[1]) > 0)) throw new UserError(`--checkpoint-every: expected N (passes) or Ns (seconds), got "${value}"`);
   return match[2] ? { everySeconds: Number(match[1]) } : { everyPasses: Math.ceil(Number(match[1])) };
-}
-
-/**
- * The first SIGINT/SIGTERM asks the fit to stop at the next block boundary (it then writes a
- * checkpoint); a second one exits at once.
- */
-function interruptOnSignals(): { signal: AbortSignal; release: () => void } {
-  const controller = new AbortController();
-  const onSignal = (name: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      process.stderr.write(`\nkpca: ${name} again: exiting now\n`);
-      process.exit(ExitCode.interrupted);
-    }
-    process.stderr.write(`\nkpca: ${name}: stopping at the next block and writing a checkpoint (again to exit now)\n`);
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    release: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
 }
 
 export function registerFitCommand(program: Command): void {
@@ -111,7 +86,7 @@ Exit codes: 0 done, 2 bad input, 3 numerical failure (advice printed), 130 inter
       const progress = createProgress({ quiet: flags.quiet || flags.json, verbose: flags.verbose, passes: flags.passes });
       const dataset = await loadDataset(data, { labelColumn: flags.labelColumn });
       progress.note(`${dataset.source}: ${dataset.l} points × ${dataset.d} features`);
-      const interrupt = interruptOnSignals();
+      const interrupt = interruptOnSignals('stopping at the next block and writing a checkpoint');
       const result = await fit(dataset, {
         ...runOptionsFromFlags(flags),
         gain: flags.gain as never,

@@ -92,7 +92,7 @@ export function reachTable(report: CompareReport): Table {
       '(measurement excluded); — when not reached within the passes run.',
     header: ['schedule', 'parameters', 's/pass', ...THRESHOLDS.map((t) => `≤ ${fmtThreshold(t)}`), `after ${report.result.passes} passes`],
     rows: report.summary.map((s) => [
-      s.gain + (s.failure ? ' (diverged)' : ''),
+      s.gain + (s.failure ? ' (diverged)' : s.interrupted ? ' (interrupted)' : ''),
       fmtParams(s.parameters),
       fmtSeconds(s.secondsPerPass),
       ...s.reached.map((x) => (x.passes === null ? '—' : `${x.passes} (${fmtSeconds(x.seconds)} s)`)),

@@ -35,6 +35,8 @@ export interface ScheduleSummary {
   seconds: number;
   secondsPerPass: number | null;
   failure?: string;
+  /** stopped by a signal before its passes were done */
+  interrupted?: true;
   reached: Reached[];
   final: Omit<PassMeasurement, 'rayleighQuotients' | 'ritzValues' | 'gains'> | null;
   speedUps: SpeedUp[];
@@ -60,6 +62,7 @@ export function summarize(result: CompareResult): ScheduleSummary[] {
       seconds: s.seconds,
       secondsPerPass: s.passes > 0 ? s.seconds / s.passes : null,
       ...(s.failure ? { failure: s.failure } : {}),
+      ...(s.stoppedBy === 'signal' ? { interrupted: true as const } : {}),
       reached,
       final,
       speedUps,

@@ -33,6 +33,7 @@ export function result(schedules: ScheduleRun[]): CompareResult {
     gramSeconds: 0.01,
     reference: { solver: 'exact', fromCache: false, seconds: 0.1, key: 'k', values: [5, 2, 1], trace: 10, optimalError: 3 },
     schedules,
-    softwareVersion: 'test',
+    interrupted: false,
+  softwareVersion: 'test',
   };
 }

@@ -1,0 +1,36 @@
+import { existsSync, mkdtempSync, readFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { kpcaAsync, writeCloudCsv } from '../helpers/cli';
+
+const dir = mkdtempSync(join(tmpdir(), 'kpca-compare-cli-'));
+const csv = writeCloudCsv(join(dir, 'cloud.csv'), 200);
+
+test('Ctrl-C during kpca compare writes a partial report marked incomplete and exits 130', async () => {
+  const out = join(dir, 'report');
+  let sent = false;
+  // far more passes than it will get: the signal always lands mid-run
+  const args = ['compare', csv, '--sigma', '3', '-r', '3', '--passes', '1000000', '--gains', 'constant,smd', '--backend', 'reference', '--cache-dir', join(dir, 'cache'), '--no-html', '--out', out];
+  const run = await kpcaAsync(args, (stderr, kill) => {
+    if (!sent && /constant pass 2:/.test(stderr)) {
+      sent = true;
+      kill('SIGINT');
+    }
+  });
+  expect(run.code).toBe(130);
+  expect(run.stderr).toMatch(/kpca: interrupted; partial report written to .*report\.json/);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+
+  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  expect(report.result.interrupted).toBe(true);
+  expect(report.result.schedules.map((s: { gain: string; stoppedBy: string }) => [s.gain, s.stoppedBy])).toEqual([['constant', 'signal']]);
+  const passes = report.result.schedules[0].passes;
+  expect(passes).toBeGreaterThanOrEqual(2);
+  expect(passes).toBeLessThan(1_000_000);
+
+  const markdown = readFileSync(join(out, 'report.md'), 'utf8');
+  expect(markdown).toMatch(/Incomplete/);
+  expect(markdown).toMatch(new RegExp(`constant ${passes} passes`));
+  expect(markdown).toMatch(/constant \(interrupted\)/);
+  expect(existsSync(join(out, 'report.html'))).toBe(false);
+});
