@@ -19,33 +19,20 @@ import type { GramBackend } from './backend';
 import { squaredNorms } from './blockDots';
 import type { KernelImpl } from './kernelImpl';
 import { checkBlock, columnMeans, gatherRows, packF32 } from './points';
+import { pagesFor, validates, webAssembly, type WasmMemory } from '../webAssembly';
 import { DOTS_WASM_BASE64 } from './wasm/dotsWasm.generated';
 import { computeSlot, type DotsExports, type Slot, WORKER_SOURCE } from './wasmWorker';
 
 /** rows of a block computed per round, split between the executors: bounds their slots */
 const BLOCK_ROWS = 64;
-const PAGE_BYTES = 65536;
-/** wasm32 addresses: 4 GiB, i.e. 65536 pages */
-const MAX_PAGES = 65536;
-
-/** The part of the WebAssembly JS API used here (this project's TS libs do not declare it). */
-interface WasmMemory {
-  readonly buffer: ArrayBufferLike;
-}
-interface WebAssemblyApi {
-  validate(bytes: Uint8Array): boolean;
-  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-const webAssembly = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
 
 const dotsModuleBytes = (): Uint8Array => Buffer.from(DOTS_WASM_BASE64, 'base64');
 let compiled: object | null = null;
+let supported: boolean | undefined;
 
 /** Whether this runtime validates the module, i.e. supports WebAssembly SIMD and shared memory. */
 export function isWasmSimdSupported(): boolean {
-  return webAssembly !== undefined && webAssembly.validate(dotsModuleBytes());
+  return (supported ??= validates(dotsModuleBytes()));
 }
 
 /** The thread count the wasm backend uses unless told otherwise: both cores of a 2-core machine, at most 2. */
@@ -118,8 +105,8 @@ export class WasmBackend implements GramBackend {
       dots: take(slotRows * l * 4),
       out: take(slotRows * l * 8),
     }));
-    const pages = Math.ceil(bytes / PAGE_BYTES);
-    if (pages > MAX_PAGES)
+    const pages = pagesFor(bytes);
+    if (pages === null)
       throw new UserError(`wasm backend: ${(bytes / 2 ** 30).toFixed(2)} GiB for ${l} points of dimension ${d} exceeds wasm32's 4 GiB; use --backend reference`);
     const memory = new webAssembly!.Memory({ initial: pages, maximum: pages, shared: true });
     const buffer = memory.buffer;

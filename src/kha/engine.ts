@@ -119,6 +119,8 @@ export class KhaEngine {
   private readonly rng: Rng;
   private readonly kernels: UpdateKernels;
   private readonly y: Float64Array;
+  /** the divergence bound for each sample p (below), computed on its first step: rows do not change */
+  private readonly explosionBounds: Float64Array;
   /** two row blocks: one stepped through while the next is fetched into the other */
   private readonly blocks: RowBlock[];
   /** running Σ y_i² over the current pass */
@@ -138,6 +140,7 @@ export class KhaEngine {
     this.state = createState(r, l, this.schedule.needsAK, this.kernels.allocate);
     this.rng = new Rng(options.seed);
     this.y = this.kernels.allocate(r);
+    this.explosionBounds = new Float64Array(l).fill(NaN);
     this.blocks = [0, 1].map(() => ({ indices: new Int32Array(this.blockSize), rows: this.kernels.allocate(this.blockSize * l), count: 0 }));
     this.passSquares = new Float64Array(r);
     this.permutation = new Int32Array(l);
@@ -253,7 +256,8 @@ export class KhaEngine {
     // Cauchy–Schwarz gives |y_i| ≤ ‖w_i‖·√|M|_pp ≤ ‖w_i‖·√‖m_p‖, since |M|_pp ≤ ‖M e_p‖. Converged
     // rows have ‖w_i‖ = 1, so far beyond this bound the iteration has exploded. (√M_pp alone would be
     // tighter for PSD matrices but is 0 on the zero diagonal of a normalized affinity.)
-    const bound = EXPLOSION_FACTOR * Math.sqrt(Math.sqrt(dot(k, 0, k, l)) || Number.MIN_VALUE);
+    let bound = this.explosionBounds[p];
+    if (Number.isNaN(bound)) bound = this.explosionBounds[p] = EXPLOSION_FACTOR * Math.sqrt(Math.sqrt(dot(k, 0, k, l)) || Number.MIN_VALUE);
     for (let i = 0; i < r; i++) {
       const yi = y[i];
       if (!(Math.abs(yi) <= bound)) this.diverged(i, yi);

@@ -13,23 +13,8 @@
  */
 import type { KhaState } from '../state';
 import type { SmdIterate, UpdateKernels } from '../update';
+import { PAGE_BYTES, pagesFor, validates, webAssembly } from '../../webAssembly';
 import { UPDATE_WASM_BASE64 } from './updateWasm.generated';
-
-const PAGE_BYTES = 65536;
-/** wasm32 addresses: 4 GiB, i.e. 65536 pages */
-const MAX_PAGES = 65536;
-
-/** The part of the WebAssembly JS API used here (this project's TS libs do not declare it). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WebAssemblyApi {
-  validate(bytes: Uint8Array): boolean;
-  Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-const webAssembly = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
 
 interface UpdateExports {
   dotRows(A: number, k: number, y: number, r: number, l: number): void;
@@ -49,14 +34,7 @@ let supported: boolean | undefined;
 
 /** Whether this runtime validates the update module (WebAssembly SIMD and bulk memory); checked once. */
 export function isWasmUpdateSupported(): boolean {
-  if (supported === undefined) {
-    try {
-      supported = webAssembly !== undefined && webAssembly.validate(updateModuleBytes());
-    } catch {
-      supported = false;
-    }
-  }
-  return supported;
+  return (supported ??= validates(updateModuleBytes()));
 }
 
 /** Update kernels in WebAssembly, with `dotRows` (y = A k for every row) besides the interface. */
@@ -92,8 +70,8 @@ export function wasmUpdateKernels(r: number, l: number, blockSize: number, modul
   const scratchDoubles = 2 * rounded(l) + 4 * (l + 1) + 5 * rounded(r);
   const capacity = arenaDoubles(r, l, blockSize);
   const totalBytes = (scratchDoubles + capacity) * 8;
-  const pages = Math.ceil(totalBytes / PAGE_BYTES);
-  if (pages > MAX_PAGES)
+  const pages = pagesFor(totalBytes);
+  if (pages === null)
     throw new RangeError(`wasmUpdateKernels: ${(totalBytes / 2 ** 30).toFixed(2)} GiB for r = ${r}, l = ${l}, blockSize = ${blockSize} exceeds wasm32's 4 GiB`);
   const memory = new webAssembly.Memory({ initial: pages, maximum: pages });
   const module = moduleBytes ? new webAssembly.Module(moduleBytes) : (compiled ??= new webAssembly.Module(updateModuleBytes()));
