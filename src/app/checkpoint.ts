@@ -10,7 +10,12 @@ import type { EngineSnapshot } from '../kha/engine';
 import { readContainer, writeContainer, type StoredArray } from '../io/container';
 import type { RngState } from '../linalg/rng';
 
-const CHECKPOINT_FORMAT_VERSION = 1;
+/**
+ * 2 adds the update kernels' own state (`kernelKeys`). A version-1 checkpoint still resumes: the
+ * factored update then recomputes its Gram matrices from the iterate.
+ */
+const CHECKPOINT_FORMAT_VERSION = 2;
+const READABLE_VERSIONS = [1, 2];
 
 /** What must match for a checkpoint to be resumed. */
 export interface FitIdentity {
@@ -29,6 +34,8 @@ interface CheckpointMeta {
   hasAK: boolean;
   hasPrevious: boolean;
   scheduleKeys: string[];
+  /** absent in version 1 */
+  kernelKeys?: string[];
 }
 
 export function identityHash(identity: FitIdentity): string {
@@ -40,6 +47,7 @@ export async function writeCheckpoint(path: string, identity: FitIdentity, s: En
   if (s.AK) arrays.AK = s.AK;
   if (s.previousPassEigenvalues) arrays.previousPassEigenvalues = s.previousPassEigenvalues;
   for (const [key, value] of Object.entries(s.schedule)) arrays[`schedule.${key}`] = value;
+  for (const [key, value] of Object.entries(s.kernel)) arrays[`kernel.${key}`] = value;
   const meta: CheckpointMeta = {
     identity,
     identityHash: identityHash(identity),
@@ -50,13 +58,14 @@ export async function writeCheckpoint(path: string, identity: FitIdentity, s: En
     hasAK: s.AK !== null,
     hasPrevious: s.previousPassEigenvalues !== null,
     scheduleKeys: Object.keys(s.schedule),
+    kernelKeys: Object.keys(s.kernel),
   };
   await writeContainer(path, 'checkpoint', CHECKPOINT_FORMAT_VERSION, meta, arrays);
 }
 
 /** Read a checkpoint and check it belongs to this data and these options. */
 export async function readCheckpoint(path: string, expected: FitIdentity): Promise<EngineSnapshot> {
-  const { meta, arrays } = await readContainer<CheckpointMeta>(path, 'checkpoint', [CHECKPOINT_FORMAT_VERSION]);
+  const { meta, arrays } = await readContainer<CheckpointMeta>(path, 'checkpoint', READABLE_VERSIONS);
   if (meta.identity.dataHash !== expected.dataHash)
     throw new UserError(`${path}: this checkpoint was made from other data (sha256 ${meta.identity.dataHash.slice(0, 12)}…, these data ${expected.dataHash.slice(0, 12)}…)`);
   if (meta.identityHash !== identityHash(expected)) {
@@ -83,5 +92,6 @@ export async function readCheckpoint(path: string, expected: FitIdentity): Promi
     passSquares: float('passSquares'),
     previousPassEigenvalues: meta.hasPrevious ? float('previousPassEigenvalues') : null,
     schedule: Object.fromEntries(meta.scheduleKeys.map((k) => [k, float(`schedule.${k}`)])),
+    kernel: Object.fromEntries((meta.kernelKeys ?? []).map((k) => [k, float(`kernel.${k}`)])),
   };
 }

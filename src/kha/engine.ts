@@ -19,8 +19,9 @@ import type { GainSchedule, ScheduleState } from './gains/schedule';
 import { naiveKernels } from './naiveUpdate';
 import type { RowSource } from './rowSource';
 import { createState, recomputeNorms, type KhaState } from './state';
+import { factoredKernels, jsFactoredSweeps } from './factored';
 import { prefixSumKernels, UpdateScratch, type UpdateKernels } from './update';
-import { isWasmUpdateSupported, wasmUpdateKernels } from './wasm/wasmUpdate';
+import { isWasmUpdateSupported, wasmFactoredSweeps } from './wasm/wasmUpdate';
 
 export interface EngineOptions {
   /** r, the number of components */
@@ -30,10 +31,11 @@ export interface EngineOptions {
   /** rows fetched per request (default 64) */
   blockSize?: number;
   /**
-   * 'wasm' (f64x2 SIMD, src/kha/wasm; the default where WebAssembly SIMD validates), 'prefix-sum'
-   * (JS; the default elsewhere), both O(r·l) per step, or 'naive' (the O(r²·l) oracle, for tests)
+   * 'factored' (the default: factored.ts, its r × l sweeps in WebAssembly f64x2 SIMD where that
+   * validates, else in JS), 'prefix-sum' (JS; the contract's O(r·l) form, 2–3× slower) or 'naive'
+   * (the O(r²·l) oracle, for tests)
    */
-  update?: 'wasm' | 'prefix-sum' | 'naive';
+  update?: 'factored' | 'prefix-sum' | 'naive';
   /** explicit update kernels (e.g. WebAssembly); overrides `update` */
   kernels?: UpdateKernels;
   /** progress of create()'s exact A K' (a pass over all rows: minutes when they are computed on the fly) */
@@ -83,6 +85,8 @@ export interface EngineSnapshot {
   /** the running row norms, saved as they are (recomputing them would change their last bits) */
   normA2: Float64Array;
   normAK2: Float64Array;
+  /** the update kernels' own state (the factored form's Gram matrices), saved as it is */
+  kernel: Record<string, Float64Array>;
   t: number;
   pass: number;
   position: number;
@@ -134,9 +138,7 @@ export class KhaEngine {
     this.source = source;
     this.schedule = options.schedule;
     this.blockSize = Math.max(1, Math.min(options.blockSize ?? 64, l));
-    const update = options.update ?? (isWasmUpdateSupported() ? 'wasm' : 'prefix-sum');
-    this.kernels =
-      options.kernels ?? (update === 'naive' ? naiveKernels : update === 'wasm' ? wasmUpdateKernels(r, l, this.blockSize) : prefixSumKernels(new UpdateScratch(r, l)));
+    this.kernels = options.kernels ?? updateKernels(options.update ?? 'factored', r, l, this.blockSize);
     this.state = createState(r, l, this.schedule.needsAK, this.kernels.allocate);
     this.rng = new Rng(options.seed);
     this.y = this.kernels.allocate(r);
@@ -172,6 +174,7 @@ export class KhaEngine {
   async refreshAK(onProgress?: (done: number, total: number) => void): Promise<Float64Array> {
     const AK = await this.multiplyBySource(this.state.A, this.state.AK ?? undefined, onProgress);
     if (this.state.AK) recomputeNorms(this.state);
+    this.kernels.invalidate?.();
     return AK;
   }
 
@@ -220,6 +223,7 @@ export class KhaEngine {
       // The next pass's permutation is drawn when this one ends, so blocks are fetched ahead within a pass only.
       for await (const { indices, rows, count } of this.blocksOf(this.permutation, this.position)) {
         for (let b = 0; b < count; b++) this.step(indices[b], rows.subarray(b * l, (b + 1) * l));
+        this.kernels.endBlock?.(this.state, this.schedule.iterate, this.position + count === l);
         this.position += count;
         limits.onProgress?.(this.position, l);
         if (limits.onBlock) excluded += await timed(limits.onBlock);
@@ -248,10 +252,9 @@ export class KhaEngine {
 
   /** One KHA step on sample p with centered row k = k'_p. */
   private step(p: number, k: Float64Array): void {
-    const { r, l, A, AK } = this.state;
+    const { r, l } = this.state;
     const y = this.y;
-    if (this.kernels.dotRows) this.kernels.dotRows(A, k, y);
-    else for (let i = 0; i < r; i++) y[i] = dot(A, i * l, k, l);
+    this.kernels.project(this.state, this.schedule.iterate, p, k, y);
     // For a symmetric M = U Λ Uᵀ and ‖w_i‖² = Σ_k |λ_k| (A_i u_k)² (the RKHS norm when M is PSD),
     // Cauchy–Schwarz gives |y_i| ≤ ‖w_i‖·√|M|_pp ≤ ‖w_i‖·√‖m_p‖, since |M|_pp ≤ ‖M e_p‖. Converged
     // rows have ‖w_i‖ = 1, so far beyond this bound the iteration has exploded. (√M_pp alone would be
@@ -263,8 +266,6 @@ export class KhaEngine {
       if (!(Math.abs(yi) <= bound)) this.diverged(i, yi);
       this.passSquares[i] += yi * yi;
     }
-    // Column p of A K' is exactly y: refresh it, so A K' drifts for at most one pass.
-    if (AK) for (let i = 0; i < r; i++) AK[i * l + p] = y[i];
     this.schedule.step(this.state, p, k, y, this.kernels);
     this.state.t++;
   }
@@ -316,6 +317,7 @@ export class KhaEngine {
       AK: this.state.AK ? Float64Array.from(this.state.AK) : null,
       normA2: Float64Array.from(this.state.normA2),
       normAK2: Float64Array.from(this.state.normAK2),
+      kernel: this.kernels.saved?.() ?? {},
       t: this.state.t,
       pass: this.pass,
       position: this.position,
@@ -340,6 +342,19 @@ export class KhaEngine {
     this.passSquares = Float64Array.from(saved.passSquares);
     this.previousPassEigenvalues = saved.previousPassEigenvalues ? Float64Array.from(saved.previousPassEigenvalues) : null;
     this.schedule.restore(saved.schedule);
+    this.kernels.restore?.(Object.keys(saved.kernel).length > 0 ? saved.kernel : undefined);
+  }
+}
+
+/** The update kernels `EngineOptions.update` names. */
+function updateKernels(update: NonNullable<EngineOptions['update']>, r: number, l: number, blockSize: number): UpdateKernels {
+  switch (update) {
+    case 'naive':
+      return naiveKernels;
+    case 'prefix-sum':
+      return prefixSumKernels(new UpdateScratch(r, l));
+    case 'factored':
+      return factoredKernels(r, l, isWasmUpdateSupported() ? wasmFactoredSweeps(r, l, blockSize) : jsFactoredSweeps(r, l));
   }
 }
 

@@ -6,6 +6,7 @@
  *
  * `naiveUpdate.ts` holds the literal O(r²·l) formulas these are tested against.
  */
+import { dotFromOffset } from '../linalg/dense';
 import type { KhaState } from './state';
 
 /** Scratch l-vectors for the running sums, allocated once per engine. */
@@ -31,15 +32,22 @@ export interface SmdIterate {
 }
 
 /**
- * How a step is carried out; the prefix-sum form is the product, the naive one its test oracle.
+ * How a step is carried out: the factored form (factored.ts) is the product, the prefix-sum form
+ * below the contract's O(r·l) update, the naive one the oracle both are tested against.
  * The kernels also own the memory of every matrix they update (A, A K', B, the row block, y, η):
  * a WebAssembly implementation must have them inside its linear memory.
+ *
+ * Between blocks (after `endBlock`) A, A K' and B hold the plain iterate; inside a block the
+ * kernels may keep them in a form of their own.
  */
 export interface UpdateKernels {
   /** A zeroed float64 array the kernels can work on (views stay valid for the engine's life). */
   allocate(length: number): Float64Array;
-  /** y = A k for all r rows, when the kernels have a faster way than the engine's loop. */
-  dotRows?(A: Float64Array, k: Float64Array, y: Float64Array): void;
+  /**
+   * y = A k'_p; when A K' is kept, its column p is set to y, which is exact (A K' then drifts for
+   * at most one pass); and ‖A_i‖², ‖(A K')_i‖² are current for the gains. `iterate`: SMD's, or null.
+   */
+  project(state: KhaState, iterate: SmdIterate | null, p: number, k: Float64Array, y: Float64Array): void;
   /**
    * A ← A + diag(η) Γ with Γ = y e_pᵀ − lt(y yᵀ) A; and, when AK is kept,
    * A K' ← A K' + diag(η) Γ K' with Γ K' = y k'ᵀ − lt(y yᵀ)(A K').
@@ -50,11 +58,27 @@ export interface UpdateKernels {
    * P = diag(e^ρ ⊙ η); B ← ξ B + P [Γ + ξ DΓ(A)[B]]; A K' ← A K' + P Γ K'; A ← A + P Γ.
    */
   smd(state: KhaState, smd: SmdIterate, p: number, k: Float64Array, y: Float64Array, eta: Float64Array, mu: number, xi: number): void;
+  /** At a block boundary: A, A K', B and the row norms become the plain iterate again. */
+  endBlock?(state: KhaState, iterate: SmdIterate | null, endOfPass: boolean): void;
+  /** The kernels' own state at a block boundary, for checkpoints (saved as is: recomputing it would change its last bits). */
+  saved?(): Record<string, Float64Array>;
+  /** Take back what `saved` returned (undefined: a snapshot without it; recompute from the iterate). */
+  restore?(saved: Record<string, Float64Array> | undefined): void;
+  /** A, A K' or B were set from outside (initialisation, an exact refresh of A K'). */
+  invalidate?(): void;
+}
+
+/** `project` for kernels that keep A explicit: r dot products, then A K''s column p set to y. */
+export function projectExplicit(state: KhaState, p: number, k: Float64Array, y: Float64Array): void {
+  const { r, l, A, AK } = state;
+  for (let i = 0; i < r; i++) y[i] = dotFromOffset(A, i * l, k, l);
+  if (AK) for (let i = 0; i < r; i++) AK[i * l + p] = y[i];
 }
 
 export function prefixSumKernels(scratch: UpdateScratch): UpdateKernels {
   return {
     allocate: (length) => new Float64Array(length),
+    project: (state, _iterate, p, k, y) => projectExplicit(state, p, k, y),
     kha(state, p, k, y, eta) {
       const { r, l, A, AK, normA2, normAK2 } = state;
       const { s, S } = scratch;

@@ -1,23 +1,12 @@
-/** The WebAssembly SIMD update kernels compute what the literal O(r²·l) update computes. */
-import { DenseRowSource } from '../../src/kha/denseRowSource';
-import { KhaEngine } from '../../src/kha/engine';
-import { createGainSchedule, GAIN_NAMES, type GainName } from '../../src/kha/gains';
-import { createState } from '../../src/kha/state';
-import { prefixSumKernels, UpdateScratch } from '../../src/kha/update';
+/** The WebAssembly sweeps of the factored update compute what the JS sweeps compute. */
+import { jsFactoredSweeps } from '../../src/kha/factored';
 import { UPDATE_WASM_BASE64 } from '../../src/kha/wasm/updateWasm.generated';
-import { arenaDoubles, isWasmUpdateSupported, wasmUpdateKernels } from '../../src/kha/wasm/wasmUpdate';
+import { arenaDoubles, isWasmUpdateSupported, wasmFactoredSweeps } from '../../src/kha/wasm/wasmUpdate';
 import { Rng } from '../../src/linalg/rng';
-import { relativeMaxError, smallProblem, type SmallProblem } from '../helpers/problems';
+import { relativeMaxError } from '../helpers/problems';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { assemble } = require('../../scripts/build-wasm.js') as { assemble(name: string): Promise<Uint8Array> };
-
-const params: Record<GainName, object> = {
-  constant: { eta0: 0.02 },
-  annealed: { eta0: 0.1 },
-  'kha-et': { eta0: 0.1 },
-  smd: { eta0: 0.1, mu: 2 },
-};
 
 test('updateWasm.generated.ts is up to date with update.wat (else run node scripts/build-wasm.js)', async () => {
   expect(Buffer.from(await assemble('update')).toString('base64')).toBe(UPDATE_WASM_BASE64);
@@ -27,92 +16,97 @@ test('the update module validates on this runtime (WebAssembly SIMD)', () => {
   expect(isWasmUpdateSupported()).toBe(true);
 });
 
-async function compareWithNaive(problem: SmallProblem, gain: GainName, r: number, blockSize: number, passes: number): Promise<void> {
-  const source = () => new DenseRowSource(problem.Kc, problem.l);
-  const options = (gainName: GainName) => ({ components: r, schedule: createGainSchedule(gainName, params[gainName]), seed: 4, blockSize });
-  const wasm = await KhaEngine.create(source(), { ...options(gain), kernels: wasmUpdateKernels(r, problem.l, blockSize) });
-  const naive = await KhaEngine.create(source(), { ...options(gain), update: 'naive' });
-  for (const engine of [wasm, naive]) await engine.run({ passes });
-  const [fast, slow] = [wasm, naive].map((e) => e.snapshot());
-  expect(relativeMaxError(fast.A, slow.A)).toBeLessThan(1e-10);
-  if (slow.AK) expect(relativeMaxError(fast.AK as Float64Array, slow.AK)).toBeLessThan(1e-10);
-  expect(Object.keys(fast.schedule).sort()).toEqual(Object.keys(slow.schedule).sort());
-  for (const key of Object.keys(slow.schedule)) expect(relativeMaxError(fast.schedule[key], slow.schedule[key])).toBeLessThan(1e-10);
-  // the running row norms the gains read agree too
-  expect(relativeMaxError(fast.normA2, slow.normA2)).toBeLessThan(1e-10);
-  if (slow.AK) expect(relativeMaxError(fast.normAK2, slow.normAK2)).toBeLessThan(1e-10);
-  // the iteration moved
-  expect(fast.t).toBe(passes * problem.l);
-  if (gain === 'smd') expect(Math.max(...fast.schedule.rho.map(Math.abs))).toBeGreaterThan(1e-3);
-}
-
-describe('wasm update equals the literal O(r²·l) update', () => {
-  const even = smallProblem(60, 11, 2.5);
-  test.each(GAIN_NAMES)('%s: A, A K′, B, ρ and the norms agree to 1e-10 over 5 passes (l = 60, r = 5)', (gain) =>
-    compareWithNaive(even, gain, 5, 7, 5),
-  );
-  const odd = smallProblem(41, 12, 2.5);
-  test.each(GAIN_NAMES)('%s: odd l (l = 41, r = 4, blockSize 6)', (gain) => compareWithNaive(odd, gain, 4, 6, 5));
-});
-
-describe('wasm kernels, direct calls', () => {
-  const r = 3;
-  test.each([1, 2, 3, 9])('dotRows and a kha step agree with the JS kernels for l = %i', (l) => {
+describe('wasm sweeps, direct calls', () => {
+  const r = 5;
+  // l mod 4 = 1, 2, 3, 0 and the two-row, four-column and tail paths
+  test.each([1, 2, 3, 4, 5, 9, 30])('dotRows, dotAxpyRows and fold agree with the JS sweeps for l = %i', (l) => {
     const rng = new Rng(l);
-    const kernels = wasmUpdateKernels(r, l, 2);
-    const wasmState = createState(r, l, true, kernels.allocate);
-    const jsState = createState(r, l, true, (n) => new Float64Array(n));
-    const k = kernels.allocate(2 * l).subarray(l);
-    for (let j = 0; j < l; j++) k[j] = rng.normal();
-    for (let i = 0; i < r * l; i++) {
-      wasmState.A[i] = jsState.A[i] = rng.normal();
-      (wasmState.AK as Float64Array)[i] = (jsState.AK as Float64Array)[i] = rng.normal();
-    }
-    const y = new Float64Array(r);
-    kernels.dotRows(wasmState.A, k, y);
-    for (let i = 0; i < r; i++) {
-      let acc = 0;
-      for (let j = 0; j < l; j++) acc += jsState.A[i * l + j] * k[j];
-      expect(y[i]).toBeCloseTo(acc, 12);
-    }
-    const eta = Float64Array.from({ length: r }, () => 0.1 * Math.abs(rng.normal()));
-    const js = prefixSumKernels(new UpdateScratch(r, l));
-    const p = l - 1;
-    kernels.kha(wasmState, p, k, y, eta);
-    js.kha(jsState, p, Float64Array.from(k), y, eta);
-    expect(relativeMaxError(wasmState.A, jsState.A)).toBeLessThan(1e-14);
-    expect(relativeMaxError(wasmState.AK as Float64Array, jsState.AK as Float64Array)).toBeLessThan(1e-14);
-    expect(relativeMaxError(wasmState.normA2, jsState.normA2)).toBeLessThan(1e-14);
-    expect(relativeMaxError(wasmState.normAK2, jsState.normAK2)).toBeLessThan(1e-14);
+    const wasm = wasmFactoredSweeps(r, l, 2);
+    const js = jsFactoredSweeps(r, l);
+    const filled = (n: number, scale = 1) => {
+      const view = wasm.allocate(n);
+      for (let i = 0; i < n; i++) view[i] = rng.normal() * scale;
+      return view;
+    };
+    const lower = () => {
+      const M = filled(r * r, 0.3);
+      for (let i = 0; i < r; i++) {
+        M[i * r + i] += 1;
+        for (let q = i + 1; q < r; q++) M[i * r + q] = 0;
+      }
+      return M;
+    };
+    const [C, CK, D, k, delta] = [filled(r * l), filled(r * l), filled(r * l), filled(l), filled(r)];
+    const [G, F, E] = [lower(), filled(r * r, 0.3), lower()];
+    const copies = [C, CK, D].map((X) => Float64Array.from(X));
+
+    const [yw, yj] = [new Float64Array(r), new Float64Array(r)];
+    wasm.dotRows(C, k, yw);
+    js.dotRows(copies[0], k, yj);
+    expect(relativeMaxError(yw, yj)).toBeLessThan(1e-14);
+
+    const [hw, hj] = [new Float64Array(r), new Float64Array(r)];
+    wasm.dotAxpyRows(CK, k, delta, hw);
+    js.dotAxpyRows(copies[1], k, delta, hj);
+    expect(relativeMaxError(hw, hj)).toBeLessThan(1e-14);
+    expect(relativeMaxError(CK, copies[1])).toBeLessThan(1e-15);
+
+    wasm.fold(C, CK, D, G, F, E);
+    js.fold(copies[0], copies[1], copies[2], G, F, E);
+    [C, CK, D].forEach((X, i) => expect(relativeMaxError(X, copies[i])).toBeLessThan(1e-14));
+    // absent CK and D are left alone
+    const before = Float64Array.from(CK);
+    wasm.fold(C, null, null, G, F, E);
+    expect(Array.from(CK)).toEqual(Array.from(before));
+  });
+
+  test('the fold equals explicit products: D ← E D + F C, C ← G C, CK ← G CK', () => {
+    const [r2, l] = [3, 6];
+    const wasm = wasmFactoredSweeps(r2, l, 1);
+    const set = (values: number[]) => {
+      const view = wasm.allocate(values.length);
+      view.set(values);
+      return view;
+    };
+    const C = set([1, 2, 3, 4, 5, 6, 0, 1, 0, 1, 0, 1, 2, 2, 2, 2, 2, 2]);
+    const D = set([1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 1, 0]);
+    const G = set([2, 0, 0, 1, 1, 0, 0, 1, -1]);
+    const E = set([1, 0, 0, 0, 1, 0, 1, 1, 1]);
+    const F = set([0, 0, 0, 1, 0, 0, 0, 0, 1]);
+    wasm.fold(C, null, D, G, F, E);
+    // by hand: G C rows: 2·C0; C0 + C1; C1 − C2.  E D + F C: D0; D1 + C0; D0 + D1 + D2 + C2
+    expect(Array.from(C)).toEqual([2, 4, 6, 8, 10, 12, 1, 3, 3, 5, 5, 7, -2, -1, -2, -1, -2, -1]);
+    expect(Array.from(D)).toEqual([1, 1, 1, 1, 1, 1, 1, 2, 3, 4, 5, 6, 4, 3, 4, 3, 4, 3]);
   });
 
   test('allocate beyond the arena throws, and the views already handed out stay valid', () => {
     const [rr, l, blockSize] = [4, 11, 3];
-    const kernels = wasmUpdateKernels(rr, l, blockSize);
-    expect(kernels.remaining).toBe(arenaDoubles(rr, l, blockSize));
-    const A = kernels.allocate(rr * l);
+    const sweeps = wasmFactoredSweeps(rr, l, blockSize);
+    expect(sweeps.remaining).toBe(arenaDoubles(rr, l, blockSize));
+    const A = sweeps.allocate(rr * l);
     A.fill(2);
-    kernels.allocate(rr * l);
-    kernels.allocate(rr * l);
-    kernels.allocate(blockSize * l);
-    kernels.allocate(blockSize * l);
-    kernels.allocate(rr);
-    kernels.allocate(rr);
-    expect(() => kernels.allocate(kernels.remaining + 1)).toThrow(/exceeds the arena/);
-    expect(() => kernels.allocate(rr * l)).toThrow(/exceeds the arena/);
+    sweeps.allocate(rr * l);
+    sweeps.allocate(rr * l);
+    sweeps.allocate(blockSize * l);
+    sweeps.allocate(blockSize * l);
+    expect(() => sweeps.allocate(sweeps.remaining + 1)).toThrow(/exceeds the arena/);
+    // what an SMD engine and the factored kernels allocate besides: G, F, E and nine r-vectors
+    for (let i = 0; i < 3; i++) sweeps.allocate(rr * rr);
+    for (let i = 0; i < 9; i++) sweeps.allocate(rr);
+    expect(sweeps.remaining).toBe(0);
+    expect(() => sweeps.allocate(1)).toThrow(/exceeds the arena/);
     expect(A.length).toBe(rr * l);
-    expect(A.every((x) => x === 2)).toBe(true);
+    expect(A.every((x: number) => x === 2)).toBe(true);
   });
 
-  test('views that are not in the kernels memory are refused', () => {
+  test('views that are not in the sweeps memory are refused', () => {
     const l = 8;
-    const kernels = wasmUpdateKernels(r, l, 1);
-    const foreign = createState(r, l, false, (n) => new Float64Array(n));
-    const k = kernels.allocate(l);
-    expect(() => kernels.kha(foreign, 0, k, new Float64Array(r), new Float64Array(r))).toThrow(/not a view into/);
-    const own = createState(r, l, false, kernels.allocate);
-    expect(() => kernels.kha(own, 0, new Float64Array(l), new Float64Array(r), new Float64Array(r))).toThrow(/k is not a view/);
-    expect(() => kernels.kha(own, l, k, new Float64Array(r), new Float64Array(r))).toThrow(/sample index/);
-    expect(() => wasmUpdateKernels(2, 5, 0)).toThrow(RangeError);
+    const sweeps = wasmFactoredSweeps(r, l, 1);
+    const own = sweeps.allocate(r * l);
+    const k = sweeps.allocate(l);
+    expect(() => sweeps.dotRows(new Float64Array(r * l), k, new Float64Array(r))).toThrow(/X is not a view/);
+    expect(() => sweeps.dotRows(own, new Float64Array(l), new Float64Array(r))).toThrow(/k is not a view/);
+    expect(() => sweeps.dotAxpyRows(own, k, new Float64Array(r), new Float64Array(r))).toThrow(/δ is not a view/);
+    expect(() => wasmFactoredSweeps(2, 5, 0)).toThrow(RangeError);
   });
 });

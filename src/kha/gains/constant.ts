@@ -6,6 +6,7 @@ import type { GainSchedule, GainParameters } from './schedule';
 export class ConstantGain implements GainSchedule {
   readonly name = 'constant' as const;
   readonly needsAK = false;
+  readonly iterate = null;
   readonly parameters: Readonly<Record<string, number>>;
   lastGains: Float64Array = new Float64Array(0);
   private readonly eta0: number;

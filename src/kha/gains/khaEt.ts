@@ -23,6 +23,7 @@ export function khaEtGains(state: KhaState, eta0: number, out: Float64Array): Fl
 export class KhaEtGain implements GainSchedule {
   readonly name = 'kha-et' as const;
   readonly needsAK = true;
+  readonly iterate = null;
   readonly parameters: Readonly<Record<string, number>>;
   lastGains: Float64Array = new Float64Array(0);
   private readonly eta0: number;

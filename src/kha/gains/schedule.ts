@@ -4,7 +4,7 @@
  * engine never needs to know which schedule it runs.
  */
 import type { KhaState } from '../state';
-import type { UpdateKernels } from '../update';
+import type { SmdIterate, UpdateKernels } from '../update';
 
 export type GainName = 'constant' | 'annealed' | 'kha-et' | 'smd';
 export const GAIN_NAMES: readonly GainName[] = ['constant', 'annealed', 'kha-et', 'smd'];
@@ -30,6 +30,8 @@ export interface GainSchedule {
   readonly parameters: Readonly<Record<string, number>>;
   /** Whether the engine must keep A K' (eigenvalue estimates). */
   readonly needsAK: boolean;
+  /** SMD's extra iterate (B, ρ), which the update kernels carry too; null for the other schedules. */
+  readonly iterate: SmdIterate | null;
   /** Called once with the initial state, before the first step; iterates are allocated by the kernels. */
   init(state: KhaState, kernels: UpdateKernels): void;
   /** One step for sample p: k = k'_p (centered row), y = A k. */

@@ -16,7 +16,7 @@ export class SmdGain implements GainSchedule {
   private readonly eta0: number;
   private readonly mu: number;
   private readonly xi: number;
-  private iterate: SmdIterate = { B: new Float64Array(0), rho: new Float64Array(0) };
+  iterate: SmdIterate = { B: new Float64Array(0), rho: new Float64Array(0) };
   private baseGains = new Float64Array(0);
 
   constructor(params: GainParameters) {
