@@ -13,14 +13,15 @@
  * and a step only updates the r × r factors, one column of C and of D, and CK by a rank-one term:
  * two r × l reads (C k', D k') and one read-write sweep (CK), against eight for the prefix-sum SMD step.
  * The row norms the gains need, ‖A_i‖² and ‖(A K')_i‖², and SMD's meta-gradient come from four r × r
- * Gram matrices of the stored factors (CC = C Cᵀ, CKC = CK Cᵀ, CKKC = CK CKᵀ, CKD = CK Dᵀ), kept up
- * to date by rank-one terms. The factors are folded back (C ← G C, CK ← G CK, D ← F C + E D;
+ * Gram matrices of the plain iterate (A Aᵀ, A K' (A K')ᵀ, A K' Aᵀ, A K' Bᵀ), carried through each
+ * step in O(r²) since M and N are diagonal times lower-triangular rank-structured matrices (see
+ * `updateGrams` and `smd`). The factors are folded back (C ← G C, CK ← G CK, D ← F C + E D;
  * G = E = I, F = 0) at every block boundary, so that outside a block A, A K' and B are explicit:
- * checkpoints and measurements see the plain iterate. Inside a long block a fold also happens as
- * soon as a diagonal of G or E falls below FOLD_BELOW, so the triangular solves stay well
- * conditioned. Results equal the prefix-sum and the literal updates to rounding (tested to 1e-10).
+ * checkpoints and measurements see the plain iterate, and the Gram matrices do not change. Inside a
+ * long block a fold also happens as soon as a diagonal of G or E falls below FOLD_BELOW, so the
+ * triangular solves stay well conditioned. Results equal the prefix-sum and the literal updates to rounding (tested to 1e-10).
  */
-import type { KhaState } from './state';
+import { recomputeNorms, type KhaState } from './state';
 import type { SmdIterate, UpdateKernels } from './update';
 
 /**
@@ -96,8 +97,101 @@ export function jsFactoredSweeps(r: number, l: number): FactoredSweeps {
   };
 }
 
-/** The r × r state of the factored form besides the factors: what a checkpoint must keep. */
-const GRAM_NAMES = ['CC', 'CKC', 'CKKC', 'CKD'] as const;
+/**
+ * The r × r Gram matrices of the plain iterate the kernels keep (what a checkpoint must keep): the
+ * row norms the gains read are diag(A Aᵀ) and diag(A K' (A K')ᵀ), SMD's meta-gradient reads A K' Bᵀ,
+ * and updating that needs A K' Aᵀ. They do not depend on the factorization, so a fold leaves them alone.
+ */
+const GRAM_NAMES = ['AAt', 'AKAKt', 'AKAt', 'AKBt'] as const;
+
+/**
+ * The small matrices M = I − diag(g) lt(y yᵀ) and N = diag(P) (lt(y yᵀ) + ξ lt(z yᵀ + y zᵀ)) of a
+ * step (g = P y), applied in O(r²) through running sums over their lower triangles.
+ */
+class StepMatrices {
+  private y: Float64Array = new Float64Array(0);
+  private z: Float64Array = new Float64Array(0);
+  private gains: Float64Array = new Float64Array(0);
+  private xi = 0;
+  private readonly g: Float64Array;
+  private readonly sums: Float64Array;
+  private readonly row: Float64Array;
+  constructor(private readonly r: number) {
+    this.g = new Float64Array(r);
+    this.sums = new Float64Array(r);
+    this.row = new Float64Array(r);
+  }
+  set(y: Float64Array, z: Float64Array, gains: Float64Array, xi: number): void {
+    [this.y, this.z, this.gains, this.xi] = [y, z, gains, xi];
+    for (let i = 0; i < this.r; i++) this.g[i] = gains[i] * y[i];
+  }
+  /** out = M v (out may be v) */
+  mv(v: Float64Array, out: Float64Array): Float64Array {
+    let s = 0;
+    for (let i = 0; i < this.r; i++) {
+      s += this.y[i] * v[i];
+      out[i] = v[i] - this.g[i] * s;
+    }
+    return out;
+  }
+  /** out = N v */
+  nv(v: Float64Array, out: Float64Array): Float64Array {
+    const { y, z, gains, xi } = this;
+    let sy = 0;
+    let sz = 0;
+    for (let i = 0; i < this.r; i++) {
+      sy += y[i] * v[i];
+      sz += z[i] * v[i];
+      out[i] = gains[i] * ((y[i] + xi * z[i]) * sy + xi * y[i] * sz);
+    }
+    return out;
+  }
+  /** X ← M X Mᵀ, in place */
+  congruence(X: Float64Array): void {
+    const { r, y, g } = this;
+    this.leftM(X);
+    // X ← X Mᵀ: column i loses g_i Σ_{u≤i} y_u X_{:,u}
+    for (let a = 0; a < r; a++) {
+      let t = 0;
+      for (let i = 0; i < r; i++) {
+        t += y[i] * X[a * r + i];
+        X[a * r + i] -= g[i] * t;
+      }
+    }
+  }
+  /** out = M X Nᵀ */
+  leftMRightN(X: Float64Array, out: Float64Array): void {
+    const { r, row } = this;
+    for (let a = 0; a < r; a++) out.set(this.nv(X.subarray(a * r, (a + 1) * r), row), a * r);
+    this.leftM(out);
+  }
+  /** X ← M X: row i loses g_i Σ_{u≤i} y_u X_u (old rows, running sums) */
+  private leftM(X: Float64Array): void {
+    const { r, y, g, sums: s } = this;
+    s.fill(0);
+    for (let i = 0; i < r; i++)
+      for (let q = 0; q < r; q++) {
+        s[q] += y[i] * X[i * r + q];
+        X[i * r + q] -= g[i] * s[q];
+      }
+  }
+}
+
+/** X += α (u vᵀ + v uᵀ) + β u uᵀ for r × r X */
+function addSymmetric(X: Float64Array, u: Float64Array, v: Float64Array, alpha: number, beta: number): void {
+  const r = u.length;
+  for (let i = 0; i < r; i++)
+    for (let q = 0; q < r; q++) X[i * r + q] += alpha * (u[i] * v[q] + v[i] * u[q]) + beta * u[i] * u[q];
+}
+
+/** X += u vᵀ */
+function addOuter(X: Float64Array, u: Float64Array, v: Float64Array, alpha = 1): void {
+  const r = u.length;
+  for (let i = 0; i < r; i++) {
+    const a = alpha * u[i];
+    for (let q = 0; q < r; q++) X[i * r + q] += a * v[q];
+  }
+}
 
 /** Update kernels in the factored form over the given sweeps (JS or WebAssembly). */
 export function factoredKernels(r: number, l: number, sweeps: FactoredSweeps): UpdateKernels {
@@ -107,23 +201,24 @@ export function factoredKernels(r: number, l: number, sweeps: FactoredSweeps): U
   const G = square();
   const F = square();
   const E = square();
-  const grams = { CC: new Float64Array(rr), CKC: new Float64Array(rr), CKKC: new Float64Array(rr), CKD: new Float64Array(rr) };
-  const { CC, CKC, CKKC, CKD } = grams;
-  // per step: c = C k', d = D k', h = CK k', δ and ε (the new columns' increments)
+  const grams = { AAt: new Float64Array(rr), AKAKt: new Float64Array(rr), AKAt: new Float64Array(rr), AKBt: new Float64Array(rr) };
+  const { AAt, AKAKt, AKAt, AKBt } = grams;
+  // per step: c = C k', d = D k', h = CK k', δ and ε (the new columns' increments of C and D)
   const c = small();
   const d = small();
   const h = small();
   const delta = small();
   const eps = small();
-  const rhs = new Float64Array(r);
+  const vector = () => new Float64Array(r);
+  const [z, gains, a, b, ak, change, Mv, Mw, u, w, target] = Array.from({ length: 11 }, vector);
   const sums = new Float64Array(4 * r); // running sums over rows of G, F, E (and z-weighted G)
-  const cp = new Float64Array(r); // column p of C before the step
-  const dp = new Float64Array(r); // column p of D before the step
-  const refresh = new Float64Array(r); // Δ of CK's column p (applied to CKD in smd)
-  const spare = new Float64Array(rr);
+  const cp = vector(); // column p of C before the step
+  const dp = vector(); // column p of D before the step
+  const Gold = new Float64Array(rr);
+  const T = new Float64Array(rr);
+  const step = new StepMatrices(r);
   /** ‖k'_p‖², needed every step; rows do not change between passes */
   const rowSquares = new Float64Array(l).fill(NaN);
-  const z = new Float64Array(r); // B k'
   let gramsValid = false;
   let stepsSinceFold = 0;
 
@@ -139,122 +234,88 @@ export function factoredKernels(r: number, l: number, sweeps: FactoredSweeps): U
     for (let i = 0; i < r; i++)
       for (let q = 0; q < r; q++) {
         let acc = 0;
-        for (let j = 0, a = i * l, b = q * l; j < l; j++) acc += X[a + j] * Y[b + j];
+        for (let j = 0, x = i * l, y = q * l; j < l; j++) acc += X[x + j] * Y[y + j];
         out[i * r + q] = acc;
       }
   };
+  /**
+   * From the plain iterate: call only at a block boundary. Only the schedules that keep A K' read
+   * the norms during a pass; for the others ‖A_i‖² is recomputed at each block boundary.
+   */
   const recomputeGrams = (state: KhaState, iterate: SmdIterate | null) => {
-    gram(state.A, state.A, CC);
     if (state.AK) {
-      gram(state.AK, state.A, CKC);
-      gram(state.AK, state.AK, CKKC);
-      if (iterate) gram(state.AK, iterate.B, CKD);
+      gram(state.A, state.A, AAt);
+      gram(state.AK, state.AK, AKAKt);
+      gram(state.AK, state.A, AKAt);
+      if (iterate) gram(state.AK, iterate.B, AKBt);
     }
     gramsValid = true;
   };
 
-  /** out_i = (G X Gᵀ)_ii (G lower triangular) */
-  const diagonalOf = (X: Float64Array, out: Float64Array) => {
+  /** out = L v for a lower-triangular L */
+  const lowerTimes = (L: Float64Array, v: Float64Array, out: Float64Array) => {
     for (let i = 0; i < r; i++) {
       let acc = 0;
-      for (let q = 0; q <= i; q++) {
-        let row = 0;
-        for (let u = 0; u <= i; u++) row += X[q * r + u] * G[i * r + u];
-        acc += G[i * r + q] * row;
-      }
+      for (let q = 0; q <= i; q++) acc += L[i * r + q] * v[q];
       out[i] = acc;
     }
+    return out;
   };
-
   /** x = L⁻¹ b for a lower-triangular L */
-  const forwardSolve = (L: Float64Array, b: Float64Array, x: Float64Array) => {
+  const forwardSolve = (L: Float64Array, rhs: Float64Array, x: Float64Array) => {
     for (let i = 0; i < r; i++) {
-      let acc = b[i];
+      let acc = rhs[i];
       for (let q = 0; q < i; q++) acc -= L[i * r + q] * x[q];
       x[i] = acc / L[i * r + i];
     }
   };
-
-  /** M ← L M Lᵀ (L lower triangular) for an r × r M */
-  const congruence = (L: Float64Array, M: Float64Array) => {
-    spare.fill(0);
-    for (let i = 0; i < r; i++)
-      for (let q = 0; q < r; q++) {
-        let acc = 0;
-        for (let u = 0; u <= i; u++) acc += L[i * r + u] * M[u * r + q];
-        spare[i * r + q] = acc;
-      }
-    for (let i = 0; i < r; i++)
-      for (let q = 0; q < r; q++) {
-        let acc = 0;
-        for (let u = 0; u <= q; u++) acc += spare[i * r + u] * L[q * r + u];
-        M[i * r + q] = acc;
-      }
+  const takeColumn = (X: Float64Array, p: number, out: Float64Array) => {
+    for (let i = 0; i < r; i++) out[i] = X[i * l + p];
   };
-
-  /** Bring the iterate back to explicit form: C ← G C, CK ← G CK, D ← F C + E D; G = E = I, F = 0. */
-  const fold = (state: KhaState, iterate: SmdIterate | null) => {
-    const D = iterate && state.AK ? iterate.B : null;
-    sweeps.fold(state.A, state.AK, D, G, F, E);
-    if (D) {
-      // CKD' = G CK (F C + E D)ᵀ = G (CKC Fᵀ + CKD Eᵀ), with the old CKC
-      const T = new Float64Array(rr);
-      for (let i = 0; i < r; i++)
-        for (let q = 0; q < r; q++) {
-          let acc = 0;
-          for (let u = 0; u < r; u++) acc += CKC[i * r + u] * F[q * r + u];
-          for (let u = 0; u <= q; u++) acc += CKD[i * r + u] * E[q * r + u];
-          T[i * r + q] = acc;
-        }
-      for (let i = 0; i < r; i++)
-        for (let q = 0; q < r; q++) {
-          let acc = 0;
-          for (let u = 0; u <= i; u++) acc += G[i * r + u] * T[u * r + q];
-          CKD[i * r + q] = acc;
-        }
-    }
-    congruence(G, CC);
-    if (state.AK) {
-      congruence(G, CKC);
-      congruence(G, CKKC);
-    }
-    identity(G);
-    identity(E);
-    F.fill(0);
-    stepsSinceFold = 0;
+  const addColumn = (X: Float64Array, p: number, v: Float64Array) => {
+    for (let i = 0; i < r; i++) X[i * l + p] += v[i];
   };
-  const needsFold = () => {
-    stepsSinceFold++;
-    for (let i = 0; i < r; i++) if (!(Math.abs(G[i * r + i]) >= FOLD_BELOW && Math.abs(E[i * r + i]) >= FOLD_BELOW)) return true;
-    return false;
-  };
-
-  /** After a step: the Gram matrices take in the new columns (old columns cp, dp) and CK's rank-one term. */
-  const updateGrams = (k: Float64Array, p: number, withAK: boolean, withD: boolean) => {
-    const kp = k[p];
+  const squareOf = (k: Float64Array, p: number) => {
     let kk = rowSquares[p];
     if (Number.isNaN(kk)) {
       kk = 0;
       for (let j = 0; j < l; j++) kk += k[j] * k[j];
       rowSquares[p] = kk;
     }
-    for (let i = 0; i < r; i++)
-      for (let q = 0; q < r; q++) {
-        const at = i * r + q;
-        const dd = delta[i] * delta[q];
-        CC[at] += delta[i] * cp[q] + cp[i] * delta[q] + dd;
-        if (!withAK) continue;
-        CKC[at] += c[i] * delta[q] + delta[i] * c[q] + kp * dd;
-        CKKC[at] += h[i] * delta[q] + delta[i] * h[q] + kk * dd;
-        if (withD) CKD[at] += c[i] * eps[q] + delta[i] * d[q] + kp * delta[i] * eps[q];
-      }
+    return kk;
   };
 
-  const takeColumn = (X: Float64Array, p: number, out: Float64Array) => {
-    for (let i = 0; i < r; i++) out[i] = X[i * l + p];
+  /** Bring the iterate back to explicit form: C ← G C, CK ← G CK, D ← F C + E D; G = E = I, F = 0. */
+  const fold = (state: KhaState, iterate: SmdIterate | null) => {
+    sweeps.fold(state.A, state.AK, iterate && state.AK ? iterate.B : null, G, F, E);
+    identity(G);
+    identity(E);
+    F.fill(0);
+    stepsSinceFold = 0;
   };
-  const addColumn = (X: Float64Array, p: number, v: Float64Array) => {
-    for (let i = 0; i < r; i++) X[i * l + p] += v[i];
+  const foldIfIllConditioned = (state: KhaState, iterate: SmdIterate | null) => {
+    stepsSinceFold++;
+    for (let i = 0; i < r; i++)
+      if (!(Math.abs(G[i * r + i]) >= FOLD_BELOW && Math.abs(E[i * r + i]) >= FOLD_BELOW)) return fold(state, iterate);
+  };
+
+  /**
+   * The Gram matrices after A' = M A + u e_pᵀ and A K' ' = M (A K') + u k'ᵀ (u = P y), from a = A e_p,
+   * y = A k', and, after the sweep, A K' k' = G_old h:
+   *   A Aᵀ       ← M (A Aᵀ) Mᵀ + (M a) uᵀ + u (M a)ᵀ + u uᵀ
+   *   A K' (A K')ᵀ ← M (…) Mᵀ + (M A K' k') uᵀ + u (…)ᵀ + ‖k'‖² u uᵀ
+   *   A K' Aᵀ    ← M (…) Mᵀ + (M y) uᵀ + u (M y)ᵀ + k'_p u uᵀ       (A K' e_p = y after the refresh)
+   */
+  const updateGrams = (k: Float64Array, p: number, withAKAt: boolean) => {
+    step.congruence(AAt);
+    step.mv(a, Mv);
+    addSymmetric(AAt, u, Mv, 1, 1);
+    step.congruence(AKAKt);
+    step.mv(lowerTimes(Gold, h, Mw), Mw);
+    addSymmetric(AKAKt, u, Mw, 1, squareOf(k, p));
+    if (!withAKAt) return;
+    step.congruence(AKAt);
+    addSymmetric(AKAt, u, step.mv(ak, Mv), 1, k[p]);
   };
 
   return {
@@ -264,75 +325,85 @@ export function factoredKernels(r: number, l: number, sweeps: FactoredSweeps): U
       const { A: C, AK: CK } = state;
       if (!gramsValid) recomputeGrams(state, iterate);
       sweeps.dotRows(C, k, c);
-      // y = G c (A = G C)
-      for (let i = 0; i < r; i++) {
-        let acc = 0;
-        for (let q = 0; q <= i; q++) acc += G[i * r + q] * c[q];
-        y[i] = acc;
-      }
-      if (!CK) return;
-      // Column p of A K' is exactly y, i.e. column p of CK is c: refresh it (A K' drifts for at most
-      // one pass) and let the Gram matrices take in the change Δ.
-      takeColumn(C, p, cp);
-      for (let i = 0; i < r; i++) refresh[i] = c[i] - CK[i * l + p];
-      for (let i = 0; i < r; i++) {
-        const di = refresh[i];
-        const ki = CK[i * l + p];
-        for (let q = 0; q < r; q++) {
-          const dq = refresh[q];
-          CKC[i * r + q] += di * cp[q];
-          CKKC[i * r + q] += di * CK[q * l + p] + ki * dq + di * dq;
+      lowerTimes(G, c, y); // y = A k' = G C k'
+      if (CK) {
+        takeColumn(C, p, cp);
+        lowerTimes(G, cp, a); // a = A e_p
+        // Column p of A K' is exactly y, i.e. column p of CK is c: refresh it (A K' then drifts for
+        // at most one pass), and the Gram matrices take in the change Δ = y − (A K') e_p.
+        takeColumn(CK, p, target);
+        lowerTimes(G, target, ak); // the old (A K') e_p
+        for (let i = 0; i < r; i++) change[i] = y[i] - ak[i];
+        addSymmetric(AKAKt, change, ak, 1, 1);
+        addOuter(AKAt, change, a);
+        for (let i = 0; i < r; i++) CK[i * l + p] = c[i];
+        ak.set(y);
+        if (iterate) sweeps.dotRows(iterate.B, k, d);
+        // the gains read ‖A_i‖² and ‖(A K')_i‖²
+        for (let i = 0; i < r; i++) {
+          state.normA2[i] = AAt[i * r + i];
+          state.normAK2[i] = AKAKt[i * r + i];
         }
       }
-      for (let i = 0; i < r; i++) CK[i * l + p] = c[i];
-      if (iterate) sweeps.dotRows(iterate.B, k, d);
-      // the gains read ‖A_i‖² = (G CC Gᵀ)_ii and ‖(A K')_i‖² = (G CKKC Gᵀ)_ii
-      diagonalOf(CC, state.normA2);
-      diagonalOf(CKKC, state.normAK2);
     },
 
     kha(state, p, k, y, eta) {
       const { A: C, AK: CK } = state;
-      // G ← M G, M = I − P lt(y yᵀ): row i loses P_i y_i Σ_{u≤i} y_u G_u (old rows, running sums)
+      Gold.set(G);
+      step.set(y, z.fill(0), eta, 0);
+      // G ← M G: row i loses P_i y_i Σ_{u≤i} y_u G_u (old rows, running sums)
       const sg = sums;
       sg.fill(0, 0, r);
       for (let i = 0; i < r; i++) {
         const yi = y[i];
-        const c_ = eta[i] * yi;
+        const gy = eta[i] * yi;
         for (let q = 0; q <= i; q++) {
           sg[q] += yi * G[i * r + q];
-          G[i * r + q] -= c_ * sg[q];
+          G[i * r + q] -= gy * sg[q];
         }
       }
-      // A gains P y in column p: C's column p gains δ = G⁻¹ P y
-      for (let i = 0; i < r; i++) rhs[i] = eta[i] * y[i];
-      forwardSolve(G, rhs, delta);
-      takeColumn(C, p, cp);
-      if (CK) sweeps.dotAxpyRows(CK, k, delta, h);
-      updateGrams(k, p, !!CK, false);
+      // A gains P y in column p: C's column gains δ = G⁻¹ P y
+      for (let i = 0; i < r; i++) u[i] = eta[i] * y[i];
+      forwardSolve(G, u, delta);
+      if (CK) {
+        sweeps.dotAxpyRows(CK, k, delta, h);
+        updateGrams(k, p, false);
+      }
       addColumn(C, p, delta);
-      if (needsFold()) fold(state, null);
+      foldIfIllConditioned(state, null);
     },
 
     smd(state, iterate, p, k, y, eta, mu, xi) {
       const { A: C } = state;
       const CK = state.AK as Float64Array;
       const { B: D, rho } = iterate;
+      // z = B k' = F c + E d;  b = B e_p = F C e_p + E D e_p
       takeColumn(D, p, dp);
       for (let i = 0; i < r; i++) {
-        const di = refresh[i];
-        if (di !== 0) for (let q = 0; q < r; q++) CKD[i * r + q] += di * dp[q];
+        let zi = 0;
+        let bi = 0;
+        for (let q = 0; q < r; q++) {
+          zi += F[i * r + q] * c[q];
+          bi += F[i * r + q] * cp[q];
+        }
+        for (let q = 0; q <= i; q++) {
+          zi += E[i * r + q] * d[q];
+          bi += E[i * r + q] * dp[q];
+        }
+        z[i] = zi;
+        b[i] = bi;
       }
-      // z = B k' = F c + E d
+      addOuter(AKBt, change, b); // the refresh of (A K') e_p, seen by A K' Bᵀ
+      // meta_i = ⟨Γ_i, B_i⟩_H = y_i (z_i − Σ_{q≤i} y_q (A K' Bᵀ)_qi)
       for (let i = 0; i < r; i++) {
-        let acc = 0;
-        for (let q = 0; q < r; q++) acc += F[i * r + q] * c[q];
-        for (let q = 0; q <= i; q++) acc += E[i * r + q] * d[q];
-        z[i] = acc;
+        let s = 0;
+        for (let q = 0; q <= i; q++) s += y[q] * AKBt[q * r + i];
+        rho[i] += mu * y[i] * (z[i] - s);
+        gains[i] = Math.exp(rho[i]) * eta[i];
       }
-      // One sweep down the rows of the factors, old rows entering the running sums before they are
-      // overwritten (as in the prefix-sum form):
-      //   meta_i = ⟨Γ_i, B_i⟩_H = y_i (z_i − Σ_{q≤i} y_q (A K' Bᵀ)_qi),  A K' Bᵀ = G (CKC Fᵀ + CKD Eᵀ)
+      Gold.set(G);
+      step.set(y, z, gains, xi);
+      // The factors, one sweep down their rows, old rows entering the running sums first:
       //   G_i ← G_i − P_i y_i Σ_{u≤i} y_u G_u
       //   E_i ← ξ (E_i − P_i y_i Σ_{u≤i} y_u E_u)
       //   F_i ← ξ (F_i − P_i y_i Σ_{u≤i} y_u F_u) − P_i ((y_i + ξ z_i) Σ_{u≤i} y_u G_u + ξ y_i Σ_{u≤i} z_u G_u)
@@ -344,63 +415,62 @@ export function factoredKernels(r: number, l: number, sweeps: FactoredSweeps): U
       for (let i = 0; i < r; i++) {
         const yi = y[i];
         const zi = z[i];
-        for (let q = 0; q < r; q++) {
-          sf[q] += yi * F[i * r + q];
-          if (q <= i) {
-            sg[q] += yi * G[i * r + q];
-            sz[q] += zi * G[i * r + q];
-            se[q] += yi * E[i * r + q];
-          }
+        for (let q = 0; q < r; q++) sf[q] += yi * F[i * r + q];
+        for (let q = 0; q <= i; q++) {
+          sg[q] += yi * G[i * r + q];
+          sz[q] += zi * G[i * r + q];
+          se[q] += yi * E[i * r + q];
         }
-        // Σ_{q≤i} y_q (G T)_qi = Σ_u sg_u T_ui with T_ui = Σ_v CKC_uv F_iv + Σ_{v≤i} CKD_uv E_iv
-        let correction = 0;
-        for (let u = 0; u <= i; u++) {
-          if (sg[u] === 0) continue;
-          let t = 0;
-          for (let v = 0; v < r; v++) t += CKC[u * r + v] * F[i * r + v];
-          for (let v = 0; v <= i; v++) t += CKD[u * r + v] * E[i * r + v];
-          correction += sg[u] * t;
-        }
-        rho[i] += mu * yi * (zi - correction);
-        const gain = Math.exp(rho[i]) * eta[i];
-        rhs[i] = gain; // kept for the columns below
-        const gy = gain * yi;
-        const gw = gain * (yi + xi * zi);
-        const gx = gain * xi * yi;
+        const gy = gains[i] * yi;
+        const gw = gains[i] * (yi + xi * zi);
+        const gx = gains[i] * xi * yi;
         for (let q = 0; q < r; q++) {
           const at = i * r + q;
           F[at] = xi * (F[at] - gy * sf[q]) - (q <= i ? gw * sg[q] + gx * sz[q] : 0);
-          if (q <= i) {
-            G[at] -= gy * sg[q];
-            E[at] = xi * (E[at] - gy * se[q]);
-          }
+        }
+        for (let q = 0; q <= i; q++) {
+          const at = i * r + q;
+          G[at] -= gy * sg[q];
+          E[at] = xi * (E[at] - gy * se[q]);
         }
       }
-      // Column p: A gains P y (C's column gains δ = G⁻¹ P y), B gains P (y + ξ z) − F δ through D
-      // (ε = E⁻¹ (P (y + ξ z) − F δ), since B = F C + E D and C's column just moved by δ).
-      const gains = rhs;
-      const target = sums.subarray(0, r);
-      for (let i = 0; i < r; i++) target[i] = gains[i] * y[i];
-      forwardSolve(G, target, delta);
+      // Column p: A gains u = P y (C's column gains δ = G⁻¹ u); B gains w = P (y + ξ z), through D:
+      // ε = E⁻¹ (w − F δ), since B = F C + E D and C's column just moved by δ.
       for (let i = 0; i < r; i++) {
-        let acc = gains[i] * (y[i] + xi * z[i]);
+        u[i] = gains[i] * y[i];
+        w[i] = gains[i] * (y[i] + xi * z[i]);
+      }
+      forwardSolve(G, u, delta);
+      for (let i = 0; i < r; i++) {
+        let acc = w[i];
         for (let q = 0; q < r; q++) acc -= F[i * r + q] * delta[q];
         target[i] = acc;
       }
       forwardSolve(E, target, eps);
-      takeColumn(C, p, cp);
       sweeps.dotAxpyRows(CK, k, delta, h);
-      updateGrams(k, p, true, true);
+      // A K' Bᵀ ← ξ M (A K' Bᵀ) Mᵀ − M (A K' Aᵀ) Nᵀ + (M y) wᵀ + ξ u (M z)ᵀ − u (N y)ᵀ + k'_p u wᵀ
+      // (A K' e_p = y, A k' = y, B k' = z), from the old A K' Aᵀ: before updateGrams
+      step.leftMRightN(AKAt, T);
+      step.congruence(AKBt);
+      for (let i = 0; i < rr; i++) AKBt[i] = xi * AKBt[i] - T[i];
+      addOuter(AKBt, step.mv(y, Mv), w);
+      addOuter(AKBt, u, step.mv(z, Mw), xi);
+      addOuter(AKBt, u, step.nv(y, target), -1);
+      addOuter(AKBt, u, w, k[p]);
+      updateGrams(k, p, true);
       addColumn(C, p, delta);
       addColumn(D, p, eps);
-      if (needsFold()) fold(state, iterate);
+      foldIfIllConditioned(state, iterate);
     },
 
     endBlock(state, iterate, endOfPass) {
       if (stepsSinceFold > 0) fold(state, iterate);
+      if (!state.AK) return recomputeNorms(state);
       if (endOfPass) recomputeGrams(state, iterate); // remove the drift of the rank-one updates
-      state.normA2.forEach((_, i) => (state.normA2[i] = CC[i * r + i]));
-      if (state.AK) state.normAK2.forEach((_, i) => (state.normAK2[i] = CKKC[i * r + i]));
+      for (let i = 0; i < r; i++) {
+        state.normA2[i] = AAt[i * r + i];
+        state.normAK2[i] = AKAKt[i * r + i];
+      }
     },
 
     saved: () => Object.fromEntries(GRAM_NAMES.map((name) => [name, Float64Array.from(grams[name])])),
