@@ -20,6 +20,9 @@ export function buildProgram(): Command {
         '(KHA/et and KHA-SMD; Schraudolph, Günter & Vishwanathan 2006). Streams samples; never needs the\n' +
         'whole Gram matrix.',
     )
+    // Descriptions are written as paragraphs with line breaks for the source's sake: join the lines
+    // of a paragraph, so that commander wraps them to the terminal's width instead.
+    .configureHelp({ commandDescription: (cmd) => cmd.description().replace(/([^\n])\n(?=[^\s])/g, '$1 ') })
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError('(run with --help for usage)')
     // commander's own usage errors exit 2 like every bad input; --help and --version exit 0.

@@ -30,7 +30,7 @@ export async function writeReportFiles(dir: string, data: unknown, page: Page, h
   await fs.mkdir(dir, { recursive: true });
   const files: WrittenReport['files'] = { json: path.join(dir, 'report.json'), markdown: path.join(dir, 'report.md') };
   await writeFileAtomic(files.json, `${JSON.stringify(data, null, 1)}\n`);
-  await writeFileAtomic(files.markdown, renderPageMarkdown(page));
+  await writeFileAtomic(files.markdown, renderPageMarkdown(page, html));
   if (html) {
     files.html = path.join(dir, 'report.html');
     await writeFileAtomic(files.html, await renderPageHtml(page));

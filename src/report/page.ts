@@ -45,10 +45,12 @@ export async function renderPageHtml(page: Page): Promise<string> {
   return `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${escape(page.title)}</title>\n<style>${STYLE}</style>\n</head>\n<body>\n${parts.join('\n')}\n</body>\n</html>\n`;
 }
 
-export function renderPageMarkdown(page: Page): string {
+/** The page as Markdown; `withHtml`: whether a report.html with the plots is written beside it. */
+export function renderPageMarkdown(page: Page, withHtml = true): string {
   const out: string[] = [`# ${page.title}`, ''];
   if (page.command) out.push('Command:', '', '```sh', page.command, '```', '');
-  out.push(`Written ${page.createdAt}. Every series is in \`report.json\`; plots in \`report.html\`.`, '');
+  const plots = withHtml ? '; plots in `report.html`' : ' (no plots: written with --no-html)';
+  out.push(`Written ${page.createdAt}. Every series is in \`report.json\`${plots}.`, '');
   for (const section of page.sections) {
     if ('table' in section) out.push(...markdownTable(section.table));
     else if ('list' in section) out.push(`## ${section.list.heading}`, '', ...section.list.items.map((line) => `- ${line}`), '');

@@ -30,6 +30,10 @@ describe('writeReport (JSON and Markdown)', () => {
     expect(report.machine.node).toBe(process.version);
     expect(report.machine.cpu).not.toBe('');
     expect(files.html).toBeUndefined();
+    // the Markdown does not send the reader to a report.html that was not written
+    const markdown = readFileSync(files.markdown, 'utf8');
+    expect(markdown).not.toMatch(/report\.html/);
+    expect(markdown).toMatch(/no plots: written with --no-html/);
   });
 
   it("has a table that agrees with the report's own series", async () => {
