@@ -6,9 +6,10 @@
  */
 import { createHash } from 'crypto';
 import { UserError } from '../errors';
-import type { EngineSnapshot } from '../kha/engine';
+import type { EngineSnapshot, KhaEngine, RunLimits, StopReason } from '../kha/engine';
 import { readContainer, writeContainer, type StoredArray } from '../io/container';
 import type { RngState } from '../linalg/rng';
+import type { CheckpointPlan } from './runOptions';
 
 /**
  * 2 adds the update kernels' own state (`kernelKeys`). A version-1 checkpoint still resumes: the
@@ -36,13 +37,15 @@ interface CheckpointMeta {
   scheduleKeys: string[];
   /** absent in version 1 */
   kernelKeys?: string[];
+  /** what the use-case keeps besides the engine (JSON), e.g. spectral-cluster's per-pass scores */
+  appState?: unknown;
 }
 
 export function identityHash(identity: FitIdentity): string {
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }
 
-export async function writeCheckpoint(path: string, identity: FitIdentity, s: EngineSnapshot): Promise<void> {
+export async function writeCheckpoint(path: string, identity: FitIdentity, s: EngineSnapshot, appState?: unknown): Promise<void> {
   const arrays: Record<string, StoredArray> = { A: s.A, normA2: s.normA2, normAK2: s.normAK2, permutation: s.permutation, passSquares: s.passSquares };
   if (s.AK) arrays.AK = s.AK;
   if (s.previousPassEigenvalues) arrays.previousPassEigenvalues = s.previousPassEigenvalues;
@@ -59,12 +62,13 @@ export async function writeCheckpoint(path: string, identity: FitIdentity, s: En
     hasPrevious: s.previousPassEigenvalues !== null,
     scheduleKeys: Object.keys(s.schedule),
     kernelKeys: Object.keys(s.kernel),
+    appState,
   };
   await writeContainer(path, 'checkpoint', CHECKPOINT_FORMAT_VERSION, meta, arrays);
 }
 
 /** Read a checkpoint and check it belongs to this data and these options. */
-export async function readCheckpoint(path: string, expected: FitIdentity): Promise<EngineSnapshot> {
+export async function readCheckpoint(path: string, expected: FitIdentity): Promise<EngineSnapshot & { appState?: unknown }> {
   const { meta, arrays } = await readContainer<CheckpointMeta>(path, 'checkpoint', READABLE_VERSIONS);
   if (meta.identity.dataHash !== expected.dataHash)
     throw new UserError(`${path}: this checkpoint was made from other data (sha256 ${meta.identity.dataHash.slice(0, 12)}…, these data ${expected.dataHash.slice(0, 12)}…)`);
@@ -93,5 +97,41 @@ export async function readCheckpoint(path: string, expected: FitIdentity): Promi
     previousPassEigenvalues: meta.hasPrevious ? float('previousPassEigenvalues') : null,
     schedule: Object.fromEntries(meta.scheduleKeys.map((k) => [k, float(`schedule.${k}`)])),
     kernel: Object.fromEntries((meta.kernelKeys ?? []).map((k) => [k, float(`kernel.${k}`)])),
+    appState: meta.appState,
+  };
+}
+
+/**
+ * The checkpoints of one engine run, as a use-case plans them: hooks for `engine.run` (every N
+ * seconds at a block boundary, every N passes) and `finish`, which writes the last one when the run
+ * was stopped by its signal. `appState` is saved beside the engine (JSON).
+ */
+export function checkpointing(
+  engine: KhaEngine,
+  identity: FitIdentity,
+  plan: CheckpointPlan | undefined,
+  say: (message: string) => void,
+  appState: () => unknown = () => undefined,
+): { onBlock: RunLimits['onBlock']; afterPass(pass: number): Promise<void>; finish(stoppedBy: StopReason): Promise<string | undefined> } {
+  let written: string | undefined;
+  let last = Date.now();
+  const save = async () => {
+    if (!plan) return;
+    await writeCheckpoint(plan.path, identity, engine.snapshot(), appState());
+    written = plan.path;
+    last = Date.now();
+    say(`checkpoint written to ${plan.path} (pass ${engine.pass}, step ${engine.state.t})`);
+  };
+  const everySeconds = plan?.everySeconds;
+  const everyPasses = plan?.everyPasses;
+  return {
+    onBlock: everySeconds ? () => (Date.now() - last >= everySeconds * 1000 ? save() : undefined) : undefined,
+    afterPass: async (pass) => {
+      if (everyPasses && pass % everyPasses === 0) await save();
+    },
+    finish: async (stoppedBy) => {
+      if (stoppedBy === 'signal') await save();
+      return written;
+    },
   };
 }

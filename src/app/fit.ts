@@ -17,21 +17,15 @@ import type { Dataset } from '../data/dataset';
 import { datasetHash } from '../data/hash';
 import type { KpcaModel } from '../model/model';
 import { VERSION } from '../version';
-import type { KhaRunOptions } from './runOptions';
-import { readCheckpoint, writeCheckpoint, type FitIdentity } from './checkpoint';
+import type { KhaRunOptions, ResumableOptions } from './runOptions';
+import { checkpointing, readCheckpoint, type FitIdentity } from './checkpoint';
 import { withCenteredGram } from './gram';
 
-export interface FitOptions extends KhaRunOptions {
+export interface FitOptions extends KhaRunOptions, ResumableOptions {
   /** r, the number of components (default 8) */
   components?: number;
   /** finish with the Rayleigh–Ritz step (default true; false keeps the raw KHA iterate) */
   rayleighRitz?: boolean;
-  /** stop at the next block boundary (the result is then the model as it stands) */
-  signal?: AbortSignal;
-  /** write checkpoints to `path`: every `everyPasses` passes and/or `everySeconds` seconds, and when stopped by the signal */
-  checkpoint?: { path: string; everyPasses?: number; everySeconds?: number };
-  /** continue from this checkpoint (refused when the data or options differ) */
-  resumeFrom?: string;
   /** progress and information, for a CLI or a log */
   onEvent?: (event: FitEvent) => void;
 }
@@ -143,33 +137,23 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     if (resumeFrom) say(`resuming from ${options.resumeFrom}: pass ${resumeFrom.pass + 1}, step ${resumeFrom.t}`);
     const engine = await KhaEngine.create(gram, engineOptions, resumeFrom);
 
-    let checkpointWritten: string | undefined;
-    let lastCheckpoint = Date.now();
-    const saveCheckpoint = async () => {
-      if (!o.checkpoint) return;
-      await writeCheckpoint(o.checkpoint.path, identity, engine.snapshot());
-      checkpointWritten = o.checkpoint.path;
-      lastCheckpoint = Date.now();
-      say(`checkpoint written to ${o.checkpoint.path} (pass ${engine.pass}, step ${engine.state.t})`);
-    };
-    const everySeconds = o.checkpoint?.everySeconds;
-    const everyPasses = o.checkpoint?.everyPasses;
-
-    const history: PassSummary[] = [];
+    // the passes before an interruption are kept in the checkpoint, so a resumed fit reports them all
+    const history: PassSummary[] = (resumeFrom?.appState as PassSummary[] | undefined) ?? [];
+    const checkpoints = checkpointing(engine, identity, o.checkpoint, say, () => history);
     const outcome = await engine.run({
       passes: o.passes,
       tol: o.tol,
       maxSeconds: o.maxSeconds,
       signal: o.signal,
       onProgress: (step, l) => o.onEvent?.({ type: 'step', pass: engine.pass + 1, step, l }),
-      onBlock: everySeconds ? () => (Date.now() - lastCheckpoint >= everySeconds * 1000 ? saveCheckpoint() : undefined) : undefined,
+      onBlock: checkpoints.onBlock,
       onPass: async (report) => {
         history.push({ pass: report.pass, seconds: report.seconds, change: report.change, passEigenvalues: Array.from(report.passEigenvalues) });
         o.onEvent?.({ type: 'pass', report });
-        if (everyPasses && report.pass % everyPasses === 0) await saveCheckpoint();
+        await checkpoints.afterPass(report.pass);
       },
     });
-    if (outcome.stoppedBy === 'signal') await saveCheckpoint();
+    const checkpointWritten = await checkpoints.finish(outcome.stoppedBy);
 
     const r = o.components;
     const AK = await engine.refreshAK((done, total) => o.onEvent?.({ type: 'gram', phase: 'final A K′', done, total }));

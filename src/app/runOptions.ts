@@ -32,3 +32,22 @@ export interface KhaRunOptions extends GramOptions {
   /** seed of the generator: initial A and permutations (default 1) */
   seed?: number;
 }
+
+/** Where and how often a long run writes checkpoints. */
+export interface CheckpointPlan {
+  path: string;
+  /** every this many passes */
+  everyPasses?: number;
+  /** at the first block boundary after this many seconds since the last one */
+  everySeconds?: number;
+}
+
+/** Interruption and resumption, for the use-cases that iterate long (fit, spectral-cluster). */
+export interface ResumableOptions {
+  /** stop at the next block boundary: the checkpoint is written (when planned), and the result is that of the iterate as it stands */
+  signal?: AbortSignal;
+  /** write checkpoints to `path`: every `everyPasses` passes and/or `everySeconds` seconds, and when stopped by the signal */
+  checkpoint?: CheckpointPlan;
+  /** continue from this checkpoint (refused when the data or options differ) */
+  resumeFrom?: string;
+}

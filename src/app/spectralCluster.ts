@@ -13,6 +13,7 @@
  * (outside the timed iteration) and scores it against the labels: a convergence series in VI.
  */
 import type { Dataset } from '../data/dataset';
+import { datasetHash } from '../data/hash';
 import { writeDataset, formatDataset } from '../data/write';
 import { UserError } from '../errors';
 import { rowSourceMultiply, type BlockMultiply } from '../eval/blockMultiply';
@@ -28,11 +29,12 @@ import type { KernelSpec } from '../kernels/kernel';
 import { matmul, matmulTransB, transpose } from '../linalg/dense';
 import { orthonormalizeRows } from '../linalg/orthonormalize';
 import { Rng } from '../linalg/rng';
-import type { KhaRunOptions } from './runOptions';
+import type { KhaRunOptions, ResumableOptions } from './runOptions';
+import { checkpointing, readCheckpoint, type FitIdentity } from './checkpoint';
 import { symmetricEigen } from '../linalg/symmetricEigen';
 import { checkMemory, resolveKernel, type FitEvent } from './fit';
 
-export interface SpectralClusterOptions extends KhaRunOptions {
+export interface SpectralClusterOptions extends KhaRunOptions, ResumableOptions {
   /** k, the number of clusters */
   clusters: number;
   /** eigenvectors in the embedding (default: k, as Ng, Jordan & Weiss) */
@@ -41,7 +43,7 @@ export interface SpectralClusterOptions extends KhaRunOptions {
   gainParameters?: GainParameters;
   /** k-means++ seedings; the lowest inertia is kept (default 10, as scikit-learn) */
   restarts?: number;
-  /** also cluster with exact eigenvectors of the same K̃ */
+  /** also cluster with exact eigenvectors of the same K̃ (not when stopped by the signal) */
   reference?: 'exact';
   /** after every pass, cluster the current iterate and score it against the labels (needs labels) */
   perPass?: boolean;
@@ -84,6 +86,8 @@ export interface SpectralClusterResult {
   kha: Clustering & { passes: number; steps: number; seconds: number; stoppedBy: StopReason };
   exact?: Clustering & { solver: 'dense' | 'iterative'; seconds: number };
   perPass?: PassClustering[];
+  /** the checkpoint written last, if any (when stopped by the signal, the one to resume from) */
+  checkpointWritten?: string;
 }
 
 export const SPECTRAL_DEFAULTS = {
@@ -168,25 +172,49 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
     /** The KHA pipeline's finish on an iterate (a copy: it is overwritten): exact products with K̃, Rayleigh–Ritz, k-means. */
     const finish = async (A: Float64Array) => cluster(await ritzPairs(A, r, l, multiply, o.seed));
 
-    const engine = await KhaEngine.create(affinity, { components: r, schedule, seed: o.seed, blockSize: o.blockSize });
-    const perPass: PassClustering[] = [];
+    const identity: FitIdentity = {
+      dataHash: datasetHash(data),
+      options: {
+        useCase: 'spectral-cluster',
+        kernel,
+        components: r,
+        gain: schedule.name,
+        gainParameters: schedule.parameters,
+        seed: o.seed,
+        backend: backend.name,
+        gramCached: affinity.cached,
+        blockSize: o.blockSize,
+        perPass: !!o.perPass,
+      },
+    };
+    const resumeFrom = options.resumeFrom ? await readCheckpoint(options.resumeFrom, identity) : undefined;
+    if (resumeFrom) say(`resuming from ${options.resumeFrom}: pass ${resumeFrom.pass + 1}, step ${resumeFrom.t}`);
+    const engine = await KhaEngine.create(affinity, { components: r, schedule, seed: o.seed, blockSize: o.blockSize }, resumeFrom);
+    // the per-pass scores before an interruption are kept in the checkpoint
+    const perPass: PassClustering[] = (resumeFrom?.appState as PassClustering[] | undefined) ?? [];
+    const checkpoints = checkpointing(engine, identity, o.checkpoint, say, () => perPass);
     const outcome = await engine.run({
       passes: o.passes,
       tol: o.tol,
       maxSeconds: o.maxSeconds,
+      signal: o.signal,
       onProgress: (step, total) => o.onEvent?.({ type: 'step', pass: engine.pass + 1, step, l: total }),
+      onBlock: checkpoints.onBlock,
       onPass: async (report) => {
         o.onEvent?.({ type: 'pass', report });
-        if (!o.perPass) return;
-        const { scores } = await finish(Float64Array.from(engine.state.A));
-        perPass.push({ pass: report.pass, seconds: report.seconds, scores: scores as ClusteringScores });
-        o.onEvent?.({ type: 'clustering', pass: report.pass, scores: scores as ClusteringScores });
+        if (o.perPass) {
+          const { scores } = await finish(Float64Array.from(engine.state.A));
+          perPass.push({ pass: report.pass, seconds: report.seconds, scores: scores as ClusteringScores });
+          o.onEvent?.({ type: 'clustering', pass: report.pass, scores: scores as ClusteringScores });
+        }
+        await checkpoints.afterPass(report.pass);
       },
     });
+    const checkpointWritten = await checkpoints.finish(outcome.stoppedBy);
     const kha = { ...(await finish(Float64Array.from(engine.state.A))), passes: engine.pass, steps: engine.state.t, seconds: outcome.seconds, stoppedBy: outcome.stoppedBy };
 
     let exact: SpectralClusterResult['exact'];
-    if (o.reference === 'exact') {
+    if (o.reference === 'exact' && outcome.stoppedBy !== 'signal') {
       const solveStart = process.hrtime.bigint();
       const solver = l <= DENSE_REFERENCE_MAX_L ? 'dense' : 'iterative';
       say(`exact eigenvectors of K̃ (${solver} solver)`);
@@ -207,6 +235,7 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
       kha,
       exact,
       perPass: o.perPass ? perPass : undefined,
+      checkpointWritten,
     };
   } finally {
     await backend.dispose();

@@ -3,23 +3,27 @@ import { fit, FIT_DEFAULTS } from '../app/fit';
 import { loadDataset } from '../data/load';
 import { describeKernel } from '../kernels/kernel';
 import { saveModel } from '../model/modelFile';
-import { ExitCode, UserError } from '../errors';
+import { ExitCode } from '../errors';
 import { action, addOutputOptions, interruptOnSignals, printJson } from './common';
 import {
+  addCheckpointOptions,
   addGainParameterOptions,
   addIterationOptions,
   addToleranceOption,
   addKernelOptions,
+  checkpointPlan,
   gainOption,
+  interruptedMessage,
   runOptionsFromFlags,
   requireOutput,
+  type CheckpointFlags,
   type GainFlags,
   type IterationFlags,
   type KernelFlags,
 } from './options';
 import { createProgress } from './progress';
 
-interface FitFlags extends KernelFlags, GainFlags, IterationFlags {
+interface FitFlags extends KernelFlags, GainFlags, IterationFlags, CheckpointFlags {
   tol?: number;
   output?: string;
   gain: string;
@@ -28,16 +32,6 @@ interface FitFlags extends KernelFlags, GainFlags, IterationFlags {
   quiet?: boolean;
   verbose?: boolean;
   raw?: boolean;
-  checkpoint?: string;
-  checkpointEvery?: { everyPasses?: number; everySeconds?: number };
-  resume?: string;
-}
-
-/** `--checkpoint-every 5` (passes) or `--checkpoint-every 30s` (seconds). */
-function parseCheckpointEvery(value: string): { everyPasses?: number; everySeconds?: number } {
-  const match = /^(\d+(?:\.\d+)?)(s?)$/.exec(value.trim());
-  if (!match || !(Number(match[1]) > 0)) throw new UserError(`--checkpoint-every: expected N (passes) or Ns (seconds), got "${value}"`);
-  return match[2] ? { everySeconds: Number(match[1]) } : { everyPasses: Math.ceil(Number(match[1])) };
 }
 
 export function registerFitCommand(program: Command): void {
@@ -62,10 +56,8 @@ export function registerFitCommand(program: Command): void {
   cmd
     .option('--label-column <name|index>', 'column holding labels, kept out of the features (default: label, class or y)')
     .addOption(new Option('--raw', 'save the raw KHA iterate instead of the Rayleigh–Ritz vectors'))
-    .option('--checkpoint <file>', 'checkpoint file (default when interrupted: <model>.checkpoint)')
-    .addOption(new Option('--checkpoint-every <N|Ns>', 'write a checkpoint every N passes or every N seconds (e.g. 30s)').argParser(parseCheckpointEvery))
-    .option('--resume <checkpoint>', 'continue an interrupted fit (same data and options)')
     .option('-v, --verbose', 'say which backend runs and how the Gram matrix is held');
+  addCheckpointOptions(cmd, 'fit', '<model>.checkpoint');
   addOutputOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -94,7 +86,7 @@ Exit codes: 0 done, 2 bad input, 3 numerical failure (advice printed), 130 inter
         components: flags.components,
         rayleighRitz: !flags.raw,
         signal: interrupt.signal,
-        checkpoint: { path: flags.checkpoint ?? `${output}.checkpoint`, ...flags.checkpointEvery },
+        checkpoint: checkpointPlan(flags, `${output}.checkpoint`),
         resumeFrom: flags.resume,
         onEvent: (e) => progress.onEvent(e),
       }).finally(() => {
@@ -102,7 +94,7 @@ Exit codes: 0 done, 2 bad input, 3 numerical failure (advice printed), 130 inter
         progress.stop();
       });
       if (result.stoppedBy === 'signal') {
-        process.stderr.write(`kpca: interrupted; checkpoint written to ${result.checkpointWritten}. Resume with the same command and --resume ${result.checkpointWritten}\n`);
+        process.stderr.write(interruptedMessage(result.checkpointWritten));
         process.exitCode = ExitCode.interrupted;
         return;
       }

@@ -8,7 +8,7 @@ import { GAIN_NAMES, type GainName, type GainParameters } from '../kha/gains';
 import { BACKEND_NAMES } from '../kernels';
 import type { BackendRequest } from '../kernels/backend';
 import { sigmaToGamma, type KernelSpec } from '../kernels/kernel';
-import type { KhaRunOptions } from '../app/runOptions';
+import type { CheckpointPlan, KhaRunOptions } from '../app/runOptions';
 import { parseNumber } from './common';
 
 const positive = (flag: string) => parseNumber(flag, { exclusiveMin: 0 });
@@ -103,6 +103,39 @@ export function addIterationOptions(cmd: Command, defaults: { components?: numbe
 /** --tol, for the commands that may stop early (not compare: there every schedule runs the same passes). */
 export function addToleranceOption(cmd: Command): Command {
   return cmd.addOption(new Option('--tol <t>', 'stop when a pass changes the eigenvalue estimates by less than t·λ1').argParser(positive('--tol')));
+}
+
+export interface CheckpointFlags {
+  checkpoint?: string;
+  checkpointEvery?: { everyPasses?: number; everySeconds?: number };
+  resume?: string;
+}
+
+/** `--checkpoint-every 5` (passes) or `--checkpoint-every 30s` (seconds). */
+function parseCheckpointEvery(value: string): { everyPasses?: number; everySeconds?: number } {
+  const match = /^(\d+(?:\.\d+)?)(s?)$/.exec(value.trim());
+  if (!match || !(Number(match[1]) > 0)) throw new UserError(`--checkpoint-every: expected N (passes) or Ns (seconds), got "${value}"`);
+  return match[2] ? { everySeconds: Number(match[1]) } : { everyPasses: Math.ceil(Number(match[1])) };
+}
+
+/** --checkpoint, --checkpoint-every and --resume, for the commands that iterate long. */
+export function addCheckpointOptions(cmd: Command, what: string, defaultPath: string): Command {
+  return cmd
+    .option('--checkpoint <file>', `checkpoint file (default when interrupted: ${defaultPath})`)
+    .addOption(new Option('--checkpoint-every <N|Ns>', 'write a checkpoint every N passes or every N seconds (e.g. 30s)').argParser(parseCheckpointEvery))
+    .option('--resume <checkpoint>', `continue an interrupted ${what} (same data and options)`);
+}
+
+/** The checkpoint plan of a command's flags, written to `defaultPath` unless --checkpoint says otherwise. */
+export function checkpointPlan(flags: CheckpointFlags, defaultPath: string): CheckpointPlan {
+  return { path: flags.checkpoint ?? defaultPath, ...flags.checkpointEvery };
+}
+
+/** What an interrupted command prints last (it then exits 130). */
+export function interruptedMessage(checkpoint: string | undefined): string {
+  return checkpoint
+    ? `kpca: interrupted; checkpoint written to ${checkpoint}. Resume with the same command and --resume ${checkpoint}\n`
+    : 'kpca: interrupted\n';
 }
 
 /**

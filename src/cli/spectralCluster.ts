@@ -4,21 +4,26 @@ import { loadDataset } from '../data/load';
 import { CLUSTERING_MEASURES, type ClusteringScores } from '../eval/clustering';
 import { buildClusteringReport, clusteringPage, writeReportFiles } from '../report';
 import { describeKernel } from '../kernels/kernel';
-import { action, addOutputOptions, parseNumber, printJson } from './common';
+import { ExitCode } from '../errors';
+import { action, addOutputOptions, interruptOnSignals, parseNumber, printJson } from './common';
 import {
+  addCheckpointOptions,
   addGainParameterOptions,
   addIterationOptions,
   addToleranceOption,
   addKernelOptions,
+  checkpointPlan,
   gainOption,
+  interruptedMessage,
   runOptionsFromFlags,
+  type CheckpointFlags,
   type GainFlags,
   type IterationFlags,
   type KernelFlags,
 } from './options';
 import { createProgress } from './progress';
 
-interface SpectralFlags extends KernelFlags, GainFlags, IterationFlags {
+interface SpectralFlags extends KernelFlags, GainFlags, IterationFlags, CheckpointFlags {
   tol?: number;
   clusters: number;
   gain: string;
@@ -32,6 +37,9 @@ interface SpectralFlags extends KernelFlags, GainFlags, IterationFlags {
   quiet?: boolean;
   verbose?: boolean;
 }
+
+/** Where an interrupted run without -o writes its checkpoint (in the working directory). */
+const DEFAULT_CHECKPOINT = 'spectral-cluster.checkpoint';
 
 export function registerSpectralClusterCommand(program: Command): void {
   const cmd = program
@@ -62,6 +70,7 @@ export function registerSpectralClusterCommand(program: Command): void {
     .option('--per-pass', 'after every pass, cluster the current eigenvectors and print the scores (needs labels; not timed)')
     .option('--report <dir>', 'write report.json, report.md and report.html (scores, per-pass series and plot) to this folder; implies --per-pass')
     .option('-v, --verbose', 'say which backend runs and how the affinity is held');
+  addCheckpointOptions(cmd, 'run', `<output>.checkpoint, or ${DEFAULT_CHECKPOINT} without -o`);
   addOutputOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -76,15 +85,22 @@ Examples:
 Gains: the eigenvalues of K̃ are at most 1, far below those of a centered Gram matrix, so kpca fit's
 --eta0 (0.03) would barely move the iterate here. For smd and kha-et the default is η0 = 0.3 / rms‖k̃_p‖,
 measured on USPS and small blobs (docs/results/spectral-usps.md); --verbose prints the value used.
-If a run diverges (exit code 3), lower --eta0.`,
+If a run diverges (exit code 3), lower --eta0.
+
+Ctrl-C stops at the next block and writes a checkpoint (exit code 130); run the same command with
+--resume <checkpoint> to go on. The per-pass scores so far are kept in the checkpoint.`,
   );
   cmd.action(
     action(async (data: string, flags: SpectralFlags) => {
       const progress = createProgress({ quiet: flags.quiet || flags.json, verbose: flags.verbose, passes: flags.passes });
       const dataset = await loadDataset(data, { labelColumn: flags.labelColumn });
       progress.note(`${dataset.source}: ${dataset.l} points × ${dataset.d} features${dataset.labels ? ', labelled' : ''}`);
+      const interrupt = interruptOnSignals('stopping at the next block and writing a checkpoint');
       const result = await spectralCluster(dataset, {
         ...runOptionsFromFlags(flags),
+        signal: interrupt.signal,
+        checkpoint: checkpointPlan(flags, flags.output ? `${flags.output}.checkpoint` : DEFAULT_CHECKPOINT),
+        resumeFrom: flags.resume,
         gain: flags.gain as never,
         tol: flags.tol,
         clusters: flags.clusters,
@@ -96,7 +112,15 @@ If a run diverges (exit code 3), lower --eta0.`,
           if (e.type === 'clustering') progress.note(`  pass ${e.pass} clustering: ${scoresLine(e.scores)}`);
           else progress.onEvent(e);
         },
-      }).finally(() => progress.stop());
+      }).finally(() => {
+        interrupt.release();
+        progress.stop();
+      });
+      if (result.kha.stoppedBy === 'signal') {
+        process.stderr.write(interruptedMessage(result.checkpointWritten));
+        process.exitCode = ExitCode.interrupted;
+        return;
+      }
       if (flags.output) await writeAssignments(flags.output, result.kha.assignments, dataset.labels);
       if (flags.report) {
         const report = buildClusteringReport(result, { source: dataset.source, points: dataset.l, features: dataset.d }, `kpca ${process.argv.slice(2).join(' ')}`);

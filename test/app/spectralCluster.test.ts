@@ -177,3 +177,45 @@ describe('kpca spectral-cluster (in-process)', () => {
     lines.slice(1).forEach((line, j) => expect(line).toBe(`${j},${library.kha.assignments[j]},${data.labels?.[j]}`));
   });
 });
+
+describe('spectralCluster interrupted and resumed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kpca-sc-resume-'));
+  const run: SpectralClusterOptions = { ...options, passes: 12, blockSize: 16, perPass: true };
+
+  test('stopped mid-pass by its signal, it writes a checkpoint; resumed, it ends exactly where a straight run does, with every pass scored', async () => {
+    const straight = await spectralCluster(data, run);
+    expect(straight.kha.stoppedBy).toBe('passes');
+
+    const checkpoint = join(dir, 'sc.checkpoint');
+    const controller = new AbortController();
+    let blocks = 0;
+    const interrupted = await spectralCluster(data, {
+      ...run,
+      signal: controller.signal,
+      checkpoint: { path: checkpoint },
+      reference: 'exact', // skipped when interrupted
+      onEvent: (e) => {
+        if (e.type === 'step' && ++blocks === 5 * 14 + 3) controller.abort(); // 14 blocks of 16 a pass: inside pass 6
+      },
+    });
+    expect(interrupted.kha.stoppedBy).toBe('signal');
+    expect(interrupted.checkpointWritten).toBe(checkpoint);
+    expect(interrupted.exact).toBeUndefined();
+    expect(interrupted.kha.passes).toBe(5);
+
+    const resumed = await spectralCluster(data, { ...run, resumeFrom: checkpoint });
+    expect(resumed.kha.passes).toBe(12);
+    expect(Array.from(resumed.kha.assignments)).toEqual(Array.from(straight.kha.assignments));
+    expect(Buffer.from(resumed.kha.eigenvalues.buffer).equals(Buffer.from(straight.kha.eigenvalues.buffer))).toBe(true);
+    // the scores of passes 1–5 came through the checkpoint
+    expect(resumed.perPass?.map((p) => p.pass)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(resumed.perPass?.map((p) => p.scores)).toEqual(straight.perPass?.map((p) => p.scores));
+  });
+
+  test('resuming with other options is refused, naming them', async () => {
+    const checkpoint = join(dir, 'other.checkpoint');
+    const controller = new AbortController();
+    await spectralCluster(data, { ...run, signal: controller.signal, checkpoint: { path: checkpoint }, onEvent: (e) => void (e.type === 'step' && controller.abort()) });
+    await expect(spectralCluster(data, { ...run, seed: 3, resumeFrom: checkpoint })).rejects.toThrow(/other options \(seed: 2 there, 3 now\)/);
+  });
+});
