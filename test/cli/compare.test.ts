@@ -1,22 +1,16 @@
 import { existsSync, mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { kpcaAsync, writeCloudCsv } from '../helpers/cli';
+import { kpcaInterrupted, writeCloudCsv } from '../helpers/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'kpca-compare-cli-'));
 const csv = writeCloudCsv(join(dir, 'cloud.csv'), 200);
 
 test('Ctrl-C during kpca compare writes a partial report marked incomplete and exits 130', async () => {
   const out = join(dir, 'report');
-  let sent = false;
   // far more passes than it will get: the signal always lands mid-run
   const args = ['compare', csv, '--sigma', '3', '-r', '3', '--passes', '1000000', '--gains', 'constant,smd', '--backend', 'reference', '--cache-dir', join(dir, 'cache'), '--no-html', '--out', out];
-  const run = await kpcaAsync(args, (stderr, kill) => {
-    if (!sent && /constant pass 2:/.test(stderr)) {
-      sent = true;
-      kill('SIGINT');
-    }
-  });
+  const run = await kpcaInterrupted(args, /constant pass 2:/);
   expect(run.code).toBe(130);
   expect(run.stderr).toMatch(/kpca: interrupted; partial report written to .*report\.json/);
   expect(run.stderr).not.toMatch(/\n\s+at /);

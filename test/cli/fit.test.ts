@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { kpca, kpcaAsync, writeCloudCsv } from '../helpers/cli';
+import { kpca, kpcaInterrupted, writeCloudCsv } from '../helpers/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'kpca-cli-'));
 const csv = writeCloudCsv(join(dir, 'cloud.csv'), 400);
@@ -39,13 +39,7 @@ describe('kpca fit / info / transform', () => {
     expect(kpca(fitArgs(straight, passes)).code).toBe(0);
 
     const model = join(dir, 'interrupted.kpca');
-    let sent = false;
-    const first = await kpcaAsync(fitArgs(model, 1_000_000), (stderr, kill) => {
-      if (!sent && /pass 1:/.test(stderr)) {
-        sent = true;
-        kill('SIGINT');
-      }
-    });
+    const first = await kpcaInterrupted(fitArgs(model, 1_000_000), /pass 1:/);
     expect(first.code).toBe(130);
     expect(first.stderr).toMatch(/interrupted; checkpoint written to .*interrupted\.kpca\.checkpoint/);
     expect(existsSync(model)).toBe(false);

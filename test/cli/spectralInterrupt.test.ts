@@ -2,7 +2,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { kpca, kpcaAsync, writeCloudCsv } from '../helpers/cli';
+import { kpca, kpcaInterrupted, writeCloudCsv } from '../helpers/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'kpca-sc-cli-'));
 const csv = writeCloudCsv(join(dir, 'cloud.csv'), 300);
@@ -17,13 +17,7 @@ test('Ctrl-C writes a checkpoint and exits 130 without writing the assignments; 
   // far more passes than it will get, so the signal always lands mid-run; the pass count is not
   // part of a checkpoint's identity
   const output = join(dir, 'interrupted.csv');
-  let sent = false;
-  const first = await kpcaAsync(args(output, 1_000_000), (stderr, kill) => {
-    if (!sent && /pass 2:/.test(stderr)) {
-      sent = true;
-      kill('SIGINT');
-    }
-  });
+  const first = await kpcaInterrupted(args(output, 1_000_000), /pass 2:/);
   expect(first.code).toBe(130);
   expect(first.stderr).toMatch(/interrupted; checkpoint written to .*interrupted\.csv\.checkpoint\. Resume with the same command and --resume/);
   expect(first.stderr).not.toMatch(/\n\s+at /);

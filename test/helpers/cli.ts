@@ -23,16 +23,20 @@ export function kpca(args: string[], opts: { input?: string; env?: NodeJS.Proces
   return { code: run.status, signal: run.signal, stdout: run.stdout, stderr: run.stderr };
 }
 
-/** Start kpca, call `onStderr` with everything printed so far, resolve when it exits. */
-export function kpcaAsync(args: string[], onStderr: (soFar: string, kill: (signal: NodeJS.Signals) => void) => void): Promise<CliResult> {
+/** Start kpca, send it SIGINT once its stderr matches `when` (once), resolve when it exits. */
+export function kpcaInterrupted(args: string[], when: RegExp): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [KPCA, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    let sent = false;
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
-      onStderr(stderr, (signal) => child.kill(signal));
+      if (!sent && when.test(stderr)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
     });
     child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
