@@ -31,6 +31,8 @@ interface CheckpointMeta {
   t: number;
   pass: number;
   position: number;
+  /** iteration seconds so far (absent before format 2) */
+  seconds?: number;
   rng: RngState;
   hasAK: boolean;
   hasPrevious: boolean;
@@ -57,6 +59,7 @@ export async function writeCheckpoint(path: string, identity: FitIdentity, s: En
     t: s.t,
     pass: s.pass,
     position: s.position,
+    seconds: s.seconds,
     rng: s.rng,
     hasAK: s.AK !== null,
     hasPrevious: s.previousPassEigenvalues !== null,
@@ -91,6 +94,7 @@ export async function readCheckpoint(path: string, expected: FitIdentity): Promi
     t: meta.t,
     pass: meta.pass,
     position: meta.position,
+    seconds: meta.seconds ?? 0,
     permutation: arrays.permutation as Int32Array,
     rng: meta.rng,
     passSquares: float('passSquares'),

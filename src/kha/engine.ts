@@ -47,7 +47,7 @@ export interface PassReport {
   pass: number;
   /** steps done, globally */
   t: number;
-  /** seconds spent iterating, this run */
+  /** seconds spent iterating so far, earlier runs of a resumed engine included */
   seconds: number;
   /**
    * Σ over the pass of y_i²: at convergence (A K' Aᵀ = I) this is λ_i, so it is a free
@@ -65,7 +65,7 @@ export interface RunLimits {
   passes: number;
   /** stop when a pass changes the eigenvalue estimates by less than this (relative to λ_1) */
   tol?: number;
-  /** stop at the first block boundary after this many seconds */
+  /** stop at the first block boundary after this many seconds of this run */
   maxSeconds?: number;
   /** stop at the next block boundary when aborted (the state is then consistent: snapshot it) */
   signal?: AbortSignal;
@@ -90,6 +90,8 @@ export interface EngineSnapshot {
   t: number;
   pass: number;
   position: number;
+  /** seconds spent iterating up to the snapshot */
+  seconds: number;
   permutation: Int32Array;
   rng: RngState;
   passSquares: Float64Array;
@@ -130,6 +132,10 @@ export class KhaEngine {
   /** running Σ y_i² over the current pass */
   private passSquares: Float64Array;
   private previousPassEigenvalues: Float64Array | null = null;
+  /** seconds spent iterating before the current run (earlier runs, or the snapshot's) */
+  private secondsBefore = 0;
+  /** seconds spent iterating, as of now (during a run: that run's so far included) */
+  private secondsNow = () => this.secondsBefore;
 
   private constructor(source: RowSource, options: EngineOptions) {
     const r = options.components;
@@ -197,12 +203,24 @@ export class KhaEngine {
     return out;
   }
 
-  /** Iterate until one of the limits is reached. */
+  /** Iterate until one of the limits is reached; `seconds`: iteration seconds so far, earlier runs included. */
   async run(limits: RunLimits): Promise<{ stoppedBy: StopReason; seconds: number }> {
-    const { l } = this.state;
     const started = process.hrtime.bigint();
-    let excluded = 0; // seconds spent in onPass, not counted
+    let excluded = 0; // seconds spent in onPass and onBlock, not counted
     const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9 - excluded;
+    const before = this.secondsBefore;
+    this.secondsNow = () => before + elapsed();
+    try {
+      const stoppedBy = await this.iterate(limits, elapsed, (seconds) => (excluded += seconds));
+      return { stoppedBy, seconds: this.secondsNow() };
+    } finally {
+      this.secondsBefore = this.secondsNow();
+      this.secondsNow = () => this.secondsBefore;
+    }
+  }
+
+  private async iterate(limits: RunLimits, elapsed: () => number, exclude: (seconds: number) => void): Promise<StopReason> {
+    const { l } = this.state;
     let lastYield = Date.now();
     /** checked at every block boundary */
     const stopReason = async (): Promise<StopReason | null> => {
@@ -219,22 +237,22 @@ export class KhaEngine {
 
     while (this.pass < limits.passes) {
       let stop = await stopReason();
-      if (stop) return { stoppedBy: stop, seconds: elapsed() };
+      if (stop) return stop;
       // The next pass's permutation is drawn when this one ends, so blocks are fetched ahead within a pass only.
       for await (const { indices, rows, count } of this.blocksOf(this.permutation, this.position)) {
         for (let b = 0; b < count; b++) this.step(indices[b], rows.subarray(b * l, (b + 1) * l));
         this.kernels.endBlock?.(this.state, this.schedule.iterate, this.position + count === l);
         this.position += count;
         limits.onProgress?.(this.position, l);
-        if (limits.onBlock) excluded += await timed(limits.onBlock);
-        if (this.position < l && (stop = await stopReason())) return { stoppedBy: stop, seconds: elapsed() };
+        if (limits.onBlock) exclude(await timed(limits.onBlock));
+        if (this.position < l && (stop = await stopReason())) return stop;
       }
 
-      const report = this.finishPass(elapsed());
-      if (limits.onPass) excluded += await timed(() => limits.onPass?.(report));
-      if (limits.tol !== undefined && report.change < limits.tol) return { stoppedBy: 'tol', seconds: elapsed() };
+      const report = this.finishPass(this.secondsNow());
+      if (limits.onPass) exclude(await timed(() => limits.onPass?.(report)));
+      if (limits.tol !== undefined && report.change < limits.tol) return 'tol';
     }
-    return { stoppedBy: 'passes', seconds: elapsed() };
+    return 'passes';
   }
 
   /** The blocks of rows order[start ..] (order null: rows start .. l − 1 in turn), each fetched ahead. */
@@ -321,6 +339,7 @@ export class KhaEngine {
       t: this.state.t,
       pass: this.pass,
       position: this.position,
+      seconds: this.secondsNow(),
       permutation: Int32Array.from(this.permutation),
       rng: this.rng.getState(),
       passSquares: Float64Array.from(this.passSquares),
@@ -337,6 +356,7 @@ export class KhaEngine {
     this.state.t = saved.t;
     this.pass = saved.pass;
     this.position = saved.position;
+    this.secondsBefore = saved.seconds;
     this.permutation.set(saved.permutation);
     this.rng.setState(saved.rng);
     this.passSquares = Float64Array.from(saved.passSquares);

@@ -210,6 +210,10 @@ describe('spectralCluster interrupted and resumed', () => {
     // the scores of passes 1–5 came through the checkpoint
     expect(resumed.perPass?.map((p) => p.pass)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     expect(resumed.perPass?.map((p) => p.scores)).toEqual(straight.perPass?.map((p) => p.scores));
+    // iteration seconds carry on from the checkpoint: the series keeps rising across the resume
+    const seconds = resumed.perPass?.map((p) => p.seconds) as number[];
+    for (let i = 1; i < seconds.length; i++) expect(seconds[i]).toBeGreaterThan(seconds[i - 1]);
+    expect(resumed.kha.seconds).toBeGreaterThan(seconds[4]);
   });
 
   test('resuming with other options is refused, naming them', async () => {
