@@ -6,6 +6,8 @@
  * and Ritz values), orthonormality, principal-angle subspace error, iteration seconds and gains.
  * With `tune`, each schedule first gets a small grid search (src/app/compare/tune.ts).
  */
+import { mkdir } from 'fs/promises';
+import { dirname } from 'path';
 import { UserError } from '../errors';
 import { optimalReconstructionError } from '../eval/convergence';
 import { defaultCacheDir } from '../eval/referenceCache';
@@ -18,6 +20,7 @@ import { VERSION } from '../version';
 import { checkMemory, resolveKernel } from './fit';
 import type { KhaRunOptions } from './runOptions';
 import { withCenteredGram } from './gram';
+import { readCheckpoint, writeCheckpoint, type FitIdentity } from './checkpoint';
 import { referenceSpectrum, type ReferenceInfo } from './compare/reference';
 import { runSchedule, type PassMeasurement, type ScheduleRun } from './compare/runSchedule';
 import { TUNE_PASSES, tuneSchedule, type TuningResult, type TuningTrial } from './compare/tune';
@@ -28,6 +31,10 @@ export type { IterateMeasures } from './compare/measure';
 export { TUNE_ETA0, TUNE_MU, TUNE_PASSES, TUNE_TAU_FACTORS, tuningGrid } from './compare/tune';
 
 export interface CompareOptions extends Omit<KhaRunOptions, 'gain' | 'tol'> {
+  /** when stopped by the signal, save the comparison so far here (`resumeFrom` continues it) */
+  checkpoint?: string;
+  /** continue an interrupted comparison from its checkpoint (refused when the data or options differ) */
+  resumeFrom?: string;
   /** schedules to run, in this order (default: all four) */
   gains?: GainName[];
   /** r (default 8) */
@@ -49,6 +56,15 @@ export type CompareEvent =
   | { type: 'trial'; gain: GainName; trial: TuningTrial }
   | { type: 'schedule'; gain: GainName; parameters: GainParameters }
   | { type: 'pass'; gain: GainName; measurement: PassMeasurement };
+
+/** What a comparison's checkpoint keeps besides the engine of the schedule in progress. */
+interface SavedComparison {
+  /** the schedules finished before the interruption */
+  done: ScheduleRun[];
+  tuning?: TuningResult[];
+  /** the series of the schedule in progress */
+  current: { series: PassMeasurement[] };
+}
 
 export interface CompareResult {
   data: { source: string; l: number; d: number; hash: string };
@@ -73,6 +89,8 @@ export interface CompareResult {
   schedules: ScheduleRun[];
   /** stopped by the signal: the schedules (and passes) run before it, the others missing */
   interrupted: boolean;
+  /** the checkpoint written when stopped by the signal (none when it came during tuning) */
+  checkpointWritten?: string;
   softwareVersion: string;
 }
 
@@ -109,19 +127,44 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
     const run = { components: o.components, seed: o.seed, blockSize: o.blockSize, signal: o.signal };
     const parametersFor = (gain: GainName): GainParameters => ({ ...definedOnly(o.gainParameters ?? {}), ...definedOnly(o.scheduleParameters?.[gain] ?? {}) });
 
-    let tuning: TuningResult[] | undefined;
-    if (o.tune) {
+    // What identifies a comparison for resuming: everything that shapes its runs but the pass count.
+    const identity: FitIdentity = {
+      dataHash: hash,
+      options: {
+        useCase: 'compare',
+        kernel,
+        components: o.components,
+        gains: o.gains,
+        gainParameters: o.gainParameters ?? {},
+        scheduleParameters: o.scheduleParameters ?? {},
+        tune: o.tune ?? false,
+        seed: o.seed,
+        backend: backend.name,
+        gramCached: gram.cached,
+        blockSize: o.blockSize,
+      },
+    };
+    const resumeFrom = o.resumeFrom ? await readCheckpoint(o.resumeFrom, identity) : undefined;
+    const saved = resumeFrom?.appState as SavedComparison | undefined;
+    if (resumeFrom && saved) say(`resuming from ${o.resumeFrom}: ${saved.done.length} schedule(s) done, ${o.gains[saved.done.length]} at pass ${resumeFrom.pass + 1}`);
+
+    let tuning: TuningResult[] | undefined = saved?.tuning;
+    if (o.tune && !tuning) {
       const passes = (typeof o.tune === 'object' && o.tune.passes) || TUNE_PASSES;
       tuning = [];
       for (const gain of o.gains)
         tuning.push(await tuneSchedule(gram, reference, gain, parametersFor(gain), { ...run, passes }, (trial) => o.onEvent?.({ type: 'trial', gain, trial })));
     }
 
-    const schedules: ScheduleRun[] = [];
+    const schedules: ScheduleRun[] = [...(saved?.done ?? [])];
+    let checkpointWritten: string | undefined;
     for (const [i, gain] of o.gains.entries()) {
+      if (i < schedules.length) continue; // finished before the interruption
       if (o.signal?.aborted) break;
       const parameters = tuning ? tuning[i].best : parametersFor(gain);
       o.onEvent?.({ type: 'schedule', gain, parameters });
+      // the schedule that was in progress continues from its engine and series
+      const resume = saved && resumeFrom && i === saved.done.length ? { snapshot: resumeFrom, series: saved.current.series } : undefined;
       schedules.push(
         await runSchedule(gram, reference, {
           ...run,
@@ -130,6 +173,14 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
           passes: o.passes,
           maxSeconds: o.maxSeconds,
           onPass: (measurement) => o.onEvent?.({ type: 'pass', gain, measurement }),
+          resume,
+          onInterrupted: async (engine, series) => {
+            if (!o.checkpoint) return;
+            await mkdir(dirname(o.checkpoint), { recursive: true }); // the report's folder, made later otherwise
+            const state: SavedComparison = { done: schedules.slice(0, i), tuning, current: { series } };
+            await writeCheckpoint(o.checkpoint, identity, engine.snapshot(), state);
+            checkpointWritten = o.checkpoint;
+          },
         }),
       );
     }
@@ -148,6 +199,7 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
       tuning,
       schedules,
       interrupted: Boolean(o.signal?.aborted),
+      checkpointWritten,
       softwareVersion: VERSION,
     };
   });

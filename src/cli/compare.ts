@@ -1,3 +1,4 @@
+import { join } from 'path';
 import { Command, Option } from 'commander';
 import { compare, COMPARE_DEFAULTS, TUNE_PASSES, type CompareEvent } from '../app/compare';
 import { loadDataset } from '../data/load';
@@ -24,6 +25,7 @@ interface CompareFlags extends KernelFlags, GainFlags, IterationFlags {
   tune?: boolean;
   tunePasses?: number;
   cacheDir?: string;
+  resume?: string;
   labelColumn?: string;
   html: boolean;
   json?: boolean;
@@ -119,6 +121,7 @@ export function registerCompareCommand(program: Command): void {
     .option('--tune', 'grid-search each schedule\'s gain parameters on a few passes first, then run the best')
     .addOption(new Option('--tune-passes <n>', 'passes per tuning trial').argParser(parseNumber('--tune-passes', { integer: true, min: 1 })).default(TUNE_PASSES))
     .option('--cache-dir <dir>', 'cache of exact reference spectra (default: $XDG_CACHE_HOME/kpca-hebbian or ~/.cache/kpca-hebbian)')
+    .option('--resume <checkpoint>', 'continue an interrupted comparison (same data and options; Ctrl-C writes DIR/compare.checkpoint)')
     .option('--label-column <name|index>', 'column holding labels, kept out of the features (default: label, class or y)')
     .option('--no-html', 'write report.json and report.md only (no plots)')
     .option('-v, --verbose', 'say which backend runs and how the Gram matrix is held');
@@ -134,7 +137,7 @@ Examples:
 
 --max-seconds caps each schedule's iteration time. Ctrl-C stops at the next block and writes a report of
 what ran (marked incomplete); a second Ctrl-C exits at once. Exit codes: 0 done (a diverging schedule is
-reported, not fatal), 2 bad input, 130 interrupted (partial report written).`,
+reported, not fatal), 2 bad input, 130 interrupted (partial report and DIR/compare.checkpoint written; --resume it).`,
   );
   cmd.action(
     action(async (data: string, flags: CompareFlags) => {
@@ -142,7 +145,7 @@ reported, not fatal), 2 bad input, 130 interrupted (partial report written).`,
       const silent = Boolean(flags.quiet || flags.json);
       const dataset = await loadDataset(data, { labelColumn: flags.labelColumn });
       if (!silent) process.stderr.write(`${dataset.source}: ${dataset.l} points × ${dataset.d} features\n`);
-      const interrupt = interruptOnSignals('stopping at the next block and writing a partial report');
+      const interrupt = interruptOnSignals('stopping at the next block and writing a partial report and a checkpoint');
       const result = await compare(dataset, {
         ...runOptionsFromFlags(flags),
         gains: flags.gains,
@@ -151,11 +154,14 @@ reported, not fatal), 2 bad input, 130 interrupted (partial report written).`,
         tune: flags.tune ? { passes: flags.tunePasses } : false,
         cacheDir: flags.cacheDir,
         signal: interrupt.signal,
+        checkpoint: join(out, 'compare.checkpoint'),
+        resumeFrom: flags.resume,
         onEvent: progressPrinter(silent, Boolean(flags.verbose)),
       }).finally(() => interrupt.release());
       const { report, files } = await writeReport(out, result, { command: commandLine(process.argv.slice(2)), html: flags.html });
       if (result.interrupted) {
-        process.stderr.write(`kpca: interrupted; partial report written to ${Object.values(files).join(', ')}\n`);
+        const resume = result.checkpointWritten ? `; resume with the same command and --resume ${result.checkpointWritten}` : ' (during tuning: nothing to resume)';
+        process.stderr.write(`kpca: interrupted; partial report written to ${Object.values(files).join(', ')}${resume}\n`);
         process.exitCode = ExitCode.interrupted;
       }
       if (flags.json) {

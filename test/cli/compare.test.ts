@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { kpcaInterrupted, writeCloudCsv } from '../helpers/cli';
+import { kpca, kpcaInterrupted, writeCloudCsv } from '../helpers/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'kpca-compare-cli-'));
 const csv = writeCloudCsv(join(dir, 'cloud.csv'), 200);
@@ -27,4 +27,29 @@ test('Ctrl-C during kpca compare writes a partial report marked incomplete and e
   expect(markdown).toMatch(new RegExp(`constant ${passes} passes`));
   expect(markdown).toMatch(/constant \(interrupted\)/);
   expect(existsSync(join(out, 'report.html'))).toBe(false);
+});
+
+test('--resume finishes an interrupted comparison with the series of a straight run', async () => {
+  const args = (out: string, passes: number) =>
+    ['compare', csv, '--sigma', '3', '-r', '3', '--passes', String(passes), '--gains', 'constant,smd', '--backend', 'reference', '--cache-dir', join(dir, 'cache'), '--no-html', '--out', out];
+  const out = join(dir, 'resumed');
+  const first = await kpcaInterrupted(args(out, 1_000_000), /constant pass 2:/);
+  expect(first.code).toBe(130);
+  expect(first.stderr).toMatch(/resume with the same command and --resume .*compare\.checkpoint/);
+  // passes are milliseconds here, so the signal lands after an unknown number of them: finish both
+  // runs a few passes beyond it
+  const reached = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).result.schedules[0].passes as number;
+  const passes = reached + 5;
+  const straight = join(dir, 'straight');
+  expect(kpca(args(straight, passes)).code).toBe(0);
+  const resumed = kpca([...args(out, passes), '--resume', join(out, 'compare.checkpoint'), '--verbose']);
+  expect(resumed.code).toBe(0);
+  expect(resumed.stderr).toMatch(/resuming from .*0 schedule\(s\) done, constant at pass/);
+
+  const series = (dirName: string) =>
+    (JSON.parse(readFileSync(join(dirName, 'report.json'), 'utf8')).result.schedules as { gain: string; stoppedBy: string; series: { pass: number; relativeExcessError: number }[] }[]).map(
+      (s) => ({ gain: s.gain, stoppedBy: s.stoppedBy, errors: s.series.map((m) => [m.pass, m.relativeExcessError]) }),
+    );
+  expect(series(out)).toEqual(series(straight));
+  expect(series(out).map((s) => s.errors.length)).toEqual([passes + 1, passes + 1]);
 });

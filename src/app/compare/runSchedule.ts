@@ -5,7 +5,7 @@
  */
 import { NumericalError } from '../../errors';
 import type { ReferenceSpectrum } from '../../eval/referenceSolver';
-import { KhaEngine, type StopReason } from '../../kha/engine';
+import { KhaEngine, type EngineSnapshot, type StopReason } from '../../kha/engine';
 import { createGainSchedule, type GainName, type GainParameters } from '../../kha/gains';
 import type { RowSource } from '../../kha/rowSource';
 import { measureIterate, type IterateMeasures } from './measure';
@@ -46,18 +46,22 @@ export interface RunScheduleOptions {
   /** 'every-pass' (default) or 'final' (pass 0 and the last pass only: tuning) */
   measure?: 'every-pass' | 'final';
   onPass?: (m: PassMeasurement) => void;
+  /** continue an interrupted run: its engine and its series so far */
+  resume?: { snapshot: EngineSnapshot; series: PassMeasurement[] };
+  /** when stopped by the signal, before returning: save what `resume` needs */
+  onInterrupted?: (engine: KhaEngine, series: PassMeasurement[]) => Promise<void>;
 }
 
 export async function runSchedule(source: RowSource, reference: ReferenceSpectrum, o: RunScheduleOptions): Promise<ScheduleRun> {
   const schedule = createGainSchedule(o.gain, o.parameters);
-  const engine = await KhaEngine.create(source, { components: o.components, schedule, seed: o.seed, blockSize: o.blockSize });
-  const series: PassMeasurement[] = [];
+  const engine = await KhaEngine.create(source, { components: o.components, schedule, seed: o.seed, blockSize: o.blockSize }, o.resume?.snapshot);
+  const series: PassMeasurement[] = o.resume ? [...o.resume.series] : [];
   const record = async (seconds: number, gains: ArrayLike<number>) => {
     const m: PassMeasurement = { pass: engine.pass, seconds, gains: Array.from(gains), ...(await measureIterate(engine, reference)) };
     series.push(m);
     o.onPass?.(m);
   };
-  await record(0, []);
+  if (!o.resume) await record(0, []);
   let seconds = 0;
   let lastGains: ArrayLike<number> = [];
   let stoppedBy: ScheduleRun['stoppedBy'];
@@ -75,6 +79,7 @@ export async function runSchedule(source: RowSource, reference: ReferenceSpectru
     });
     stoppedBy = outcome.stoppedBy;
     seconds = outcome.seconds;
+    if (stoppedBy === 'signal') await o.onInterrupted?.(engine, series);
   } catch (err) {
     // A diverging schedule is a result of the comparison, not a reason to abandon it.
     if (!(err instanceof NumericalError)) throw err;
