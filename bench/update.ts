@@ -13,6 +13,7 @@ import { factoredKernels, jsFactoredSweeps } from '../src/kha/factored';
 import { createState, type KhaState } from '../src/kha/state';
 import { prefixSumKernels, UpdateScratch, type SmdIterate, type UpdateKernels } from '../src/kha/update';
 import { wasmFactoredSweeps } from '../src/kha/wasm/wasmUpdate';
+import { dotFromOffset } from '../src/linalg/dense';
 import { Rng } from '../src/linalg/rng';
 
 const arg = (name: string, fallback: number): number => {
@@ -54,13 +55,15 @@ function setup(kernels: UpdateKernels, op: Op): Setup {
 function measure(s: Setup): number {
   const eta = new Float64Array(r).fill(1e-7);
   const y = new Float64Array(r);
+  // ‖k'_p‖² of each row of the block (the engine keeps them per sample)
+  const squares = Array.from({ length: blockSize }, (_, b) => dotFromOffset(s.block, b * l, s.block.subarray(b * l, (b + 1) * l), l));
   const run = (n: number): number => {
     const t0 = process.hrtime.bigint();
     for (let t = 0; t < n; t++) {
       const b = t % blockSize;
       const k = s.block.subarray(b * l, (b + 1) * l);
       const p = (t * 7919) % l;
-      s.kernels.project(s.state, s.smd, p, k, y);
+      s.kernels.project(s.state, s.smd, p, k, y, squares[b]);
       if (s.smd) s.kernels.smd(s.state, s.smd, p, k, y, eta, 1e-9, 0.99);
       else s.kernels.kha(s.state, p, k, y, eta);
       if (b === blockSize - 1) s.kernels.endBlock?.(s.state, s.smd, false);

@@ -1,7 +1,7 @@
 /**
- * Checkpoints of a running fit: the whole engine state (A, A K', the schedule's iterate, step
- * counter, generator state, permutation and position in it) plus an identity of the data and of
- * every option that shapes the iteration. Resuming with other data or options is refused, so a
+ * Checkpoints of a running fit, spectral clustering or comparison: the whole engine state (A, A K',
+ * the schedule's iterate, step counter, generator state, permutation and position in it) plus an
+ * identity of the data and of every option that shapes the iteration. Resuming with other data or options is refused, so a
  * resumed fit ends exactly where an uninterrupted one would, bit for bit.
  */
 import { createHash } from 'crypto';
@@ -19,14 +19,14 @@ const CHECKPOINT_FORMAT_VERSION = 2;
 const READABLE_VERSIONS = [1, 2];
 
 /** What must match for a checkpoint to be resumed. */
-export interface FitIdentity {
+export interface RunIdentity {
   dataHash: string;
-  /** kernel, components, gain and parameters, seed, backend, Gram cache, block size */
+  /** what shapes the run (fit, spectral-cluster or compare): kernel, components, gains and parameters, seed, backend, Gram cache, block size */
   options: Record<string, unknown>;
 }
 
 interface CheckpointMeta {
-  identity: FitIdentity;
+  identity: RunIdentity;
   identityHash: string;
   t: number;
   pass: number;
@@ -43,11 +43,11 @@ interface CheckpointMeta {
   appState?: unknown;
 }
 
-export function identityHash(identity: FitIdentity): string {
+export function identityHash(identity: RunIdentity): string {
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }
 
-export async function writeCheckpoint(path: string, identity: FitIdentity, s: EngineSnapshot, appState?: unknown): Promise<void> {
+export async function writeCheckpoint(path: string, identity: RunIdentity, s: EngineSnapshot, appState?: unknown): Promise<void> {
   const arrays: Record<string, StoredArray> = { A: s.A, normA2: s.normA2, normAK2: s.normAK2, permutation: s.permutation, passSquares: s.passSquares };
   if (s.AK) arrays.AK = s.AK;
   if (s.previousPassEigenvalues) arrays.previousPassEigenvalues = s.previousPassEigenvalues;
@@ -71,7 +71,7 @@ export async function writeCheckpoint(path: string, identity: FitIdentity, s: En
 }
 
 /** Read a checkpoint and check it belongs to this data and these options. */
-export async function readCheckpoint(path: string, expected: FitIdentity): Promise<EngineSnapshot & { appState?: unknown }> {
+export async function readCheckpoint(path: string, expected: RunIdentity): Promise<EngineSnapshot & { appState?: unknown }> {
   const { meta, arrays } = await readContainer<CheckpointMeta>(path, 'checkpoint', READABLE_VERSIONS);
   if (meta.identity.dataHash !== expected.dataHash)
     throw new UserError(`${path}: this checkpoint was made from other data (sha256 ${meta.identity.dataHash.slice(0, 12)}…, these data ${expected.dataHash.slice(0, 12)}…)`);
@@ -112,7 +112,7 @@ export async function readCheckpoint(path: string, expected: FitIdentity): Promi
  */
 export function checkpointing(
   engine: KhaEngine,
-  identity: FitIdentity,
+  identity: RunIdentity,
   plan: CheckpointPlan | undefined,
   say: (message: string) => void,
   appState: () => unknown = () => undefined,

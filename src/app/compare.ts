@@ -20,7 +20,7 @@ import { VERSION } from '../version';
 import { checkMemory, resolveKernel } from './fit';
 import type { KhaRunOptions } from './runOptions';
 import { withCenteredGram } from './gram';
-import { readCheckpoint, writeCheckpoint, type FitIdentity } from './checkpoint';
+import { readCheckpoint, writeCheckpoint, type RunIdentity } from './checkpoint';
 import { referenceSpectrum, type ReferenceInfo } from './compare/reference';
 import { runSchedule, type PassMeasurement, type ScheduleRun } from './compare/runSchedule';
 import { TUNE_PASSES, tuneSchedule, type TuningResult, type TuningTrial } from './compare/tune';
@@ -128,7 +128,7 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
     const parametersFor = (gain: GainName): GainParameters => ({ ...definedOnly(o.gainParameters ?? {}), ...definedOnly(o.scheduleParameters?.[gain] ?? {}) });
 
     // What identifies a comparison for resuming: everything that shapes its runs but the pass count.
-    const identity: FitIdentity = {
+    const identity: RunIdentity = {
       dataHash: hash,
       options: {
         useCase: 'compare',

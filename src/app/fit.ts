@@ -18,7 +18,7 @@ import { datasetHash } from '../data/hash';
 import type { KpcaModel } from '../model/model';
 import { VERSION } from '../version';
 import type { KhaRunOptions, ResumableOptions } from './runOptions';
-import { checkpointing, readCheckpoint, type FitIdentity } from './checkpoint';
+import { checkpointing, readCheckpoint, type RunIdentity } from './checkpoint';
 import { withCenteredGram } from './gram';
 
 export interface FitOptions extends KhaRunOptions, ResumableOptions {
@@ -120,7 +120,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       blockSize: o.blockSize,
       onSourcePass: (done: number, total: number) => o.onEvent?.({ type: 'gram', phase: 'initial A K′', done, total }),
     };
-    const identity: FitIdentity = {
+    const identity: RunIdentity = {
       dataHash: datasetHash(data),
       options: {
         kernel,

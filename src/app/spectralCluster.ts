@@ -30,7 +30,7 @@ import { matmul, matmulTransB, transpose } from '../linalg/dense';
 import { orthonormalizeRows } from '../linalg/orthonormalize';
 import { Rng } from '../linalg/rng';
 import type { KhaRunOptions, ResumableOptions } from './runOptions';
-import { checkpointing, readCheckpoint, type FitIdentity } from './checkpoint';
+import { checkpointing, readCheckpoint, type RunIdentity } from './checkpoint';
 import { symmetricEigen } from '../linalg/symmetricEigen';
 import { checkMemory, resolveKernel, type FitEvent } from './fit';
 
@@ -172,7 +172,7 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
     /** The KHA pipeline's finish on an iterate (a copy: it is overwritten): exact products with K̃, Rayleigh–Ritz, k-means. */
     const finish = async (A: Float64Array) => cluster(await ritzPairs(A, r, l, multiply, o.seed));
 
-    const identity: FitIdentity = {
+    const identity: RunIdentity = {
       dataHash: datasetHash(data),
       options: {
         useCase: 'spectral-cluster',

@@ -20,13 +20,13 @@ import { squaredNorms } from './blockDots';
 import type { KernelImpl } from './kernelImpl';
 import { checkBlock, columnMeans, gatherRows, packF32 } from './points';
 import { pagesFor, validates, webAssembly, type WasmMemory } from '../webAssembly';
-import { DOTS_WASM_BASE64 } from './wasm/dotsWasm.generated';
+import { DOTS_WASM_HEX } from './wasm/dotsWasm.generated';
 import { computeSlot, type DotsExports, type Slot, WORKER_SOURCE } from './wasmWorker';
 
 /** rows of a block computed per round, split between the executors: bounds their slots */
 const BLOCK_ROWS = 64;
 
-const dotsModuleBytes = (): Uint8Array => Buffer.from(DOTS_WASM_BASE64, 'base64');
+const dotsModuleBytes = (): Uint8Array => Buffer.from(DOTS_WASM_HEX, 'hex');
 let compiled: object | null = null;
 let supported: boolean | undefined;
 

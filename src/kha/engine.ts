@@ -13,7 +13,7 @@
  */
 import { NumericalError } from '../errors';
 import { fetchAhead } from '../kernels/fetchAhead';
-import { dotFromOffset as dot } from '../linalg/dense';
+import { dot, dotFromOffset } from '../linalg/dense';
 import { Rng, type RngState } from '../linalg/rng';
 import type { GainSchedule, ScheduleState } from './gains/schedule';
 import { naiveKernels } from './naiveUpdate';
@@ -125,8 +125,8 @@ export class KhaEngine {
   private readonly rng: Rng;
   private readonly kernels: UpdateKernels;
   private readonly y: Float64Array;
-  /** the divergence bound for each sample p (below), computed on its first step: rows do not change */
-  private readonly explosionBounds: Float64Array;
+  /** ‖k'_p‖² for each sample p, computed on its first step (rows do not change): the divergence bound and the kernels read it */
+  private readonly rowSquares: Float64Array;
   /** two row blocks: one stepped through while the next is fetched into the other */
   private readonly blocks: RowBlock[];
   /** running Σ y_i² over the current pass */
@@ -148,7 +148,7 @@ export class KhaEngine {
     this.state = createState(r, l, this.schedule.needsAK, this.kernels.allocate);
     this.rng = new Rng(options.seed);
     this.y = this.kernels.allocate(r);
-    this.explosionBounds = new Float64Array(l).fill(NaN);
+    this.rowSquares = new Float64Array(l).fill(NaN);
     this.blocks = [0, 1].map(() => ({ indices: new Int32Array(this.blockSize), rows: this.kernels.allocate(this.blockSize * l), count: 0 }));
     this.passSquares = new Float64Array(r);
     this.permutation = new Int32Array(l);
@@ -196,7 +196,7 @@ export class KhaEngine {
       // Column p of X M is X m_p (M is symmetric).
       for (let b = 0; b < count; b++) {
         const k = rows.subarray(b * l, (b + 1) * l);
-        for (let i = 0; i < r; i++) out[i * l + indices[b]] = dot(X, i * l, k, l);
+        for (let i = 0; i < r; i++) out[i * l + indices[b]] = dotFromOffset(X, i * l, k, l);
       }
       onProgress?.((done += count), l);
     }
@@ -272,13 +272,14 @@ export class KhaEngine {
   private step(p: number, k: Float64Array): void {
     const { r, l } = this.state;
     const y = this.y;
-    this.kernels.project(this.state, this.schedule.iterate, p, k, y);
+    let rowSquare = this.rowSquares[p];
+    if (Number.isNaN(rowSquare)) rowSquare = this.rowSquares[p] = dot(k, 0, k, 0, l);
+    this.kernels.project(this.state, this.schedule.iterate, p, k, y, rowSquare);
     // For a symmetric M = U Λ Uᵀ and ‖w_i‖² = Σ_k |λ_k| (A_i u_k)² (the RKHS norm when M is PSD),
     // Cauchy–Schwarz gives |y_i| ≤ ‖w_i‖·√|M|_pp ≤ ‖w_i‖·√‖m_p‖, since |M|_pp ≤ ‖M e_p‖. Converged
     // rows have ‖w_i‖ = 1, so far beyond this bound the iteration has exploded. (√M_pp alone would be
     // tighter for PSD matrices but is 0 on the zero diagonal of a normalized affinity.)
-    let bound = this.explosionBounds[p];
-    if (Number.isNaN(bound)) bound = this.explosionBounds[p] = EXPLOSION_FACTOR * Math.sqrt(Math.sqrt(dot(k, 0, k, l)) || Number.MIN_VALUE);
+    const bound = EXPLOSION_FACTOR * Math.sqrt(Math.sqrt(rowSquare) || Number.MIN_VALUE);
     for (let i = 0; i < r; i++) {
       const yi = y[i];
       if (!(Math.abs(yi) <= bound)) this.diverged(i, yi);

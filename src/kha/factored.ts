@@ -217,8 +217,7 @@ export function factoredKernels(r: number, l: number, sweeps: FactoredSweeps): U
   const Gold = new Float64Array(rr);
   const T = new Float64Array(rr);
   const step = new StepMatrices(r);
-  /** ‖k'_p‖², needed every step; rows do not change between passes */
-  const rowSquares = new Float64Array(l).fill(NaN);
+  let rowSquare = 0; // ‖k'_p‖² of the step in progress, from project
   let gramsValid = false;
   let stepsSinceFold = 0;
 
@@ -275,15 +274,6 @@ export function factoredKernels(r: number, l: number, sweeps: FactoredSweeps): U
   const addColumn = (X: Float64Array, p: number, v: Float64Array) => {
     for (let i = 0; i < r; i++) X[i * l + p] += v[i];
   };
-  const squareOf = (k: Float64Array, p: number) => {
-    let kk = rowSquares[p];
-    if (Number.isNaN(kk)) {
-      kk = 0;
-      for (let j = 0; j < l; j++) kk += k[j] * k[j];
-      rowSquares[p] = kk;
-    }
-    return kk;
-  };
 
   /** Bring the iterate back to explicit form: C ← G C, CK ← G CK, D ← F C + E D; G = E = I, F = 0. */
   const fold = (state: KhaState, iterate: SmdIterate | null) => {
@@ -312,7 +302,7 @@ export function factoredKernels(r: number, l: number, sweeps: FactoredSweeps): U
     addSymmetric(AAt, u, Mv, 1, 1);
     step.congruence(AKAKt);
     step.mv(lowerTimes(Gold, h, Mw), Mw);
-    addSymmetric(AKAKt, u, Mw, 1, squareOf(k, p));
+    addSymmetric(AKAKt, u, Mw, 1, rowSquare);
     if (!withAKAt) return;
     step.congruence(AKAt);
     addSymmetric(AKAt, u, step.mv(ak, Mv), 1, k[p]);
@@ -321,8 +311,9 @@ export function factoredKernels(r: number, l: number, sweeps: FactoredSweeps): U
   return {
     allocate: sweeps.allocate,
 
-    project(state, iterate, p, k, y) {
+    project(state, iterate, p, k, y, square) {
       const { A: C, AK: CK } = state;
+      rowSquare = square;
       if (!gramsValid) recomputeGrams(state, iterate);
       sweeps.dotRows(C, k, c);
       lowerTimes(G, c, y); // y = A k' = G C k'
@@ -349,8 +340,10 @@ export function factoredKernels(r: number, l: number, sweeps: FactoredSweeps): U
 
     kha(state, p, k, y, eta) {
       const { A: C, AK: CK } = state;
-      Gold.set(G);
-      step.set(y, z.fill(0), eta, 0);
+      if (CK) {
+        Gold.set(G); // for the Gram matrices (A K' k' = G_old h)
+        step.set(y, z.fill(0), eta, 0);
+      }
       // G ← M G: row i loses P_i y_i Σ_{u≤i} y_u G_u (old rows, running sums)
       const sg = sums;
       sg.fill(0, 0, r);

@@ -45,9 +45,10 @@ export interface UpdateKernels {
   allocate(length: number): Float64Array;
   /**
    * y = A k'_p; when A K' is kept, its column p is set to y, which is exact (A K' then drifts for
-   * at most one pass); and ‖A_i‖², ‖(A K')_i‖² are current for the gains. `iterate`: SMD's, or null.
+   * at most one pass); and ‖A_i‖², ‖(A K')_i‖² are current for the gains. `iterate`: SMD's, or null;
+   * `rowSquare`: ‖k'_p‖², for the step that follows.
    */
-  project(state: KhaState, iterate: SmdIterate | null, p: number, k: Float64Array, y: Float64Array): void;
+  project(state: KhaState, iterate: SmdIterate | null, p: number, k: Float64Array, y: Float64Array, rowSquare: number): void;
   /**
    * A ← A + diag(η) Γ with Γ = y e_pᵀ − lt(y yᵀ) A; and, when AK is kept,
    * A K' ← A K' + diag(η) Γ K' with Γ K' = y k'ᵀ − lt(y yᵀ)(A K').

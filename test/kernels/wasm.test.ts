@@ -1,12 +1,12 @@
 /** The committed wasm module is the assembled dots.wat, and the runtime accepts it. */
 import { isWasmSimdSupported } from '../../src/kernels/wasmBackend';
-import { DOTS_WASM_BASE64 } from '../../src/kernels/wasm/dotsWasm.generated';
+import { DOTS_WASM_HEX } from '../../src/kernels/wasm/dotsWasm.generated';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { assemble } = require('../../scripts/build-wasm.js') as { assemble(name: string): Promise<Uint8Array> };
 
 test('dotsWasm.generated.ts is up to date with dots.wat (else run node scripts/build-wasm.js)', async () => {
-  expect(Buffer.from(await assemble('dots')).toString('base64')).toBe(DOTS_WASM_BASE64);
+  expect(Buffer.from(await assemble('dots')).toString('hex')).toBe(DOTS_WASM_HEX);
 });
 
 test('WebAssembly SIMD validates on this runtime', () => {

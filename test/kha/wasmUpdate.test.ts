@@ -1,6 +1,6 @@
 /** The WebAssembly sweeps of the factored update compute what the JS sweeps compute. */
 import { jsFactoredSweeps } from '../../src/kha/factored';
-import { UPDATE_WASM_BASE64 } from '../../src/kha/wasm/updateWasm.generated';
+import { UPDATE_WASM_HEX } from '../../src/kha/wasm/updateWasm.generated';
 import { arenaDoubles, isWasmUpdateSupported, wasmFactoredSweeps } from '../../src/kha/wasm/wasmUpdate';
 import { Rng } from '../../src/linalg/rng';
 import { relativeMaxError } from '../helpers/problems';
@@ -9,7 +9,7 @@ import { relativeMaxError } from '../helpers/problems';
 const { assemble } = require('../../scripts/build-wasm.js') as { assemble(name: string): Promise<Uint8Array> };
 
 test('updateWasm.generated.ts is up to date with update.wat (else run node scripts/build-wasm.js)', async () => {
-  expect(Buffer.from(await assemble('update')).toString('base64')).toBe(UPDATE_WASM_BASE64);
+  expect(Buffer.from(await assemble('update')).toString('hex')).toBe(UPDATE_WASM_HEX);
 });
 
 test('the update module validates on this runtime (WebAssembly SIMD)', () => {

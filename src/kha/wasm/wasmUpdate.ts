@@ -10,7 +10,7 @@
  */
 import { foldColumns, type FactoredSweeps } from '../factored';
 import { PAGE_BYTES, pagesFor, validates, webAssembly } from '../../webAssembly';
-import { UPDATE_WASM_BASE64 } from './updateWasm.generated';
+import { UPDATE_WASM_HEX } from './updateWasm.generated';
 
 interface UpdateExports {
   dotRows(X: number, k: number, y: number, r: number, l: number): void;
@@ -18,7 +18,7 @@ interface UpdateExports {
   fold(C: number, CK: number, D: number, G: number, F: number, E: number, r: number, l: number, quads: number): void;
 }
 
-const updateModuleBytes = (): Uint8Array => Buffer.from(UPDATE_WASM_BASE64, 'base64');
+const updateModuleBytes = (): Uint8Array => Buffer.from(UPDATE_WASM_HEX, 'hex');
 
 let compiled: object | null = null;
 let supported: boolean | undefined;
