@@ -19,6 +19,7 @@ import type { GainSchedule, ScheduleState } from './gains/schedule';
 import { naiveKernels } from './naiveUpdate';
 import type { RowSource } from './rowSource';
 import { createState, recomputeNorms, type KhaState } from './state';
+import { blockedColumns, jsBlockProducts } from './blocked';
 import { factoredKernels, jsFactoredSweeps } from './factored';
 import { prefixSumKernels, UpdateScratch, type UpdateKernels } from './update';
 import { isWasmUpdateSupported, wasmFactoredSweeps } from './wasm/wasmUpdate';
@@ -35,7 +36,7 @@ export interface EngineOptions {
    * validates, else in JS), 'prefix-sum' (JS; the contract's O(r·l) form, 2–3× slower) or 'naive'
    * (the O(r²·l) oracle, for tests)
    */
-  update?: 'factored' | 'prefix-sum' | 'naive';
+  update?: 'blocked' | 'factored' | 'prefix-sum' | 'naive';
   /** explicit update kernels (e.g. WebAssembly); overrides `update` */
   kernels?: UpdateKernels;
   /** progress of create()'s exact A K' (a pass over all rows: minutes when they are computed on the fly) */
@@ -240,6 +241,7 @@ export class KhaEngine {
       if (stop) return stop;
       // The next pass's permutation is drawn when this one ends, so blocks are fetched ahead within a pass only.
       for await (const { indices, rows, count } of this.blocksOf(this.permutation, this.position)) {
+        this.kernels.beginBlock?.(this.state, this.schedule.iterate, indices, rows, count);
         for (let b = 0; b < count; b++) this.step(indices[b], rows.subarray(b * l, (b + 1) * l));
         this.kernels.endBlock?.(this.state, this.schedule.iterate, this.position + count === l);
         this.position += count;
@@ -376,6 +378,10 @@ function updateKernels(update: NonNullable<EngineOptions['update']>, r: number, 
       return prefixSumKernels(new UpdateScratch(r, l));
     case 'factored':
       return factoredKernels(r, l, isWasmUpdateSupported() ? wasmFactoredSweeps(r, l, blockSize) : jsFactoredSweeps(r, l));
+    case 'blocked': {
+      const sweeps = isWasmUpdateSupported() ? wasmFactoredSweeps(r, l, blockSize) : jsFactoredSweeps(r, l);
+      return factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, jsBlockProducts(l)));
+    }
   }
 }
 

@@ -98,6 +98,56 @@ export function jsFactoredSweeps(r: number, l: number): FactoredSweeps {
 }
 
 /**
+ * How the factored kernels read and change the r × l matrices C, CK (= A K' up to G) and D:
+ * step by step through the sweeps (`sweptColumns`), or a block at a time through matrix products
+ * (blocked.ts). The kernels call, per step and in this order: `project`, then (when CK is kept)
+ * `columnCK` and `setColumnCK`, then `dotAxpyCK` and `addColumn` of C (and of D), then `endStep`.
+ */
+export interface FactoredColumns {
+  /** at a block's start (the plain iterate): the rows the block's steps take, in order */
+  beginBlock(C: Float64Array, CK: Float64Array | null, D: Float64Array | null, indices: Int32Array, rows: Float64Array, count: number): void;
+  /** c = C k' and, when D is given, d = D k', for the step's row k' */
+  project(C: Float64Array, D: Float64Array | null, k: Float64Array, c: Float64Array, d: Float64Array): void;
+  /** out = column p of CK */
+  columnCK(CK: Float64Array, p: number, out: Float64Array): void;
+  /** column p of CK becomes v (`old`: what `columnCK` returned) */
+  setColumnCK(CK: Float64Array, p: number, v: Float64Array, old: Float64Array): void;
+  /** h = CK k' with the old CK, then CK ← CK + δ k'ᵀ */
+  dotAxpyCK(CK: Float64Array, k: Float64Array, delta: Float64Array, h: Float64Array): void;
+  /** column p of X (C or D) gains v */
+  addColumn(X: Float64Array, p: number, v: Float64Array, which: 'C' | 'D'): void;
+  endStep(): void;
+  /** D ← E D + F C (when D is given), then C ← G C and CK ← G CK, with every deferred change applied first */
+  fold(C: Float64Array, CK: Float64Array | null, D: Float64Array | null, G: Float64Array, F: Float64Array, E: Float64Array): void;
+  /** at a block's end: CK holds every change of the block */
+  endBlock(CK: Float64Array | null): void;
+}
+
+/** The columns step by step: every step reads (and CK's rank-one update writes) whole r × l matrices. */
+export function sweptColumns(r: number, l: number, sweeps: FactoredSweeps): FactoredColumns {
+  return {
+    beginBlock() {},
+    project(C, D, k, c, d) {
+      sweeps.dotRows(C, k, c);
+      if (D) sweeps.dotRows(D, k, d);
+    },
+    columnCK(CK, p, out) {
+      for (let i = 0; i < r; i++) out[i] = CK[i * l + p];
+    },
+    setColumnCK(CK, p, v) {
+      for (let i = 0; i < r; i++) CK[i * l + p] = v[i];
+    },
+    dotAxpyCK: (CK, k, delta, h) => sweeps.dotAxpyRows(CK, k, delta, h),
+    addColumn(X, p, v) {
+      for (let i = 0; i < r; i++) X[i * l + p] += v[i];
+    },
+    endStep() {},
+    fold: (C, CK, D, G, F, E) => sweeps.fold(C, CK, D, G, F, E),
+    endBlock() {},
+  };
+}
+
+/**
  * The r × r Gram matrices of the plain iterate the kernels keep (what a checkpoint must keep): the
  * row norms the gains read are diag(A Aᵀ) and diag(A K' (A K')ᵀ), SMD's meta-gradient reads A K' Bᵀ,
  * and updating that needs A K' Aᵀ. They do not depend on the factorization, so a fold leaves them alone.
@@ -193,8 +243,11 @@ function addOuter(X: Float64Array, u: Float64Array, v: Float64Array, alpha = 1):
   }
 }
 
-/** Update kernels in the factored form over the given sweeps (JS or WebAssembly). */
-export function factoredKernels(r: number, l: number, sweeps: FactoredSweeps): UpdateKernels {
+/**
+ * Update kernels in the factored form over the given sweeps (JS or WebAssembly); `columns`: how the
+ * r × l matrices are read and changed (default step by step through the sweeps; blocked.ts: a block at a time).
+ */
+export function factoredKernels(r: number, l: number, sweeps: FactoredSweeps, columns = sweptColumns(r, l, sweeps)): UpdateKernels {
   const rr = r * r;
   const small = () => sweeps.allocate(r);
   const square = () => sweeps.allocate(rr);
@@ -271,13 +324,10 @@ export function factoredKernels(r: number, l: number, sweeps: FactoredSweeps): U
   const takeColumn = (X: Float64Array, p: number, out: Float64Array) => {
     for (let i = 0; i < r; i++) out[i] = X[i * l + p];
   };
-  const addColumn = (X: Float64Array, p: number, v: Float64Array) => {
-    for (let i = 0; i < r; i++) X[i * l + p] += v[i];
-  };
 
   /** Bring the iterate back to explicit form: C ← G C, CK ← G CK, D ← F C + E D; G = E = I, F = 0. */
   const fold = (state: KhaState, iterate: SmdIterate | null) => {
-    sweeps.fold(state.A, state.AK, iterate && state.AK ? iterate.B : null, G, F, E);
+    columns.fold(state.A, state.AK, iterate && state.AK ? iterate.B : null, G, F, E);
     identity(G);
     identity(E);
     F.fill(0);
@@ -315,21 +365,20 @@ export function factoredKernels(r: number, l: number, sweeps: FactoredSweeps): U
       const { A: C, AK: CK } = state;
       rowSquare = square;
       if (!gramsValid) recomputeGrams(state, iterate);
-      sweeps.dotRows(C, k, c);
+      columns.project(C, iterate && CK ? iterate.B : null, k, c, d);
       lowerTimes(G, c, y); // y = A k' = G C k'
       if (CK) {
         takeColumn(C, p, cp);
         lowerTimes(G, cp, a); // a = A e_p
         // Column p of A K' is exactly y, i.e. column p of CK is c: refresh it (A K' then drifts for
         // at most one pass), and the Gram matrices take in the change Δ = y − (A K') e_p.
-        takeColumn(CK, p, target);
+        columns.columnCK(CK, p, target);
         lowerTimes(G, target, ak); // the old (A K') e_p
         for (let i = 0; i < r; i++) change[i] = y[i] - ak[i];
         addSymmetric(AKAKt, change, ak, 1, 1);
         addOuter(AKAt, change, a);
-        for (let i = 0; i < r; i++) CK[i * l + p] = c[i];
+        columns.setColumnCK(CK, p, c, target);
         ak.set(y);
-        if (iterate) sweeps.dotRows(iterate.B, k, d);
         // the gains read ‖A_i‖² and ‖(A K')_i‖²
         for (let i = 0; i < r; i++) {
           state.normA2[i] = AAt[i * r + i];
@@ -359,10 +408,11 @@ export function factoredKernels(r: number, l: number, sweeps: FactoredSweeps): U
       for (let i = 0; i < r; i++) u[i] = eta[i] * y[i];
       forwardSolve(G, u, delta);
       if (CK) {
-        sweeps.dotAxpyRows(CK, k, delta, h);
+        columns.dotAxpyCK(CK, k, delta, h);
         updateGrams(k, p, false);
       }
-      addColumn(C, p, delta);
+      columns.addColumn(C, p, delta, 'C');
+      columns.endStep();
       foldIfIllConditioned(state, null);
     },
 
@@ -440,7 +490,7 @@ export function factoredKernels(r: number, l: number, sweeps: FactoredSweeps): U
         target[i] = acc;
       }
       forwardSolve(E, target, eps);
-      sweeps.dotAxpyRows(CK, k, delta, h);
+      columns.dotAxpyCK(CK, k, delta, h);
       // A K' Bᵀ ← ξ M (A K' Bᵀ) Mᵀ − M (A K' Aᵀ) Nᵀ + (M y) wᵀ + ξ u (M z)ᵀ − u (N y)ᵀ + k'_p u wᵀ
       // (A K' e_p = y, A k' = y, B k' = z), from the old A K' Aᵀ: before updateGrams
       step.leftMRightN(AKAt, T);
@@ -451,13 +501,19 @@ export function factoredKernels(r: number, l: number, sweeps: FactoredSweeps): U
       addOuter(AKBt, u, step.nv(y, target), -1);
       addOuter(AKBt, u, w, k[p]);
       updateGrams(k, p, true);
-      addColumn(C, p, delta);
-      addColumn(D, p, eps);
+      columns.addColumn(C, p, delta, 'C');
+      columns.addColumn(D, p, eps, 'D');
+      columns.endStep();
       foldIfIllConditioned(state, iterate);
+    },
+
+    beginBlock(state, iterate, indices, rows, count) {
+      columns.beginBlock(state.A, state.AK, iterate && state.AK ? iterate.B : null, indices, rows, count);
     },
 
     endBlock(state, iterate, endOfPass) {
       if (stepsSinceFold > 0) fold(state, iterate);
+      columns.endBlock(state.AK);
       if (!state.AK) return recomputeNorms(state);
       if (endOfPass) recomputeGrams(state, iterate); // remove the drift of the rank-one updates
       for (let i = 0; i < r; i++) {

@@ -59,6 +59,11 @@ export interface UpdateKernels {
    * P = diag(e^ρ ⊙ η); B ← ξ B + P [Γ + ξ DΓ(A)[B]]; A K' ← A K' + P Γ K'; A ← A + P Γ.
    */
   smd(state: KhaState, smd: SmdIterate, p: number, k: Float64Array, y: Float64Array, eta: Float64Array, mu: number, xi: number): void;
+  /**
+   * At a block's start, with the rows its steps will take in order (row b of `rows` is k'_{indices[b]}):
+   * the blocked form takes its r × l products here, once per block.
+   */
+  beginBlock?(state: KhaState, iterate: SmdIterate | null, indices: Int32Array, rows: Float64Array, count: number): void;
   /** At a block boundary: A, A K', B and the row norms become the plain iterate again. */
   endBlock?(state: KhaState, iterate: SmdIterate | null, endOfPass: boolean): void;
   /** The kernels' own state at a block boundary, for checkpoints (saved as is: recomputing it would change its last bits). */

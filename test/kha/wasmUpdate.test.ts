@@ -93,6 +93,9 @@ describe('wasm sweeps, direct calls', () => {
     // what an SMD engine and the factored kernels allocate besides: G, F, E and nine r-vectors
     for (let i = 0; i < 3; i++) sweeps.allocate(rr * rr);
     for (let i = 0; i < 9; i++) sweeps.allocate(rr);
+    // and the blocked form: seven r × blockSize, one blockSize × blockSize
+    for (let i = 0; i < 7; i++) sweeps.allocate(rr * blockSize);
+    sweeps.allocate(blockSize * blockSize);
     expect(sweeps.remaining).toBe(0);
     expect(() => sweeps.allocate(1)).toThrow(/exceeds the arena/);
     expect(A.length).toBe(rr * l);

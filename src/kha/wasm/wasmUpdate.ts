@@ -43,8 +43,12 @@ const rounded = (n: number): number => n + (n & 1);
 export function arenaDoubles(r: number, l: number, blockSize: number): number {
   // A, A K', B (r × l each), two row blocks (blockSize × l each: one stepped through while the next
   // is fetched), y and ρ (r each), two spare r-vectors; the factors G, F, E (r × r each) and the
-  // five r-vectors of a step
-  return 3 * rounded(r * l) + 2 * rounded(blockSize * l) + 4 * rounded(r) + 3 * rounded(r * r) + 5 * rounded(r);
+  // five r-vectors of a step; the blocked form's products and step changes (seven r × blockSize, one
+  // blockSize × blockSize)
+  return (
+    3 * rounded(r * l) + 2 * rounded(blockSize * l) + 4 * rounded(r) + 3 * rounded(r * r) + 5 * rounded(r) +
+    7 * rounded(r * blockSize) + rounded(blockSize * blockSize)
+  );
 }
 
 /**
