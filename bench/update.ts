@@ -9,6 +9,7 @@
  *   npx tsc --outDir /tmp/bench-update --rootDir . --module commonjs --target ES2022 --esModuleInterop \
  *     --skipLibCheck --types node --resolveJsonModule bench/update.ts && node /tmp/bench-update/bench/update.js [--l N] [--r N] [--steps N] [--reps N]
  */
+import { blockedColumns, jsBlockProducts } from '../src/kha/blocked';
 import { factoredKernels, jsFactoredSweeps } from '../src/kha/factored';
 import { createState, type KhaState } from '../src/kha/state';
 import { prefixSumKernels, UpdateScratch, type SmdIterate, type UpdateKernels } from '../src/kha/update';
@@ -24,7 +25,7 @@ const l = arg('l', 7291);
 const r = arg('r', 16);
 const steps = arg('steps', 640);
 const reps = arg('reps', 5);
-const blockSize = 64;
+const blockSize = arg('block', 64);
 
 type Op = 'kha' | 'khaAK' | 'smd';
 const OPS: Op[] = ['kha', 'khaAK', 'smd'];
@@ -57,12 +58,17 @@ function measure(s: Setup): number {
   const y = new Float64Array(r);
   // ‖k'_p‖² of each row of the block (the engine keeps them per sample)
   const squares = Array.from({ length: blockSize }, (_, b) => dotFromOffset(s.block, b * l, s.block.subarray(b * l, (b + 1) * l), l));
+  const indices = new Int32Array(blockSize);
   const run = (n: number): number => {
     const t0 = process.hrtime.bigint();
     for (let t = 0; t < n; t++) {
       const b = t % blockSize;
       const k = s.block.subarray(b * l, (b + 1) * l);
-      const p = (t * 7919) % l;
+      const p = (t * 7919) % l; // distinct within a block: gcd(7919 mod l, l) = 1 for the USPS l
+      if (b === 0) {
+        for (let q = 0; q < blockSize; q++) indices[q] = ((t + q) * 7919) % l;
+        s.kernels.beginBlock?.(s.state, s.smd, indices, s.block, blockSize);
+      }
       s.kernels.project(s.state, s.smd, p, k, y, squares[b]);
       if (s.smd) s.kernels.smd(s.state, s.smd, p, k, y, eta, 1e-9, 0.99);
       else s.kernels.kha(s.state, p, k, y, eta);
@@ -80,14 +86,22 @@ function main(): void {
     ['prefix-sum (JS)', () => prefixSumKernels(new UpdateScratch(r, l))],
     ['factored, JS sweeps', () => factoredKernels(r, l, jsFactoredSweeps(r, l))],
     ['factored, wasm sweeps', () => factoredKernels(r, l, wasmFactoredSweeps(r, l, blockSize))],
+    ['blocked, JS products', () => {
+      const sweeps = wasmFactoredSweeps(r, l, blockSize);
+      return factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, jsBlockProducts(l)));
+    }],
+    ['blocked, wasm products', () => {
+      const sweeps = wasmFactoredSweeps(r, l, blockSize);
+      return factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products));
+    }],
   ];
   console.log(`update, l = ${l}, r = ${r}, ${steps} steps × ${reps} reps (min), fold every ${blockSize} steps; Node ${process.version}`);
-  console.log(`| op | ${kinds.map(([name]) => `${name} ms/step (s/pass)`).join(' | ')} | prefix-sum / factored wasm |`);
+  console.log(`| op | ${kinds.map(([name]) => `${name} ms/step (s/pass)`).join(' | ')} | factored wasm / blocked wasm |`);
   console.log(`|---|${kinds.map(() => '---|').join('')}---|`);
   for (const op of OPS) {
     const ms = kinds.map(([, make]) => measure(setup(make(), op)));
     const cells = ms.map((m) => `${m.toFixed(3)} (${((m * l) / 1000).toFixed(2)})`);
-    console.log(`| ${op} | ${cells.join(' | ')} | ${(ms[0] / ms[2]).toFixed(1)}× |`);
+    console.log(`| ${op} | ${cells.join(' | ')} | ${(ms[2] / ms[4]).toFixed(1)}× |`);
   }
 }
 

@@ -22,8 +22,8 @@ import type { FactoredColumns, FactoredSweeps } from './factored';
  * implementation reads them in its own memory); matrices are row-major with rows of l values.
  */
 export interface BlockProducts {
-  /** out[i·n + b] = X_i · Y_b for i < m, b < n (X: m × l, Y: n × l) */
-  timesTransposed(X: Float64Array, m: number, Y: Float64Array, n: number, out: Float64Array): void;
+  /** out[i·stride + b] = X_i · Y_b for i < m, b < n (X: m × l, Y: n × l; stride default n) */
+  timesTransposed(X: Float64Array, m: number, Y: Float64Array, n: number, out: Float64Array, stride?: number): void;
   /** X ← X + H Y for X: m × l, H: m × n with rows `stride` apart, Y: n × l */
   addProduct(X: Float64Array, m: number, H: Float64Array, stride: number, n: number, Y: Float64Array): void;
 }
@@ -31,7 +31,7 @@ export interface BlockProducts {
 /** The products in plain JS, register-blocked two by two (runtimes without WebAssembly SIMD, and tests). */
 export function jsBlockProducts(l: number): BlockProducts {
   return {
-    timesTransposed(X, m, Y, n, out) {
+    timesTransposed(X, m, Y, n, out, stride = n) {
       for (let i = 0; i < m; i += 2) {
         const x0 = i * l;
         const x1 = i + 1 < m ? x0 + l : x0; // the odd last row twice, stored once
@@ -52,11 +52,11 @@ export function jsBlockProducts(l: number): BlockProducts {
             s10 += a1 * c0;
             s11 += a1 * c1;
           }
-          out[i * n + b] = s00;
-          if (b + 1 < n) out[i * n + b + 1] = s01;
+          out[i * stride + b] = s00;
+          if (b + 1 < n) out[i * stride + b + 1] = s01;
           if (i + 1 < m) {
-            out[(i + 1) * n + b] = s10;
-            if (b + 1 < n) out[(i + 1) * n + b + 1] = s11;
+            out[(i + 1) * stride + b] = s10;
+            if (b + 1 < n) out[(i + 1) * stride + b + 1] = s11;
           }
         }
       }
@@ -79,6 +79,9 @@ export function jsBlockProducts(l: number): BlockProducts {
     },
   };
 }
+
+/** Rows of R Rᵀ per product: a band takes (band + 1)/2n of the full product's extra work. */
+const RRT_BAND = 8;
 
 /**
  * The columns of the factored kernels a block at a time (see above). `blockSize`: the most rows a
@@ -111,7 +114,11 @@ export function blockedColumns(r: number, l: number, blockSize: number, sweeps: 
     if (D) products.timesTransposed(D, r, R, n, PD);
     if (CK) {
       products.timesTransposed(CK, r, R, n, PCK);
-      products.timesTransposed(R, n, R, n, RRt);
+      // R Rᵀ above the diagonal only (step b reads (R Rᵀ)_b'b for b' < b): rows of it a band at a time
+      for (let q = 0; q < n - 1; q += RRT_BAND) {
+        const rows = Math.min(RRT_BAND, n - 1 - q);
+        products.timesTransposed(R.subarray(q * l, (q + rows) * l), rows, R.subarray((q + 1) * l), n - q - 1, RRt.subarray(q * n + q + 1), n);
+      }
     }
   };
   /** CK takes in the deferred rank-one terms of the segment's steps so far. */

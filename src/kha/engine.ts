@@ -379,8 +379,12 @@ function updateKernels(update: NonNullable<EngineOptions['update']>, r: number, 
     case 'factored':
       return factoredKernels(r, l, isWasmUpdateSupported() ? wasmFactoredSweeps(r, l, blockSize) : jsFactoredSweeps(r, l));
     case 'blocked': {
-      const sweeps = isWasmUpdateSupported() ? wasmFactoredSweeps(r, l, blockSize) : jsFactoredSweeps(r, l);
-      return factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, jsBlockProducts(l)));
+      if (!isWasmUpdateSupported()) {
+        const sweeps = jsFactoredSweeps(r, l);
+        return factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, jsBlockProducts(l)));
+      }
+      const sweeps = wasmFactoredSweeps(r, l, blockSize);
+      return factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products));
     }
   }
 }

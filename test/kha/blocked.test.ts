@@ -34,6 +34,10 @@ const FORMS: Record<string, (r: number, l: number, blockSize: number) => Pick<En
     const sweeps = wasmFactoredSweeps(r, l, blockSize);
     return { kernels: factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, jsBlockProducts(l))) };
   },
+  'blocked, wasm sweeps and products': (r, l, blockSize): { kernels: UpdateKernels } => {
+    const sweeps = wasmFactoredSweeps(r, l, blockSize);
+    return { kernels: factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products)) };
+  },
 };
 
 function expectClose(fast: EngineSnapshot, slow: EngineSnapshot, tolerance: number): void {
@@ -108,7 +112,7 @@ test('a fold inside a long block (a small diagonal of E) applies the deferred pr
   expect(folds).toBeGreaterThan(4 * 2);
 });
 
-describe.each(['blocked, JS sweeps and products', 'blocked, wasm sweeps, JS products'])('%s with a drifted A K′', (form) => {
+describe.each(['blocked, JS sweeps and products', 'blocked, wasm sweeps and products'])('%s with a drifted A K′', (form) => {
   // Each step refreshes column p of A K′ (to y); later steps of the block must see that refresh. Exact
   // A K′ makes the refresh a rounding-level change, so drift it. The reference is the factored form
   // step by step: its gains read the norms after the refresh, the literal update's before it, which

@@ -1,4 +1,5 @@
 /** The WebAssembly sweeps of the factored update compute what the JS sweeps compute. */
+import { jsBlockProducts } from '../../src/kha/blocked';
 import { jsFactoredSweeps } from '../../src/kha/factored';
 import { UPDATE_WASM_HEX } from '../../src/kha/wasm/updateWasm.generated';
 import { arenaDoubles, isWasmUpdateSupported, wasmFactoredSweeps } from '../../src/kha/wasm/wasmUpdate';
@@ -111,5 +112,40 @@ describe('wasm sweeps, direct calls', () => {
     expect(() => sweeps.dotRows(own, new Float64Array(l), new Float64Array(r))).toThrow(/k is not a view/);
     expect(() => sweeps.dotAxpyRows(own, k, new Float64Array(r), new Float64Array(r))).toThrow(/δ is not a view/);
     expect(() => wasmFactoredSweeps(2, 5, 0)).toThrow(RangeError);
+  });
+});
+
+describe('block products, direct calls', () => {
+  // m, n odd and even (the two-row and four-row register blocks and what is left), l odd and even
+  test.each([
+    [1, 1, 1], [2, 3, 2], [3, 4, 5], [5, 7, 8], [4, 9, 11],
+  ])('timesTransposed and addProduct, wasm and JS, equal their definitions (m = %i, n = %i, l = %i)', (m, n, l) => {
+    const rng = new Rng(m * 100 + n * 10 + l);
+    const wasm = wasmFactoredSweeps(Math.max(m, n), l, Math.max(m, n));
+    const filled = (length: number) => {
+      const view = wasm.allocate(length);
+      for (let i = 0; i < length; i++) view[i] = rng.normal();
+      return view;
+    };
+    const stride = n + 2;
+    const [X, Y, H] = [filled(m * l), filled(n * l), filled(m * stride)];
+    const product = new Float64Array(m * n);
+    const updated = Float64Array.from(X);
+    for (let i = 0; i < m; i++)
+      for (let b = 0; b < n; b++)
+        for (let j = 0; j < l; j++) {
+          product[i * n + b] += X[i * l + j] * Y[b * l + j];
+          updated[i * l + j] += H[i * stride + b] * Y[b * l + j];
+        }
+    for (const products of [wasm.products, jsBlockProducts(l)]) {
+      const out = wasm.allocate(m * n + 1).fill(NaN);
+      products.timesTransposed(X, m, Y, n, out);
+      expect(relativeMaxError(out.subarray(0, m * n), product)).toBeLessThan(1e-13);
+      expect(out[m * n]).toBeNaN(); // nothing written past the end
+      const Xc = wasm.allocate(m * l);
+      Xc.set(X);
+      products.addProduct(Xc, m, H, stride, n, Y);
+      expect(relativeMaxError(Xc, updated)).toBeLessThan(1e-13);
+    }
   });
 });

@@ -8,6 +8,7 @@
  * can never grow, and the Float64Array views handed out stay valid for the engine's life. `allocate`
  * is a bump allocator (16-byte aligned) that throws once the arena is spent.
  */
+import type { BlockProducts } from '../blocked';
 import { foldColumns, type FactoredSweeps } from '../factored';
 import { PAGE_BYTES, pagesFor, validates, webAssembly } from '../../webAssembly';
 import { UPDATE_WASM_HEX } from './updateWasm.generated';
@@ -16,6 +17,8 @@ interface UpdateExports {
   dotRows(X: number, k: number, y: number, r: number, l: number): void;
   dotAxpyRows(X: number, k: number, delta: number, h: number, r: number, l: number): void;
   fold(C: number, CK: number, D: number, G: number, F: number, E: number, r: number, l: number, quads: number): void;
+  timesTransposed(X: number, m: number, Y: number, n: number, out: number, stride: number, l: number): void;
+  addProduct(X: number, m: number, H: number, stride: number, n: number, Y: number, l: number): void;
 }
 
 const updateModuleBytes = (): Uint8Array => Buffer.from(UPDATE_WASM_HEX, 'hex');
@@ -34,6 +37,8 @@ export interface WasmFactoredSweeps extends FactoredSweeps {
   readonly remaining: number;
   /** bytes of the whole linear memory */
   readonly bytes: number;
+  /** the blocked form's products, on the same memory */
+  readonly products: BlockProducts;
 }
 
 /** float64 values of one allocation, rounded up so that every allocation starts 16-byte aligned */
@@ -111,6 +116,16 @@ export function wasmFactoredSweeps(r: number, l: number, blockSize: number): Was
       );
       // the last l mod 4 columns (the wasm fold takes four at a time)
       foldColumns(C, CK, D, G, F, E, r, l, 4 * quads, l);
+    },
+    products: {
+      timesTransposed(X, m, Y, n, out, stride = n) {
+        if (m > 0 && n > 0)
+          wasm.timesTransposed(inMemory(X, 'X', m * l), m, inMemory(Y, 'Y', n * l), n, inMemory(out, 'out', (m - 1) * stride + n), stride, l);
+      },
+      addProduct(X, m, H, stride, n, Y) {
+        if (m > 0 && n > 0)
+          wasm.addProduct(inMemory(X, 'X', m * l), m, inMemory(H, 'H', (m - 1) * stride + n), stride, n, inMemory(Y, 'Y', n * l), l);
+      },
     },
   };
 }
