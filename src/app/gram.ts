@@ -18,11 +18,11 @@ export interface CenteredGramRun {
 export async function withCenteredGram<T>(
   data: Dataset,
   kernel: KernelSpec,
-  o: Required<Pick<GramOptions, 'backend' | 'blockSize' | 'gramCacheMB'>>,
+  o: Required<Pick<GramOptions, 'backend' | 'blockSize' | 'gramCacheMB'>> & Pick<GramOptions, 'threads'>,
   events: { say: (message: string) => void; onProgress: (done: number, total: number) => void },
   body: (run: CenteredGramRun) => Promise<T>,
 ): Promise<T> {
-  const backend = await createGramBackend(o.backend, kernel, data.X, data.l, data.d, { verbose: events.say });
+  const backend = await createGramBackend(o.backend, kernel, data.X, data.l, data.d, { verbose: events.say, threads: o.threads });
   try {
     const started = process.hrtime.bigint();
     const gram = await CenteredGram.create(backend, { blockSize: o.blockSize, cacheBudgetMB: o.gramCacheMB, onProgress: events.onProgress });

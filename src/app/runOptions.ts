@@ -15,6 +15,8 @@ export interface GramOptions {
   gramCacheMB?: number;
   /** rows per backend call (default 64) */
   blockSize?: number;
+  /** threads computing the wasm backend's rows (default: the available cores); results do not depend on it */
+  threads?: number;
   /** refuse up front a run planned to need more memory (default 90% of physical memory) */
   memoryLimitMB?: number;
 }

@@ -151,7 +151,7 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
   checkMemory(data, r, probe.needsAK, o.gain === 'smd', o.gramCacheMB, o.blockSize, o.memoryLimitMB);
   const say = (message: string) => o.onEvent?.({ type: 'info', message });
 
-  const backend = await createGramBackend(o.backend, kernel, data.X, l, data.d, { verbose: say });
+  const backend = await createGramBackend(o.backend, kernel, data.X, l, data.d, { verbose: say, threads: o.threads });
   try {
     const started = process.hrtime.bigint();
     const affinity = await NormalizedAffinity.create(backend, {

@@ -74,6 +74,7 @@ export interface IterationFlags {
   maxSeconds?: number;
   seed: number;
   backend: BackendRequest;
+  threads?: number;
   gramCache: number;
   memoryLimit?: number;
 }
@@ -92,6 +93,7 @@ export function addIterationOptions(cmd: Command, defaults: { components?: numbe
         .choices(['auto', ...BACKEND_NAMES])
         .default('auto'),
     )
+    .addOption(new Option('--threads <n>', 'threads computing wasm Gram rows (default: the available cores; results do not depend on it)').argParser(positiveInteger('--threads')))
     .addOption(
       new Option('--gram-cache <MiB>', 'keep the f32 Gram matrix in memory when it fits this budget (0: rows on the fly)')
         .argParser(parseNumber('--gram-cache', { min: 0 }))
@@ -151,6 +153,7 @@ export function runOptionsFromFlags(flags: KernelFlags & GainFlags & IterationFl
     maxSeconds: flags.maxSeconds,
     seed: flags.seed,
     backend: flags.backend,
+    threads: flags.threads,
     gramCacheMB: flags.gramCache,
     memoryLimitMB: flags.memoryLimit,
   };

@@ -22,7 +22,7 @@ export const BACKEND_NAMES: readonly BackendName[] = ['reference', 'wasm', 'cpu'
 export interface CreateBackendOptions {
   /** told which backend was chosen and why */
   verbose?: (msg: string) => void;
-  /** threads computing wasm rows (default: the cores, at most 2; 1 computes on this thread, no workers) */
+  /** threads computing wasm rows (default: the available cores; 1 computes on this thread, no workers) */
   threads?: number;
 }
 

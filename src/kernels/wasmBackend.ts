@@ -35,9 +35,9 @@ export function isWasmSimdSupported(): boolean {
   return (supported ??= validates(dotsModuleBytes()));
 }
 
-/** The thread count the wasm backend uses unless told otherwise: both cores of a 2-core machine, at most 2. */
+/** The thread count the wasm backend uses unless told otherwise (--threads): the available cores. */
 export function defaultWasmThreads(): number {
-  return Math.min(2, os.availableParallelism());
+  return os.availableParallelism();
 }
 
 /** What the backend is, for --verbose. */

@@ -72,10 +72,10 @@ describe('threads', () => {
   const kernel: KernelSpec = { type: 'gaussian', gamma: 0.2 };
   const indices = Array.from({ length: l }, (_, i) => i);
 
-  test('default: the cores, at most 2, and --verbose says how many', async () => {
+  test('default: the available cores, and --verbose says how many', async () => {
     const messages: string[] = [];
     const backend = await createGramBackend('wasm', kernel, X, l, d, { verbose: (m) => messages.push(m) });
-    const threads = Math.min(2, os.availableParallelism());
+    const threads = os.availableParallelism();
     expect((backend as WasmBackend).threads).toBe(threads);
     expect(messages.join('\n')).toContain(`${threads} thread`);
     await backend.dispose();
