@@ -41,6 +41,8 @@ export interface EngineOptions {
   kernels?: UpdateKernels;
   /** progress of create()'s exact A K' (a pass over all rows: minutes when they are computed on the fly) */
   onSourcePass?: (done: number, total: number) => void;
+  /** aborts create()'s exact A K' within one block (create then rejects with the signal's reason) */
+  signal?: AbortSignal;
 }
 
 export interface PassReport {
@@ -170,16 +172,20 @@ export class KhaEngine {
     const { A, r, l } = engine.state;
     const scale = 1 / Math.sqrt(r * l);
     for (let i = 0; i < A.length; i++) A[i] = engine.rng.normal() * scale;
-    if (engine.state.AK) await engine.refreshAK(options.onSourcePass);
+    if (engine.state.AK) await engine.refreshAK(options.onSourcePass, options.signal);
     else recomputeNorms(engine.state);
     engine.schedule.init(engine.state, engine.kernels);
     engine.rng.permutation(l, engine.permutation);
     return engine;
   }
 
-  /** Recompute A K' exactly (one pass over all rows of the source), removing accumulated drift. */
-  async refreshAK(onProgress?: (done: number, total: number) => void): Promise<Float64Array> {
-    const AK = await this.multiplyBySource(this.state.A, this.state.AK ?? undefined, onProgress);
+  /**
+   * Recompute A K' exactly (one pass over all rows of the source), removing accumulated drift. An
+   * aborted `signal` stops it within one block: it rejects with the signal's reason, and A K' is then
+   * partly recomputed (the iterate is still consistent to rounding, but resume from a checkpoint).
+   */
+  async refreshAK(onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<Float64Array> {
+    const AK = await this.multiplyBySource(this.state.A, this.state.AK ?? undefined, onProgress, signal);
     if (this.state.AK) recomputeNorms(this.state);
     this.kernels.invalidate?.();
     return AK;
@@ -189,17 +195,24 @@ export class KhaEngine {
    * X M for an r × l matrix X and the source matrix M (one pass over all rows), into `out` or a new
    * array. Measurements use it on a copy of A so that measuring does not change the iteration.
    */
-  async multiplyBySource(X: Float64Array, out: Float64Array = new Float64Array(X.length), onProgress?: (done: number, total: number) => void): Promise<Float64Array> {
+  async multiplyBySource(
+    X: Float64Array, out: Float64Array = new Float64Array(X.length), onProgress?: (done: number, total: number) => void, signal?: AbortSignal,
+  ): Promise<Float64Array> {
     const { l } = this.state;
     const r = X.length / l;
+    const fast = this.kernels.timesRows && r === this.state.r ? this.kernels.timesRows.bind(this.kernels) : null;
+    const products = new Float64Array(r * this.blockSize);
+    const pause = eventLoopPauses();
     let done = 0;
+    signal?.throwIfAborted();
     for await (const { indices, rows, count } of this.blocksOf(null, 0)) {
-      // Column p of X M is X m_p (M is symmetric).
-      for (let b = 0; b < count; b++) {
-        const k = rows.subarray(b * l, (b + 1) * l);
-        for (let i = 0; i < r; i++) out[i * l + indices[b]] = dotFromOffset(X, i * l, k, l);
-      }
+      // Column p of X M is X m_p (M is symmetric): products[i·count + b] = X_i · m_{indices[b]}.
+      if (fast) fast(X, rows, count, products);
+      else for (let b = 0; b < count; b++) for (let i = 0; i < r; i++) products[i * count + b] = dotFromOffset(X, i * l, rows.subarray(b * l), l);
+      for (let i = 0; i < r; i++) for (let b = 0; b < count; b++) out[i * l + indices[b]] = products[i * count + b];
       onProgress?.((done += count), l);
+      await pause();
+      signal?.throwIfAborted();
     }
     return out;
   }
@@ -222,15 +235,10 @@ export class KhaEngine {
 
   private async iterate(limits: RunLimits, elapsed: () => number, exclude: (seconds: number) => void): Promise<StopReason> {
     const { l } = this.state;
-    let lastYield = Date.now();
+    const pause = eventLoopPauses();
     /** checked at every block boundary */
     const stopReason = async (): Promise<StopReason | null> => {
-      // Rows from a cache resolve as microtasks only: yield to the event loop now and then so that
-      // signals (Ctrl-C), timers and I/O are served during a long run.
-      if (Date.now() - lastYield > YIELD_EVERY_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        lastYield = Date.now();
-      }
+      await pause();
       if (limits.signal?.aborted) return 'signal';
       if (limits.maxSeconds !== undefined && elapsed() >= limits.maxSeconds) return 'time';
       return null;
@@ -394,6 +402,19 @@ function updateKernels(update: NonNullable<EngineOptions['update']>, r: number, 
  * μ = 10 log-gains fell to −40 … −360 (ALGORITHMS.md); healthy runs stay within a few units of 0.
  */
 export const SMD_COLLAPSE_LOG_GAIN = -25;
+
+/**
+ * A pause to await at every block boundary: rows from a cache resolve as microtasks only, so yield to
+ * the event loop now and then, so that signals (Ctrl-C), timers and I/O are served during a long pass.
+ */
+function eventLoopPauses(): () => Promise<void> {
+  let lastYield = Date.now();
+  return async () => {
+    if (Date.now() - lastYield <= YIELD_EVERY_MS) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    lastYield = Date.now();
+  };
+}
 
 /** Seconds an (async) callback took. */
 async function timed(fn: () => unknown): Promise<number> {

@@ -21,6 +21,7 @@
  * long block a fold also happens as soon as a diagonal of G or E falls below FOLD_BELOW, so the
  * triangular solves stay well conditioned. Results equal the prefix-sum and the literal updates to rounding (tested to 1e-10).
  */
+import { jsBlockProducts, type BlockProducts } from './blocked';
 import { recomputeNorms, type KhaState } from './state';
 import type { SmdIterate, UpdateKernels } from './update';
 
@@ -37,6 +38,8 @@ export interface FactoredSweeps {
   dotAxpyRows(X: Float64Array, k: Float64Array, delta: Float64Array, h: Float64Array): void;
   /** D ← E D + F C (when D is given), then C ← G C and CK ← G CK (when given) */
   fold(C: Float64Array, CK: Float64Array | null, D: Float64Array | null, G: Float64Array, F: Float64Array, E: Float64Array): void;
+  /** the blocked form's matrix products, on the same memory */
+  readonly products: BlockProducts;
 }
 
 /** Fold inside a block once a diagonal entry of G or E is below this (measured: errors stay ~1e-12). */
@@ -94,6 +97,7 @@ export function jsFactoredSweeps(r: number, l: number): FactoredSweeps {
       }
     },
     fold: (C, CK, D, G, F, E) => foldColumns(C, CK, D, G, F, E, r, l, 0, l),
+    products: jsBlockProducts(l),
   };
 }
 
@@ -271,6 +275,9 @@ export function factoredKernels(r: number, l: number, sweeps: FactoredSweeps, co
   const T = new Float64Array(rr);
   const step = new StepMatrices(r);
   let rowSquare = 0; // ‖k'_p‖² of the step in progress, from project
+  // timesRows' copy of X and its output, in the sweeps' memory (allocated on first use)
+  let sourceX: Float64Array | null = null;
+  let sourceOut: Float64Array | null = null;
   let gramsValid = false;
   let stepsSinceFold = 0;
 
@@ -360,6 +367,17 @@ export function factoredKernels(r: number, l: number, sweeps: FactoredSweeps, co
 
   return {
     allocate: sweeps.allocate,
+
+    timesRows(X, rows, n, out) {
+      if (X.length !== r * l) throw new RangeError(`timesRows: X has ${X.length} values, not r·l = ${r * l}`);
+      (sourceX ??= sweeps.allocate(r * l)).set(X);
+      const width = (sourceOut ??= sweeps.allocate(r * n)).length / r;
+      for (let from = 0; from < n; from += width) {
+        const count = Math.min(width, n - from);
+        sweeps.products.timesTransposed(sourceX, r, rows.subarray(from * l, (from + count) * l), count, sourceOut);
+        for (let i = 0; i < r; i++) out.set(sourceOut.subarray(i * count, (i + 1) * count), i * n + from);
+      }
+    },
 
     project(state, iterate, p, k, y, square) {
       const { A: C, AK: CK } = state;

@@ -70,6 +70,11 @@ export interface UpdateKernels {
   saved?(): Record<string, Float64Array>;
   /** Take back what `saved` returned (undefined: a snapshot without it; recompute from the iterate). */
   restore?(saved: Record<string, Float64Array> | undefined): void;
+  /**
+   * out[i·n + b] = X_i · rows_b for an r × l X and n rows (from `allocate`): the product of the exact
+   * A K' passes, in the kernels' fast products (absent: the engine's JS dot products).
+   */
+  timesRows?(X: Float64Array, rows: Float64Array, n: number, out: Float64Array): void;
   /** A, A K' or B were set from outside (initialisation, an exact refresh of A K'). */
   invalidate?(): void;
 }

@@ -97,6 +97,9 @@ describe('wasm sweeps, direct calls', () => {
     // and the blocked form: seven r × blockSize, one blockSize × blockSize
     for (let i = 0; i < 7; i++) sweeps.allocate(rr * blockSize);
     sweeps.allocate(blockSize * blockSize);
+    // and the exact A K′ products: a copy of X (r × l), its output (r × blockSize)
+    sweeps.allocate(rr * l);
+    sweeps.allocate(rr * blockSize);
     expect(sweeps.remaining).toBe(0);
     expect(() => sweeps.allocate(1)).toThrow(/exceeds the arena/);
     expect(A.length).toBe(rr * l);

@@ -52,7 +52,9 @@ export function arenaDoubles(r: number, l: number, blockSize: number): number {
   // blockSize × blockSize)
   return (
     3 * rounded(r * l) + 2 * rounded(blockSize * l) + 4 * rounded(r) + 3 * rounded(r * r) + 5 * rounded(r) +
-    7 * rounded(r * blockSize) + rounded(blockSize * blockSize)
+    7 * rounded(r * blockSize) + rounded(blockSize * blockSize) +
+    // timesRows' copy of X (r × l) and its output (r × blockSize)
+    rounded(r * l) + rounded(r * blockSize)
   );
 }
 
