@@ -37,6 +37,8 @@ export interface EngineOptions {
    * (the O(r²·l) oracle, for tests)
    */
   update?: 'blocked' | 'factored' | 'prefix-sum' | 'naive';
+  /** threads for the blocked form's products (default 1: this one); results do not depend on it */
+  threads?: number;
   /** explicit update kernels (e.g. WebAssembly); overrides `update` */
   kernels?: UpdateKernels;
   /** progress of create()'s exact A K' (a pass over all rows: minutes when they are computed on the fly) */
@@ -147,7 +149,7 @@ export class KhaEngine {
     this.source = source;
     this.schedule = options.schedule;
     this.blockSize = Math.max(1, Math.min(options.blockSize ?? 64, l));
-    this.kernels = options.kernels ?? updateKernels(options.update ?? 'factored', r, l, this.blockSize);
+    this.kernels = options.kernels ?? updateKernels(options.update ?? 'factored', r, l, this.blockSize, options.threads ?? 1);
     this.state = createState(r, l, this.schedule.needsAK, this.kernels.allocate);
     this.rng = new Rng(options.seed);
     this.y = this.kernels.allocate(r);
@@ -378,7 +380,7 @@ export class KhaEngine {
 }
 
 /** The update kernels `EngineOptions.update` names. */
-function updateKernels(update: NonNullable<EngineOptions['update']>, r: number, l: number, blockSize: number): UpdateKernels {
+function updateKernels(update: NonNullable<EngineOptions['update']>, r: number, l: number, blockSize: number, threads: number): UpdateKernels {
   switch (update) {
     case 'naive':
       return naiveKernels;
@@ -391,7 +393,7 @@ function updateKernels(update: NonNullable<EngineOptions['update']>, r: number, 
         const sweeps = jsFactoredSweeps(r, l);
         return factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, jsBlockProducts(l)));
       }
-      const sweeps = wasmFactoredSweeps(r, l, blockSize);
+      const sweeps = wasmFactoredSweeps(r, l, blockSize, threads);
       return factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products));
     }
   }

@@ -133,3 +133,26 @@ describe.each(['blocked, JS sweeps and products', 'blocked, wasm sweeps and prod
     expect(relativeMaxError(blocked.AK as Float64Array, start.AK as Float64Array)).toBeGreaterThan(1e-3);
   });
 });
+
+test('the blocked products on 1, 2 and 3 threads give the same iterate bit for bit (every schedule, with the exact A K′)', async () => {
+  // large enough that the products are shared between threads (l·r·n above productThreads' threshold)
+  const big = smallProblem(400, 5, 2.5);
+  for (const gain of GAIN_NAMES) {
+    const runs: EngineSnapshot[] = [];
+    for (const threads of [1, 2, 3]) {
+      const engine = await KhaEngine.create(new DenseRowSource(big.Kc, big.l), {
+        components: 8, schedule: createGainSchedule(gain, { ...params[gain], ...(gain === 'smd' && { eta0: 0.05, mu: 0.5 }) }), seed: 4,
+        blockSize: 48, update: 'blocked', threads,
+      });
+      await engine.run({ passes: 2 });
+      if (engine.state.AK) await engine.refreshAK();
+      runs.push(engine.snapshot());
+    }
+    for (const other of runs.slice(1)) {
+      expect(other.A).toEqual(runs[0].A);
+      expect(other.AK).toEqual(runs[0].AK);
+      expect(other.schedule).toEqual(runs[0].schedule);
+    }
+    expect(runs[0].t).toBe(2 * big.l);
+  }
+});

@@ -7,7 +7,8 @@
 ;; Dot products are summed in two lanes × two accumulators, so results agree with the JS sweeps to
 ;; rounding, not bits.
 (module
-  (import "env" "memory" (memory 1))
+  ;; shared: the blocked form's products also run on worker threads (productThreads.ts)
+  (import "env" "memory" (memory 1 65536 shared))
 
   ;; y_i = A_i · k for i < r. Two rows share each load of k; two lanes × two accumulators per row.
   (func (export "dotRows")

@@ -11,6 +11,7 @@
 import type { BlockProducts } from '../blocked';
 import { foldColumns, type FactoredSweeps } from '../factored';
 import { PAGE_BYTES, pagesFor, validates, webAssembly } from '../../webAssembly';
+import { threadedProducts } from './productThreads';
 import { UPDATE_WASM_HEX } from './updateWasm.generated';
 
 interface UpdateExports {
@@ -59,10 +60,11 @@ export function arenaDoubles(r: number, l: number, blockSize: number): number {
 }
 
 /**
- * The sweeps for r components, l samples and row blocks of `blockSize` rows (the engine's blockSize).
+ * The sweeps for r components, l samples and row blocks of `blockSize` rows (the engine's blockSize);
+ * the blocked form's products on `threads` threads (this one and threads − 1 workers).
  */
-export function wasmFactoredSweeps(r: number, l: number, blockSize: number): WasmFactoredSweeps {
-  for (const [name, value] of [['r', r], ['l', l], ['blockSize', blockSize]] as const)
+export function wasmFactoredSweeps(r: number, l: number, blockSize: number, threads = 1): WasmFactoredSweeps {
+  for (const [name, value] of [['r', r], ['l', l], ['blockSize', blockSize], ['threads', threads]] as const)
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`wasmFactoredSweeps: ${name} must be a positive integer, got ${value}`);
   if (!webAssembly) throw new Error('wasmFactoredSweeps: this runtime has no WebAssembly');
   // The sweeps' own r-vector (their output) comes first, so no matrix ever sits at offset 0, which
@@ -72,8 +74,10 @@ export function wasmFactoredSweeps(r: number, l: number, blockSize: number): Was
   const pages = pagesFor(totalBytes);
   if (pages === null)
     throw new RangeError(`wasmFactoredSweeps: ${(totalBytes / 2 ** 30).toFixed(2)} GiB for r = ${r}, l = ${l}, blockSize = ${blockSize} exceeds wasm32's 4 GiB`);
-  const memory = new webAssembly.Memory({ initial: pages, maximum: pages });
-  const wasm = new webAssembly.Instance((compiled ??= new webAssembly.Module(updateModuleBytes())), { env: { memory } }).exports as UpdateExports;
+  const memory = new webAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  const module = (compiled ??= new webAssembly.Module(updateModuleBytes()));
+  const wasm = new webAssembly.Instance(module, { env: { memory } }).exports as UpdateExports;
+  const products = threadedProducts(wasm, module, memory, l, threads);
   const buffer = memory.buffer;
 
   const out = new Float64Array(buffer, 0, r);
@@ -122,11 +126,11 @@ export function wasmFactoredSweeps(r: number, l: number, blockSize: number): Was
     products: {
       timesTransposed(X, m, Y, n, out, stride = n) {
         if (m > 0 && n > 0)
-          wasm.timesTransposed(inMemory(X, 'X', m * l), m, inMemory(Y, 'Y', n * l), n, inMemory(out, 'out', (m - 1) * stride + n), stride, l);
+          products.timesTransposed(inMemory(X, 'X', m * l), m, inMemory(Y, 'Y', n * l), n, inMemory(out, 'out', (m - 1) * stride + n), stride, l);
       },
       addProduct(X, m, H, stride, n, Y) {
         if (m > 0 && n > 0)
-          wasm.addProduct(inMemory(X, 'X', m * l), m, inMemory(H, 'H', (m - 1) * stride + n), stride, n, inMemory(Y, 'Y', n * l), l);
+          products.addProduct(inMemory(X, 'X', m * l), m, inMemory(H, 'H', (m - 1) * stride + n), stride, n, inMemory(Y, 'Y', n * l), l);
       },
     },
   };
