@@ -318,28 +318,13 @@ export class KhaEngine {
       for (let i = 0; i < this.state.r; i++) change = Math.max(change, Math.abs(passEigenvalues[i] - previous[i]));
       change /= Math.max(...passEigenvalues);
     }
-    this.checkSchedule();
+    this.schedule.checkHealth?.(this.pass);
     this.previousPassEigenvalues = passEigenvalues;
     this.passSquares = new Float64Array(this.state.r);
     this.pass++;
     this.position = 0;
     this.rng.permutation(this.state.l, this.permutation);
     return { pass: this.pass, t: this.state.t, seconds, passEigenvalues, change, gains: Float64Array.from(this.schedule.lastGains) };
-  }
-
-  /** SMD's second failure mode: log-gains collapsing (components frozen while nothing is non-finite). */
-  private checkSchedule(): void {
-    const rho = this.schedule.snapshot().rho;
-    if (!rho) return;
-    const frozen: number[] = [];
-    rho.forEach((v, i) => {
-      if (!(v > SMD_COLLAPSE_LOG_GAIN)) frozen.push(i + 1);
-    });
-    if (frozen.length > 0)
-      throw new NumericalError(
-        `SMD log-gains collapsed in pass ${this.pass + 1} (ρ ≤ ${SMD_COLLAPSE_LOG_GAIN} for component${frozen.length > 1 ? 's' : ''} ` +
-          `${frozen.join(', ')}): those components stopped learning. ${this.schedule.divergenceAdvice}.`,
-      );
   }
 
   snapshot(): EngineSnapshot {
@@ -399,11 +384,7 @@ function updateKernels(update: NonNullable<EngineOptions['update']>, r: number, 
   }
 }
 
-/**
- * ρ below this (a gain factor e^-25 ≈ 1e-11) means SMD has frozen a component. On USPS with
- * μ = 10 log-gains fell to −40 … −360 (ALGORITHMS.md); healthy runs stay within a few units of 0.
- */
-export const SMD_COLLAPSE_LOG_GAIN = -25;
+export { SMD_COLLAPSE_LOG_GAIN } from './gains/smd';
 
 /**
  * A pause to await at every block boundary: rows from a cache resolve as microtasks only, so yield to

@@ -47,14 +47,6 @@ export function recomputeNorms(state: KhaState): void {
 }
 
 /**
- * The paper's eigenvalue estimates λ̂_i = ‖(A K')_i‖ / ‖A_i‖ (used by the kha-et and smd gains).
- */
-export function paperEigenvalueEstimates(state: KhaState, out: Float64Array = new Float64Array(state.r)): Float64Array {
-  for (let i = 0; i < state.r; i++) out[i] = Math.sqrt(state.normAK2[i] / state.normA2[i]);
-  return out;
-}
-
-/**
  * RKHS Rayleigh quotients λ̃_i = ‖(A K')_i‖² / (A K' Aᵀ)_ii: exact for any scaling of an
  * eigenvector, unlike the paper's estimate (ALGORITHMS.md, "What the engine reports").
  */

@@ -1,6 +1,6 @@
 /**
  * The one interface every gain schedule implements. A schedule decides the per-component gains of
- * each step and carries out the step through the update kernels (prefix-sum or naive), so the
+ * each step and carries out the step through the update kernels (any form: blocked, factored, prefix-sum, naive), so the
  * engine never needs to know which schedule it runs.
  */
 import type { KhaState } from '../state';
@@ -41,6 +41,8 @@ export interface GainSchedule {
   restore(saved: ScheduleState): void;
   /** Gains of the last step, for reports and divergence advice. */
   readonly lastGains: Float64Array;
+  /** After each pass: throws a NumericalError when the schedule has failed in its own way (SMD: collapsed log-gains). */
+  checkHealth?(pass: number): void;
   /** The flags a user should lower when the iteration diverges. */
   readonly divergenceAdvice: string;
 }

@@ -1,7 +1,14 @@
 import type { KhaState } from '../state';
 import type { SmdIterate, UpdateKernels } from '../update';
 import type { GainSchedule, GainParameters, ScheduleState } from './schedule';
+import { NumericalError } from '../../errors';
 import { khaEtGains } from './khaEt';
+
+/**
+ * ρ below this (a gain factor e^-25 ≈ 1e-11) means SMD has frozen a component. On USPS with
+ * μ = 10 log-gains fell to −40 … −360 (ALGORITHMS.md); healthy runs stay within a few units of 0.
+ */
+export const SMD_COLLAPSE_LOG_GAIN = -25;
 
 /**
  * KHA-SMD: stochastic meta-descent in the RKHS. One log-gain ρ_i per component multiplies the
@@ -30,11 +37,6 @@ export class SmdGain implements GainSchedule {
     return `lower --eta0 (now ${this.eta0}) or --mu (now ${this.mu})`;
   }
 
-  /** The log-gains ρ (read-only view). */
-  get logGains(): Float64Array {
-    return this.iterate.rho;
-  }
-
   init(state: KhaState, kernels: UpdateKernels): void {
     this.iterate = { B: kernels.allocate(state.r * state.l), rho: kernels.allocate(state.r) };
     this.baseGains = new Float64Array(state.r);
@@ -46,6 +48,19 @@ export class SmdGain implements GainSchedule {
     kernels.smd(state, this.iterate, p, k, y, eta, this.mu, this.xi);
     const { rho } = this.iterate;
     for (let i = 0; i < state.r; i++) this.lastGains[i] = Math.exp(rho[i]) * eta[i];
+  }
+
+  /** SMD's second failure mode: log-gains collapsing (components frozen while nothing is non-finite). */
+  checkHealth(pass: number): void {
+    const frozen: number[] = [];
+    this.iterate.rho.forEach((v, i) => {
+      if (!(v > SMD_COLLAPSE_LOG_GAIN)) frozen.push(i + 1);
+    });
+    if (frozen.length > 0)
+      throw new NumericalError(
+        `SMD log-gains collapsed in pass ${pass + 1} (ρ ≤ ${SMD_COLLAPSE_LOG_GAIN} for component${frozen.length > 1 ? 's' : ''} ` +
+          `${frozen.join(', ')}): those components stopped learning. ${this.divergenceAdvice}.`,
+      );
   }
 
   snapshot(): ScheduleState {
