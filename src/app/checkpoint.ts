@@ -37,7 +37,9 @@ interface CheckpointMeta {
   hasAK: boolean;
   hasPrevious: boolean;
   scheduleKeys: string[];
-  /** absent in version 1 */
+  /** the update kernels' own arrays (`update.NAME`); absent in version 1 */
+  updateKeys?: string[];
+  /** their earlier name (arrays `kernel.NAME`), in checkpoints written before the rename */
   kernelKeys?: string[];
   /** what the use-case keeps besides the engine (JSON), e.g. spectral-cluster's per-pass scores */
   appState?: unknown;
@@ -52,7 +54,7 @@ export async function writeCheckpoint(path: string, identity: RunIdentity, s: En
   if (s.AK) arrays.AK = s.AK;
   if (s.previousPassEigenvalues) arrays.previousPassEigenvalues = s.previousPassEigenvalues;
   for (const [key, value] of Object.entries(s.schedule)) arrays[`schedule.${key}`] = value;
-  for (const [key, value] of Object.entries(s.kernel)) arrays[`kernel.${key}`] = value;
+  for (const [key, value] of Object.entries(s.updateState)) arrays[`update.${key}`] = value;
   const meta: CheckpointMeta = {
     identity,
     identityHash: identityHash(identity),
@@ -64,7 +66,7 @@ export async function writeCheckpoint(path: string, identity: RunIdentity, s: En
     hasAK: s.AK !== null,
     hasPrevious: s.previousPassEigenvalues !== null,
     scheduleKeys: Object.keys(s.schedule),
-    kernelKeys: Object.keys(s.kernel),
+    updateKeys: Object.keys(s.updateState),
     appState,
   };
   await writeContainer(path, 'checkpoint', CHECKPOINT_FORMAT_VERSION, meta, arrays);
@@ -100,7 +102,9 @@ export async function readCheckpoint(path: string, expected: RunIdentity): Promi
     passSquares: float('passSquares'),
     previousPassEigenvalues: meta.hasPrevious ? float('previousPassEigenvalues') : null,
     schedule: Object.fromEntries(meta.scheduleKeys.map((k) => [k, float(`schedule.${k}`)])),
-    kernel: Object.fromEntries((meta.kernelKeys ?? []).map((k) => [k, float(`kernel.${k}`)])),
+    updateState: meta.updateKeys
+      ? Object.fromEntries(meta.updateKeys.map((k) => [k, float(`update.${k}`)]))
+      : Object.fromEntries((meta.kernelKeys ?? []).map((k) => [k, float(`kernel.${k}`)])),
     appState: meta.appState,
   };
 }

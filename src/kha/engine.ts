@@ -91,7 +91,7 @@ export interface EngineSnapshot {
   normA2: Float64Array;
   normAK2: Float64Array;
   /** the update kernels' own state (the factored form's Gram matrices), saved as it is */
-  kernel: Record<string, Float64Array>;
+  updateState: Record<string, Float64Array>;
   t: number;
   pass: number;
   position: number;
@@ -333,7 +333,7 @@ export class KhaEngine {
       AK: this.state.AK ? Float64Array.from(this.state.AK) : null,
       normA2: Float64Array.from(this.state.normA2),
       normAK2: Float64Array.from(this.state.normAK2),
-      kernel: this.kernels.saved?.() ?? {},
+      updateState: this.kernels.saved?.() ?? {},
       t: this.state.t,
       pass: this.pass,
       position: this.position,
@@ -360,7 +360,7 @@ export class KhaEngine {
     this.passSquares = Float64Array.from(saved.passSquares);
     this.previousPassEigenvalues = saved.previousPassEigenvalues ? Float64Array.from(saved.previousPassEigenvalues) : null;
     this.schedule.restore(saved.schedule);
-    this.kernels.restore?.(Object.keys(saved.kernel).length > 0 ? saved.kernel : undefined);
+    this.kernels.restore?.(Object.keys(saved.updateState).length > 0 ? saved.updateState : undefined);
   }
 }
 

@@ -122,7 +122,7 @@ describe.each(['blocked, JS sweeps and products', 'blocked, wasm sweeps and prod
     const start = (await make(form, gain, blockSize)).snapshot();
     const AK = Float64Array.from(start.AK as Float64Array, (v, i) => v * (1 + 0.01 * Math.sin(i)));
     const normAK2 = Float64Array.from({ length: r }, (_, i) => AK.subarray(i * problem.l, (i + 1) * problem.l).reduce((s, v) => s + v * v, 0));
-    const drifted: EngineSnapshot = { ...start, AK, normAK2, kernel: {} };
+    const drifted: EngineSnapshot = { ...start, AK, normAK2, updateState: {} };
     const engines = [await make(form, gain, blockSize), await make('factored, JS sweeps', gain, blockSize)];
     for (const engine of engines) {
       engine.restore(drifted);

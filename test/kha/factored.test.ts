@@ -92,7 +92,7 @@ describe('snapshots of the factored form', () => {
 
   test('a snapshot carries the Gram matrices the kernels keep, and they equal those of the plain iterate', async () => {
     const saved = await stoppedMidPass();
-    expect(Object.keys(saved.kernel).sort()).toEqual(['AAt', 'AKAKt', 'AKAt', 'AKBt']);
+    expect(Object.keys(saved.updateState).sort()).toEqual(['AAt', 'AKAKt', 'AKAt', 'AKBt']);
     const { A, AK } = saved;
     const B = saved.schedule.B;
     const [r, l] = [5, problem.l];
@@ -102,18 +102,43 @@ describe('snapshots of the factored form', () => {
         for (let j = 0; j < l; j++) acc += X[Math.floor(at / r) * l + j] * Y[(at % r) * l + j];
         return acc;
       });
-    expect(relativeMaxError(saved.kernel.AAt, gram(A, A))).toBeLessThan(1e-10);
-    expect(relativeMaxError(saved.kernel.AKAt, gram(AK as Float64Array, A))).toBeLessThan(1e-10);
-    expect(relativeMaxError(saved.kernel.AKAKt, gram(AK as Float64Array, AK as Float64Array))).toBeLessThan(1e-10);
-    expect(relativeMaxError(saved.kernel.AKBt, gram(AK as Float64Array, B))).toBeLessThan(1e-10);
+    expect(relativeMaxError(saved.updateState.AAt, gram(A, A))).toBeLessThan(1e-10);
+    expect(relativeMaxError(saved.updateState.AKAt, gram(AK as Float64Array, A))).toBeLessThan(1e-10);
+    expect(relativeMaxError(saved.updateState.AKAKt, gram(AK as Float64Array, AK as Float64Array))).toBeLessThan(1e-10);
+    expect(relativeMaxError(saved.updateState.AKBt, gram(AK as Float64Array, B))).toBeLessThan(1e-10);
   });
 
   test('a snapshot without them (a version-1 checkpoint) resumes: the factors are recomputed, and the run ends where a straight one does, to rounding', async () => {
     const straight = await make(3);
     await straight.run({ passes: 3 });
     const resumed = await make(77);
-    resumed.restore({ ...(await stoppedMidPass()), kernel: {} });
+    resumed.restore({ ...(await stoppedMidPass()), updateState: {} });
     await resumed.run({ passes: 3 });
     expectClose(resumed.snapshot(), straight.snapshot(), 1e-10);
   });
+});
+
+test('a checkpoint written before the rename (arrays kernel.NAME, meta kernelKeys) still loads its update state', async () => {
+  const { writeCheckpoint, readCheckpoint } = await import('../../src/app/checkpoint');
+  const { readContainer, writeContainer } = await import('../../src/io/container');
+  const { mkdtempSync } = await import('fs');
+  const { join } = await import('path');
+  const { tmpdir } = await import('os');
+  const problem = smallProblem(40, 31, 2.5);
+  const engine = await KhaEngine.create(new DenseRowSource(problem.Kc, problem.l), { components: 3, schedule: createGainSchedule('smd'), seed: 3, blockSize: 8 });
+  await engine.run({ passes: 1 });
+  const saved = engine.snapshot();
+  const identity = { dataHash: 'd', options: { seed: 3 } };
+  const dir = mkdtempSync(join(tmpdir(), 'kpca-ckpt-'));
+  await writeCheckpoint(join(dir, 'new.ckpt'), identity, saved);
+  // the same checkpoint under the old names
+  const { meta, arrays } = await readContainer<Record<string, unknown>>(join(dir, 'new.ckpt'), 'checkpoint', [2]);
+  const keys = meta.updateKeys as string[];
+  const old = Object.fromEntries(Object.entries(arrays).map(([name, v]) => [name.replace(/^update\./, 'kernel.'), v]));
+  await writeContainer(join(dir, 'old.ckpt'), 'checkpoint', 2, { ...meta, updateKeys: undefined, kernelKeys: keys }, old);
+  for (const file of ['new.ckpt', 'old.ckpt']) {
+    const read = await readCheckpoint(join(dir, file), identity);
+    expect(Object.keys(read.updateState).sort()).toEqual(['AAt', 'AKAKt', 'AKAt', 'AKBt']);
+    for (const key of keys) expect(read.updateState[key]).toEqual(saved.updateState[key]);
+  }
 });
