@@ -11,6 +11,7 @@
  * boundary (passes, tolerance, time, an abort signal) and its whole state can be saved and restored,
  * so an interrupted run resumes to the same result bit for bit.
  */
+import * as os from 'os';
 import { NumericalError } from '../errors';
 import { fetchAhead } from '../kernels/fetchAhead';
 import { dot, dotFromOffset } from '../linalg/dense';
@@ -32,12 +33,13 @@ export interface EngineOptions {
   /** rows fetched per request (default 64) */
   blockSize?: number;
   /**
-   * 'factored' (the default: factored.ts, its r × l sweeps in WebAssembly f64x2 SIMD where that
-   * validates, else in JS), 'prefix-sum' (JS; the contract's O(r·l) form, 2–3× slower) or 'naive'
-   * (the O(r²·l) oracle, for tests)
+   * 'blocked' (the default with two threads or more: blocked.ts, the r × l work as matrix products once
+   * per block, on `threads` threads), 'factored' (the default on one thread: factored.ts, r × l sweeps
+   * every step), both in WebAssembly f64x2 SIMD where that validates, else in JS; 'prefix-sum' (JS,
+   * about 10× slower) or 'naive' (the O(r²·l) oracle, for tests)
    */
   update?: 'blocked' | 'factored' | 'prefix-sum' | 'naive';
-  /** threads for the blocked form's products (default 1: this one); results do not depend on it */
+  /** threads for the blocked form's products (default: the available cores); results do not depend on it */
   threads?: number;
   /** explicit update kernels (e.g. WebAssembly); overrides `update` */
   kernels?: UpdateKernels;
@@ -149,7 +151,9 @@ export class KhaEngine {
     this.source = source;
     this.schedule = options.schedule;
     this.blockSize = Math.max(1, Math.min(options.blockSize ?? 64, l));
-    this.kernels = options.kernels ?? updateKernels(options.update ?? 'factored', r, l, this.blockSize, options.threads ?? 1);
+    const threads = options.threads ?? os.availableParallelism();
+    // measured on USPS (docs/BENCHMARKS.md): the blocked form wins once its products have two threads or more
+    this.kernels = options.kernels ?? updateKernels(options.update ?? (threads > 1 ? 'blocked' : 'factored'), r, l, this.blockSize, threads);
     this.state = createState(r, l, this.schedule.needsAK, this.kernels.allocate);
     this.rng = new Rng(options.seed);
     this.y = this.kernels.allocate(r);

@@ -50,11 +50,14 @@ for (;;) {
 export function threadedProducts(wasm: ProductExports, module: object, memory: WasmMemory, l: number, threads: number): ProductExports {
   if (threads <= 1) return wasm;
   const control = new Int32Array(new SharedArrayBuffer(4 * SLOT * (threads - 1)));
-  const workers = Array.from({ length: threads - 1 }, (_, w) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { memory, module, control: control.buffer, base: w * SLOT, l } });
-    worker.unref();
-    return worker;
-  });
+  // started on the first product large enough to share: small problems never start a thread
+  let workers: Worker[] | null = null;
+  const start = () =>
+    Array.from({ length: threads - 1 }, (_, w) => {
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { memory, module, control: control.buffer, base: w * SLOT, l } });
+      worker.unref();
+      return worker;
+    });
   let call = 0;
   const lb = 8 * l;
 
@@ -62,6 +65,7 @@ export function threadedProducts(wasm: ProductExports, module: object, memory: W
   const split = (m: number, n: number, run: (first: number, count: number) => void, hand: (w: number, first: number, count: number) => void) => {
     if (m * n * l < MIN_SHARED_WORK || m < 2) return run(0, m);
     const share = 2 * Math.ceil(m / threads / 2);
+    workers ??= start();
     call++;
     let handed = 0;
     for (let w = 0; (w + 1) * share < m && w < workers.length; w++, handed++) hand(w, (w + 1) * share, Math.min(share, m - (w + 1) * share));
