@@ -1,4 +1,4 @@
-import type { RowSource } from '../kha/rowSource';
+import type { RowSource } from '../kernels/rowSource';
 
 /**
  * A symmetric l×l matrix M seen only through products with blocks of vectors.

@@ -6,7 +6,7 @@
  * copy: then centered rows are f32-accurate (about 1e-7 relative to max|K|) even on the float64
  * reference backend, while m, m̄ and the trace are summed in float64 from the uncached values.
  */
-import type { RowSource } from '../kha/rowSource';
+import type { RowSource } from './rowSource';
 import type { GramBackend } from './backend';
 import { type GramPassOptions, GramRows } from './gramRows';
 

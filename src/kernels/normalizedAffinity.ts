@@ -5,7 +5,7 @@
  * With the f32 cache (see CenteredGram) rows are f32-accurate; degrees are float64 sums.
  */
 import { UserError } from '../errors';
-import type { RowSource } from '../kha/rowSource';
+import type { RowSource } from './rowSource';
 import type { GramBackend } from './backend';
 import { type GramPassOptions, GramRows } from './gramRows';
 

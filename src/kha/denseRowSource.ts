@@ -1,4 +1,4 @@
-import type { RowSource } from './rowSource';
+import type { RowSource } from '../kernels/rowSource';
 
 /** A RowSource over a dense symmetric l × l matrix held in memory (small problems, tests). */
 export class DenseRowSource implements RowSource {

@@ -18,7 +18,7 @@ import { dot, dotFromOffset } from '../linalg/dense';
 import { Rng, type RngState } from '../linalg/rng';
 import type { GainSchedule, ScheduleState } from './gains/schedule';
 import { naiveKernels } from './naiveUpdate';
-import type { RowSource } from './rowSource';
+import type { RowSource } from '../kernels/rowSource';
 import { createState, recomputeNorms, type KhaState } from './state';
 import { blockedColumns, jsBlockProducts } from './blocked';
 import { factoredKernels, jsFactoredSweeps } from './factored';

@@ -1,7 +1,7 @@
 import { DenseRowSource } from '../../src/kha/denseRowSource';
 import { KhaEngine, SMD_COLLAPSE_LOG_GAIN } from '../../src/kha/engine';
 import { createGainSchedule, GAIN_NAMES, type GainName } from '../../src/kha/gains';
-import type { RowSource } from '../../src/kha/rowSource';
+import type { RowSource } from '../../src/kernels/rowSource';
 import { rayleighRitz } from '../../src/kha/rayleighRitz';
 import { matmulTransB } from '../../src/linalg/dense';
 import { NumericalError } from '../../src/errors';
