@@ -196,7 +196,7 @@ function targetNotes(): string[] {
     'Targets of the blocked-engine issue (this run):',
     line('USPS SMD pass, Gram cached (the faster form)', Number.isFinite(bestSmd) ? bestSmd : undefined, 0.35, 's'),
     line('USPS SMD fit to 1e-3 / scikit-learn arpack wall', value('our SMD fit to 1e-3 / scikit-learn wall'), 1.0, '×'),
-    line('its peak RSS / scikit-learn', value('our cached fit peak RSS'), 0.34, '×'),
+    line('its peak RSS / scikit-learn (target 1/3)', value('our cached fit peak RSS'), 0.333, '×'),
     gram784 !== undefined && roof !== undefined
       ? `- Gram rows, 784 dims: ${gram784.toPrecision(3)} GFlop/s = ${((100 * gram784) / roof).toFixed(0)}% of the roof against ≥ 25%: ${gram784 >= 0.25 * roof ? 'met' : 'NOT met'}`
       : '- Gram rows, 784 dims, against the roof: not measured in this run',

@@ -1,14 +1,16 @@
 /**
  * Micro-benchmark of the per-step update on the USPS shape (l = 7291, r = 16): the JS prefix-sum
- * form (src/kha/update.ts) against the factored form (src/kha/factored.ts) with its sweeps in JS and
- * in WebAssembly f64x2 SIMD, for kha without and with A K' and for smd. A step is what the engine
+ * form (src/kha/update.ts), the factored form (src/kha/factored.ts) with its sweeps in JS and in
+ * WebAssembly f64x2 SIMD, and the blocked form (src/kha/blocked.ts) with its products in JS, in wasm,
+ * and in wasm on `--threads` threads, for kha without and with A K' and for smd. A step is what the engine
  * does: project (y = A k') and the update, with the block's fold every `blockSize` steps. Not a jest
  * test. Synthetic iterates with USPS-like magnitudes and gains small enough that nothing drifts
  * (the cost does not depend on the values as long as nothing is denormal).
  *
  *   npx tsc --outDir /tmp/bench-update --rootDir . --module commonjs --target ES2022 --esModuleInterop \
- *     --skipLibCheck --types node --resolveJsonModule bench/update.ts && node /tmp/bench-update/bench/update.js [--l N] [--r N] [--steps N] [--reps N]
+ *     --skipLibCheck --types node --resolveJsonModule bench/update.ts && node /tmp/bench-update/bench/update.js [--l N] [--r N] [--steps N] [--reps N] [--block B] [--threads N]
  */
+import * as os from 'os';
 import { blockedColumns, jsBlockProducts } from '../src/kha/blocked';
 import { factoredKernels, jsFactoredSweeps } from '../src/kha/factored';
 import { createState, type KhaState } from '../src/kha/state';
@@ -26,6 +28,7 @@ const r = arg('r', 16);
 const steps = arg('steps', 640);
 const reps = arg('reps', 5);
 const blockSize = arg('block', 64);
+const threads = arg('threads', os.availableParallelism());
 
 type Op = 'kha' | 'khaAK' | 'smd';
 const OPS: Op[] = ['kha', 'khaAK', 'smd'];
@@ -94,14 +97,18 @@ function main(): void {
       const sweeps = wasmFactoredSweeps(r, l, blockSize);
       return factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products));
     }],
+    [`blocked, wasm products, ${threads} threads`, () => {
+      const sweeps = wasmFactoredSweeps(r, l, blockSize, threads);
+      return factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products));
+    }],
   ];
   console.log(`update, l = ${l}, r = ${r}, ${steps} steps × ${reps} reps (min), fold every ${blockSize} steps; Node ${process.version}`);
-  console.log(`| op | ${kinds.map(([name]) => `${name} ms/step (s/pass)`).join(' | ')} | factored wasm / blocked wasm |`);
+  console.log(`| op | ${kinds.map(([name]) => `${name} ms/step (s/pass)`).join(' | ')} | factored wasm / blocked wasm, ${threads} threads |`);
   console.log(`|---|${kinds.map(() => '---|').join('')}---|`);
   for (const op of OPS) {
     const ms = kinds.map(([, make]) => measure(setup(make(), op)));
     const cells = ms.map((m) => `${m.toFixed(3)} (${((m * l) / 1000).toFixed(2)})`);
-    console.log(`| ${op} | ${cells.join(' | ')} | ${(ms[2] / ms[4]).toFixed(1)}× |`);
+    console.log(`| ${op} | ${cells.join(' | ')} | ${(ms[2] / ms[5]).toFixed(1)}× |`);
   }
 }
 
