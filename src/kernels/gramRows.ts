@@ -13,6 +13,8 @@ export interface GramPassOptions {
   cacheBudgetMB?: number;
   /** called after each block of the first pass */
   onProgress?: (done: number, total: number) => void;
+  /** aborts the first pass within one block (it then rejects with the signal's reason) */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_BLOCK_SIZE = 64;
@@ -61,6 +63,7 @@ export class GramRows {
       visit(rows, i0, count);
       cache?.set(rows, i0 * l);
       opts.onProgress?.(i0 + count, l);
+      opts.signal?.throwIfAborted();
     }
     return new GramRows(backend, cache);
   }

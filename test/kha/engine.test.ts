@@ -316,3 +316,20 @@ describe('the exact A K′ (multiplyBySource)', () => {
     expect(blocks).toBe(2);
   });
 });
+
+test('an aborted signal stops the centering pass within one block', async () => {
+  const { CenteredGram } = await import('../../src/kernels/centeredGram');
+  const { createGramBackend } = await import('../../src/kernels');
+  const l = 200;
+  const X = Float64Array.from({ length: l * 3 }, (_, i) => Math.sin(i));
+  const backend = await createGramBackend('reference', { type: 'gaussian', gamma: 0.5 }, X, l, 3);
+  const controller = new AbortController();
+  let blocks = 0;
+  const pass = CenteredGram.create(backend, {
+    blockSize: 16, cacheBudgetMB: 0, signal: controller.signal,
+    onProgress: () => void (++blocks === 3 && controller.abort(new Error('interrupted'))),
+  });
+  await expect(pass).rejects.toThrow('interrupted');
+  expect(blocks).toBe(3);
+  await backend.dispose();
+});
