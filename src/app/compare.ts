@@ -124,7 +124,7 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
     o.onEvent?.({ type: 'reference', info, values: Array.from(reference.values) });
     const optimalError = optimalReconstructionError(reference, o.components);
 
-    const run = { components: o.components, seed: o.seed, blockSize: o.blockSize, signal: o.signal };
+    const run = { components: o.components, seed: o.seed, blockSize: o.blockSize, threads: o.threads, signal: o.signal };
     const parametersFor = (gain: GainName): GainParameters => ({ ...definedOnly(o.gainParameters ?? {}), ...definedOnly(o.scheduleParameters?.[gain] ?? {}) });
 
     // What identifies a comparison for resuming: everything that shapes its runs but the pass count.

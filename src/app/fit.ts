@@ -118,6 +118,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       schedule,
       seed: o.seed,
       blockSize: o.blockSize,
+      threads: o.threads,
       onSourcePass: (done: number, total: number) => o.onEvent?.({ type: 'gram', phase: 'initial A K′', done, total }),
     };
     const identity: RunIdentity = {

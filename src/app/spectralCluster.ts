@@ -189,7 +189,7 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
     };
     const resumeFrom = options.resumeFrom ? await readCheckpoint(options.resumeFrom, identity) : undefined;
     if (resumeFrom) say(`resuming from ${options.resumeFrom}: pass ${resumeFrom.pass + 1}, step ${resumeFrom.t}`);
-    const engine = await KhaEngine.create(affinity, { components: r, schedule, seed: o.seed, blockSize: o.blockSize }, resumeFrom);
+    const engine = await KhaEngine.create(affinity, { components: r, schedule, seed: o.seed, blockSize: o.blockSize, threads: o.threads }, resumeFrom);
     // the per-pass scores before an interruption are kept in the checkpoint
     const perPass: PassClustering[] = (resumeFrom?.appState as PassClustering[] | undefined) ?? [];
     const checkpoints = checkpointing(engine, identity, o.checkpoint, say, () => perPass);

@@ -93,7 +93,10 @@ export function addIterationOptions(cmd: Command, defaults: { components?: numbe
         .choices(['auto', ...BACKEND_NAMES])
         .default('auto'),
     )
-    .addOption(new Option('--threads <n>', 'threads computing wasm Gram rows (default: the available cores; results do not depend on it)').argParser(positiveInteger('--threads')))
+    .addOption(
+      new Option('--threads <n>', 'threads for the wasm Gram rows and the block products of the update (default: the available cores; results do not depend on it)')
+        .argParser(positiveInteger('--threads')),
+    )
     .addOption(
       new Option('--gram-cache <MiB>', 'keep the f32 Gram matrix in memory when it fits this budget (0: rows on the fly)')
         .argParser(parseNumber('--gram-cache', { min: 0 }))

@@ -33,10 +33,9 @@ export interface EngineOptions {
   /** rows fetched per request (default 64) */
   blockSize?: number;
   /**
-   * 'blocked' (the default with two threads or more: blocked.ts, the r × l work as matrix products once
-   * per block, on `threads` threads), 'factored' (the default on one thread: factored.ts, r × l sweeps
-   * every step), both in WebAssembly f64x2 SIMD where that validates, else in JS; 'prefix-sum' (JS,
-   * about 10× slower) or 'naive' (the O(r²·l) oracle, for tests)
+   * 'blocked' (the default: blocked.ts, the r × l work as matrix products once per block, on `threads`
+   * threads), 'factored' (factored.ts, r × l sweeps every step), both in WebAssembly f64x2 SIMD where
+   * that validates, else in JS; 'prefix-sum' (JS, about 10× slower) or 'naive' (the O(r²·l) oracle, for tests)
    */
   update?: 'blocked' | 'factored' | 'prefix-sum' | 'naive';
   /** threads for the blocked form's products (default: the available cores); results do not depend on it */
@@ -152,8 +151,9 @@ export class KhaEngine {
     this.schedule = options.schedule;
     this.blockSize = Math.max(1, Math.min(options.blockSize ?? 64, l));
     const threads = options.threads ?? os.availableParallelism();
-    // measured on USPS (docs/BENCHMARKS.md): the blocked form wins once its products have two threads or more
-    this.kernels = options.kernels ?? updateKernels(options.update ?? (threads > 1 ? 'blocked' : 'factored'), r, l, this.blockSize, threads);
+    // Blocked whatever the thread count, so results never depend on it (docs/BENCHMARKS.md: on one
+    // thread it is about even with the factored form, with two it is faster).
+    this.kernels = options.kernels ?? updateKernels(options.update ?? 'blocked', r, l, this.blockSize, threads);
     this.state = createState(r, l, this.schedule.needsAK, this.kernels.allocate);
     this.rng = new Rng(options.seed);
     this.y = this.kernels.allocate(r);

@@ -40,6 +40,8 @@ export interface RunScheduleOptions {
   components: number;
   seed: number;
   blockSize: number;
+  /** threads of the blocked update's products (default: the available cores) */
+  threads?: number;
   passes: number;
   maxSeconds?: number;
   signal?: AbortSignal;
@@ -54,7 +56,7 @@ export interface RunScheduleOptions {
 
 export async function runSchedule(source: RowSource, reference: ReferenceSpectrum, o: RunScheduleOptions): Promise<ScheduleRun> {
   const schedule = createGainSchedule(o.gain, o.parameters);
-  const engine = await KhaEngine.create(source, { components: o.components, schedule, seed: o.seed, blockSize: o.blockSize }, o.resume?.snapshot);
+  const engine = await KhaEngine.create(source, { components: o.components, schedule, seed: o.seed, blockSize: o.blockSize, threads: o.threads }, o.resume?.snapshot);
   const series: PassMeasurement[] = o.resume ? [...o.resume.series] : [];
   const record = async (seconds: number, gains: ArrayLike<number>) => {
     const m: PassMeasurement = { pass: engine.pass, seconds, gains: Array.from(gains), ...(await measureIterate(engine, reference)) };
