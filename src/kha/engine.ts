@@ -33,8 +33,8 @@ export interface EngineOptions {
   /** rows fetched per request (default 64) */
   blockSize?: number;
   /**
-   * 'blocked' (the default: blocked.ts, the r × l work as matrix products once per block, on `threads`
-   * threads), 'factored' (factored.ts, r × l sweeps every step), both in WebAssembly f64x2 SIMD where
+   * 'factored' (the default: factored.ts, r × l sweeps every step) or 'blocked' (blocked.ts, the r × l
+   * work as matrix products once per block, on `threads` threads), both in WebAssembly f64x2 SIMD where
    * that validates, else in JS; 'prefix-sum' (JS, about 10× slower) or 'naive' (the O(r²·l) oracle, for tests)
    */
   update?: 'blocked' | 'factored' | 'prefix-sum' | 'naive';
@@ -151,9 +151,10 @@ export class KhaEngine {
     this.schedule = options.schedule;
     this.blockSize = Math.max(1, Math.min(options.blockSize ?? 64, l));
     const threads = options.threads ?? os.availableParallelism();
-    // Blocked whatever the thread count, so results never depend on it (docs/BENCHMARKS.md: on one
-    // thread it is about even with the factored form, with two it is faster).
-    this.kernels = options.kernels ?? updateKernels(options.update ?? 'blocked', r, l, this.blockSize, threads);
+    // Factored by default: on 2 cores the blocked form measured even for smd and kha-et, faster only
+    // for constant and annealed (docs/BENCHMARKS.md). The default never depends on the thread count,
+    // so results do not either.
+    this.kernels = options.kernels ?? updateKernels(options.update ?? 'factored', r, l, this.blockSize, threads);
     this.state = createState(r, l, this.schedule.needsAK, this.kernels.allocate);
     this.rng = new Rng(options.seed);
     this.y = this.kernels.allocate(r);
