@@ -66,9 +66,15 @@ export function jsBlockProducts(l: number): BlockProducts {
         const x = i * l;
         let b = 0;
         for (; b + 4 <= n; b += 4) {
-          const [h0, h1, h2, h3] = [H[i * stride + b], H[i * stride + b + 1], H[i * stride + b + 2], H[i * stride + b + 3]];
+          const [h0, h1, h2, h3] = [
+            H[i * stride + b],
+            H[i * stride + b + 1],
+            H[i * stride + b + 2],
+            H[i * stride + b + 3],
+          ];
           const y = b * l;
-          for (let j = 0; j < l; j++) X[x + j] += h0 * Y[y + j] + h1 * Y[y + l + j] + h2 * Y[y + 2 * l + j] + h3 * Y[y + 3 * l + j];
+          for (let j = 0; j < l; j++)
+            X[x + j] += h0 * Y[y + j] + h1 * Y[y + l + j] + h2 * Y[y + 2 * l + j] + h3 * Y[y + 3 * l + j];
         }
         for (; b < n; b++) {
           const h = H[i * stride + b];
@@ -87,7 +93,13 @@ const RRT_BAND = 8;
  * The columns of the factored kernels a block at a time (see above). `blockSize`: the most rows a
  * block has (the engine's); its buffers come from the sweeps' `allocate`.
  */
-export function blockedColumns(r: number, l: number, blockSize: number, sweeps: FactoredSweeps, products: BlockProducts): FactoredColumns {
+export function blockedColumns(
+  r: number,
+  l: number,
+  blockSize: number,
+  sweeps: FactoredSweeps,
+  products: BlockProducts,
+): FactoredColumns {
   const rn = r * blockSize;
   // the block's products, r × n (n × n for R Rᵀ), and the changes of its steps so far, r × n (column b: step b)
   const [PC, PD, PCK, histC, histD, histCK, histRho] = Array.from({ length: 7 }, () => sweeps.allocate(rn));
@@ -117,7 +129,14 @@ export function blockedColumns(r: number, l: number, blockSize: number, sweeps: 
       // R Rᵀ above the diagonal only (step b reads (R Rᵀ)_b'b for b' < b): rows of it a band at a time
       for (let q = 0; q < n - 1; q += RRT_BAND) {
         const rows = Math.min(RRT_BAND, n - 1 - q);
-        products.timesTransposed(R.subarray(q * l, (q + rows) * l), rows, R.subarray((q + 1) * l), n - q - 1, RRt.subarray(q * n + q + 1), n);
+        products.timesTransposed(
+          R.subarray(q * l, (q + rows) * l),
+          rows,
+          R.subarray((q + 1) * l),
+          n - q - 1,
+          RRt.subarray(q * n + q + 1),
+          n,
+        );
       }
     }
   };
@@ -139,7 +158,8 @@ export function blockedColumns(r: number, l: number, blockSize: number, sweeps: 
 
   return {
     beginBlock(C0, CK0, D0, blockIndices, blockRows, blockCount) {
-      if (blockCount > blockSize) throw new RangeError(`blocked update: a block of ${blockCount} rows exceeds blockSize ${blockSize}`);
+      if (blockCount > blockSize)
+        throw new RangeError(`blocked update: a block of ${blockCount} rows exceeds blockSize ${blockSize}`);
       [C, CK, D, indices, rows, count] = [C0, CK0, D0, blockIndices, blockRows, blockCount];
       start = 0;
       active = true;

@@ -45,7 +45,8 @@ function expectClose(fast: EngineSnapshot, slow: EngineSnapshot, tolerance: numb
   expect(relativeMaxError(fast.A, slow.A)).toBeLessThan(tolerance);
   if (slow.AK) expect(relativeMaxError(fast.AK as Float64Array, slow.AK)).toBeLessThan(tolerance);
   expect(Object.keys(fast.schedule).sort()).toEqual(Object.keys(slow.schedule).sort());
-  for (const key of Object.keys(slow.schedule)) expect(relativeMaxError(fast.schedule[key], slow.schedule[key])).toBeLessThan(tolerance);
+  for (const key of Object.keys(slow.schedule))
+    expect(relativeMaxError(fast.schedule[key], slow.schedule[key])).toBeLessThan(tolerance);
   expect(relativeMaxError(fast.normA2, slow.normA2)).toBeLessThan(tolerance);
   if (slow.AK) expect(relativeMaxError(fast.normAK2, slow.normAK2)).toBeLessThan(tolerance);
 }
@@ -66,7 +67,11 @@ describe.each(Object.keys(FORMS))('%s equals the literal O(r²·l) update', (for
     for (const blockSize of [1, 7, 16, 61]) {
       const fast = await make(form, gain, blockSize);
       const oracle = await KhaEngine.create(new DenseRowSource(problem.Kc, problem.l), {
-        components: r, schedule: createGainSchedule(gain, params[gain]), seed: 4, blockSize, update: 'naive',
+        components: r,
+        schedule: createGainSchedule(gain, params[gain]),
+        seed: 4,
+        blockSize,
+        update: 'naive',
       });
       for (const engine of [fast, oracle]) await engine.run({ passes: 4 });
       expectClose(fast.snapshot(), oracle.snapshot(), 1e-10);
@@ -75,36 +80,57 @@ describe.each(Object.keys(FORMS))('%s equals the literal O(r²·l) update', (for
     }
   });
 
-  test.each(GAIN_NAMES)('%s: a snapshot mid-pass restored into a fresh engine ends bit-identical to a straight run', async (gain) => {
-    const blockSize = 7;
-    const straight = await make(form, gain, blockSize);
-    await straight.run({ passes: 3 });
-    const stopped = await make(form, gain, blockSize);
-    const controller = new AbortController();
-    let blocks = 0;
-    await stopped.run({ passes: 3, signal: controller.signal, onProgress: () => void (++blocks === 12 && controller.abort()) });
-    const saved = stopped.snapshot();
-    expect(saved.pass).toBe(1);
-    expect(saved.position).toBeGreaterThan(0);
-    const resumed = await make(form, gain, blockSize, 99);
-    resumed.restore(saved);
-    await resumed.run({ passes: 3 });
-    const [a, b] = [resumed.snapshot(), straight.snapshot()];
-    expect(a.A).toEqual(b.A);
-    expect(a.AK).toEqual(b.AK);
-    expect(a.schedule).toEqual(b.schedule);
-  });
+  test.each(GAIN_NAMES)(
+    '%s: a snapshot mid-pass restored into a fresh engine ends bit-identical to a straight run',
+    async (gain) => {
+      const blockSize = 7;
+      const straight = await make(form, gain, blockSize);
+      await straight.run({ passes: 3 });
+      const stopped = await make(form, gain, blockSize);
+      const controller = new AbortController();
+      let blocks = 0;
+      await stopped.run({
+        passes: 3,
+        signal: controller.signal,
+        onProgress: () => void (++blocks === 12 && controller.abort()),
+      });
+      const saved = stopped.snapshot();
+      expect(saved.pass).toBe(1);
+      expect(saved.position).toBeGreaterThan(0);
+      const resumed = await make(form, gain, blockSize, 99);
+      resumed.restore(saved);
+      await resumed.run({ passes: 3 });
+      const [a, b] = [resumed.snapshot(), straight.snapshot()];
+      expect(a.A).toEqual(b.A);
+      expect(a.AK).toEqual(b.AK);
+      expect(a.schedule).toEqual(b.schedule);
+    },
+  );
 });
 
-test('a fold inside a long block (a small diagonal of E) applies the deferred product and takes the products again', async () => {
+test('a fold inside a long block (small diagonal of E) applies the deferred product, takes the products again', async () => {
   const long = smallProblem(200, 21, 2.5);
   const blockSize = 200; // one block per pass: E shrinks by ξ = 0.99 a step, so it is folded at least every 138 steps
   const sweeps = jsFactoredSweeps(6, long.l);
   let folds = 0;
-  const counted = { ...sweeps, fold: (...args: Parameters<typeof sweeps.fold>) => void (folds++, sweeps.fold(...args)) };
-  const options = (seed: number) => ({ components: 6, schedule: createGainSchedule('smd', { eta0: 0.1, mu: 0.5 }), seed, blockSize });
+  const counted = {
+    ...sweeps,
+    fold: (...args: Parameters<typeof sweeps.fold>) => void (folds++, sweeps.fold(...args)),
+  };
+  const options = (seed: number) => ({
+    components: 6,
+    schedule: createGainSchedule('smd', { eta0: 0.1, mu: 0.5 }),
+    seed,
+    blockSize,
+  });
   const blocked = await KhaEngine.create(new DenseRowSource(long.Kc, long.l), {
-    ...options(4), kernels: factoredKernels(6, long.l, counted, blockedColumns(6, long.l, blockSize, counted, jsBlockProducts(long.l))),
+    ...options(4),
+    kernels: factoredKernels(
+      6,
+      long.l,
+      counted,
+      blockedColumns(6, long.l, blockSize, counted, jsBlockProducts(long.l)),
+    ),
   });
   const oracle = await KhaEngine.create(new DenseRowSource(long.Kc, long.l), { ...options(4), update: 'naive' });
   for (const engine of [blocked, oracle]) await engine.run({ passes: 4 });
@@ -112,37 +138,46 @@ test('a fold inside a long block (a small diagonal of E) applies the deferred pr
   expect(folds).toBeGreaterThan(4 * 2);
 });
 
-describe.each(['blocked, JS sweeps and products', 'blocked, wasm sweeps and products'])('%s with a drifted A K′', (form) => {
-  // Each step refreshes column p of A K′ (to y); later steps of the block must see that refresh. Exact
-  // A K′ makes the refresh a rounding-level change, so drift it. The reference is the factored form
-  // step by step: its gains read the norms after the refresh, the literal update's before it, which
-  // differ by the drift itself.
-  test.each(['kha-et', 'smd'] as const)('%s: agrees with the factored form step by step to 1e-10', async (gain) => {
-    const blockSize = 7;
-    const start = (await make(form, gain, blockSize)).snapshot();
-    const AK = Float64Array.from(start.AK as Float64Array, (v, i) => v * (1 + 0.01 * Math.sin(i)));
-    const normAK2 = Float64Array.from({ length: r }, (_, i) => AK.subarray(i * problem.l, (i + 1) * problem.l).reduce((s, v) => s + v * v, 0));
-    const drifted: EngineSnapshot = { ...start, AK, normAK2, updateState: {} };
-    const engines = [await make(form, gain, blockSize), await make('factored, JS sweeps', gain, blockSize)];
-    for (const engine of engines) {
-      engine.restore(drifted);
-      await engine.run({ passes: 2 });
-    }
-    const [blocked, stepwise] = engines.map((e) => e.snapshot());
-    expectClose(blocked, stepwise, 1e-10);
-    expect(relativeMaxError(blocked.AK as Float64Array, start.AK as Float64Array)).toBeGreaterThan(1e-3);
-  });
-});
+describe.each(['blocked, JS sweeps and products', 'blocked, wasm sweeps and products'])(
+  '%s with a drifted A K′',
+  (form) => {
+    // Each step refreshes column p of A K′ (to y); later steps of the block must see that refresh. Exact
+    // A K′ makes the refresh a rounding-level change, so drift it. The reference is the factored form
+    // step by step: its gains read the norms after the refresh, the literal update's before it, which
+    // differ by the drift itself.
+    test.each(['kha-et', 'smd'] as const)('%s: agrees with the factored form step by step to 1e-10', async (gain) => {
+      const blockSize = 7;
+      const start = (await make(form, gain, blockSize)).snapshot();
+      const AK = Float64Array.from(start.AK as Float64Array, (v, i) => v * (1 + 0.01 * Math.sin(i)));
+      const normAK2 = Float64Array.from({ length: r }, (_, i) =>
+        AK.subarray(i * problem.l, (i + 1) * problem.l).reduce((s, v) => s + v * v, 0),
+      );
+      const drifted: EngineSnapshot = { ...start, AK, normAK2, updateState: {} };
+      const engines = [await make(form, gain, blockSize), await make('factored, JS sweeps', gain, blockSize)];
+      for (const engine of engines) {
+        engine.restore(drifted);
+        await engine.run({ passes: 2 });
+      }
+      const [blocked, stepwise] = engines.map((e) => e.snapshot());
+      expectClose(blocked, stepwise, 1e-10);
+      expect(relativeMaxError(blocked.AK as Float64Array, start.AK as Float64Array)).toBeGreaterThan(1e-3);
+    });
+  },
+);
 
-test('the blocked products on 1, 2 and 3 threads give the same iterate bit for bit (every schedule, with the exact A K′)', async () => {
+test('the products on 1, 2 and 3 threads give the same iterate bit for bit (every schedule, exact A K′)', async () => {
   // large enough that the products are shared between threads (l·r·n above productThreads' threshold)
   const big = smallProblem(400, 5, 2.5);
   for (const gain of GAIN_NAMES) {
     const runs: EngineSnapshot[] = [];
     for (const threads of [1, 2, 3]) {
       const engine = await KhaEngine.create(new DenseRowSource(big.Kc, big.l), {
-        components: 8, schedule: createGainSchedule(gain, { ...params[gain], ...(gain === 'smd' && { eta0: 0.05, mu: 0.5 }) }), seed: 4,
-        blockSize: 48, update: 'blocked', threads,
+        components: 8,
+        schedule: createGainSchedule(gain, { ...params[gain], ...(gain === 'smd' && { eta0: 0.05, mu: 0.5 }) }),
+        seed: 4,
+        blockSize: 48,
+        update: 'blocked',
+        threads,
       });
       await engine.run({ passes: 2 });
       if (engine.state.AK) await engine.refreshAK();

@@ -47,14 +47,23 @@ for (;;) {
 `;
 
 /** The products on `threads` threads (this one included), over the update module's shared memory. */
-export function threadedProducts(wasm: ProductExports, module: object, memory: WasmMemory, l: number, threads: number): ProductExports {
+export function threadedProducts(
+  wasm: ProductExports,
+  module: object,
+  memory: WasmMemory,
+  l: number,
+  threads: number,
+): ProductExports {
   if (threads <= 1) return wasm;
   const control = new Int32Array(new SharedArrayBuffer(4 * SLOT * (threads - 1)));
   // started on the first product large enough to share: small problems never start a thread
   let workers: Worker[] | null = null;
   const start = () =>
     Array.from({ length: threads - 1 }, (_, w) => {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { memory, module, control: control.buffer, base: w * SLOT, l } });
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { memory, module, control: control.buffer, base: w * SLOT, l },
+      });
       worker.unref();
       return worker;
     });
@@ -62,20 +71,27 @@ export function threadedProducts(wasm: ProductExports, module: object, memory: W
   const lb = 8 * l;
 
   /** rows [0, m) of X in shares of an even count (update.wat takes rows two at a time), the first one here */
-  const split = (m: number, n: number, run: (first: number, count: number) => void, hand: (w: number, first: number, count: number) => void) => {
+  const split = (
+    m: number,
+    n: number,
+    run: (first: number, count: number) => void,
+    hand: (w: number, first: number, count: number) => void,
+  ) => {
     if (m * n * l < MIN_SHARED_WORK || m < 2) return run(0, m);
     const share = 2 * Math.ceil(m / threads / 2);
     workers ??= start();
     call++;
     let handed = 0;
-    for (let w = 0; (w + 1) * share < m && w < workers.length; w++, handed++) hand(w, (w + 1) * share, Math.min(share, m - (w + 1) * share));
+    for (let w = 0; (w + 1) * share < m && w < workers.length; w++, handed++)
+      hand(w, (w + 1) * share, Math.min(share, m - (w + 1) * share));
     run(0, Math.min(share, m));
     for (let w = 0; w < handed; w++) {
       const base = w * SLOT;
       const started = Date.now();
       while (Atomics.load(control, base + ANSWERED) !== call) {
         Atomics.wait(control, base + ANSWERED, Atomics.load(control, base + ANSWERED), 1000);
-        if (Date.now() - started > ANSWER_TIMEOUT_MS) throw new Error(`blocked update: product worker thread ${w + 1} did not answer`);
+        if (Date.now() - started > ANSWER_TIMEOUT_MS)
+          throw new Error(`blocked update: product worker thread ${w + 1} did not answer`);
       }
       if (control[base + FAILED]) throw new Error(`blocked update: product worker thread ${w + 1} failed`);
     }
@@ -91,14 +107,16 @@ export function threadedProducts(wasm: ProductExports, module: object, memory: W
   return {
     timesTransposed(X, m, Y, n, out, stride) {
       split(
-        m, n,
+        m,
+        n,
         (first, count) => wasm.timesTransposed(X + first * lb, count, Y, n, out + 8 * first * stride, stride, l),
         (w, first, count) => post(w, TIMES_TRANSPOSED, [X + first * lb, count, Y, n, out + 8 * first * stride, stride]),
       );
     },
     addProduct(X, m, H, stride, n, Y) {
       split(
-        m, n,
+        m,
+        n,
         (first, count) => wasm.addProduct(X + first * lb, count, H + 8 * first * stride, stride, n, Y, l),
         (w, first, count) => post(w, ADD_PRODUCT, [X + first * lb, count, H + 8 * first * stride, stride, n, Y]),
       );
