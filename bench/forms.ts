@@ -3,7 +3,7 @@
  * block sizes: what chooses the engine's default form and block size. The forms alternate, and each
  * figure is the best of `--reps` second passes, since the machine may be shared.
  *
- *   npx tsc -p tsconfig.bench.json && node dist-bench/bench/forms.js [--reps N] [--gains smd,annealed] \\
+ *   npx tsc -p tsconfig.bench.json && node dist-bench/bench/forms.js [--reps N] [--gains smd,annealed] \
  *     [--blocks 16,32,64] [--threads N]
  */
 import * as path from 'path';
