@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { fit, FIT_DEFAULTS } from '../app/fit';
 import { loadDataset } from '../data/load';
 import { describeKernel } from '../kernels/kernel';
+import { checkWritable } from '../io/atomicWrite';
 import { saveModel } from '../model/modelFile';
 import { ExitCode } from '../errors';
 import { action, addOutputOptions, interruptOnSignals, printJson } from './common';
@@ -75,6 +76,7 @@ Exit codes: 0 done, 2 bad input, 3 numerical failure (advice printed), 130 inter
   cmd.action(
     action(async (data: string, flags: FitFlags) => {
       const output = requireOutput(flags.output);
+      await checkWritable(output);
       const progress = createProgress({ quiet: flags.quiet || flags.json, verbose: flags.verbose, passes: flags.passes });
       const dataset = await loadDataset(data, { labelColumn: flags.labelColumn });
       progress.note(`${dataset.source}: ${dataset.l} points × ${dataset.d} features`);

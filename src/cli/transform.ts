@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { transform } from '../app/transform';
 import { loadDataset } from '../data/load';
 import { formatDataset, writeDataset } from '../data/write';
+import { checkWritable } from '../io/atomicWrite';
 import { loadModel } from '../model/modelFile';
 import { BACKEND_NAMES } from '../kernels';
 import { action, addOutputOptions, printJson } from './common';
@@ -33,6 +34,7 @@ export function registerTransformCommand(program: Command): void {
   cmd.action(
     action(async (data: string, flags: TransformFlags) => {
       const model = await loadModel(flags.model as string);
+      if (flags.output) await checkWritable(flags.output);
       const points = await loadDataset(data, { labelColumn: flags.labelColumn });
       const Y = await transform(model, points.X, points.l, { backend: flags.backend as never });
       const projected = {
