@@ -119,21 +119,30 @@ async function* decodeText(bytes: AsyncIterable<Buffer>, name: string, gzipped: 
   if (text.length > 0) yield text;
 }
 
-/** Buffer text until the first non-blank line is complete, then replay it in front of the rest. */
+/**
+ * Buffer text until the first non-blank line is complete, then replay it in front of the rest.
+ * Each character is looked at once (a line's emptiness is tested when its line break arrives), so a
+ * first line of many megabytes costs time linear in its length.
+ */
 async function withFirstLine(name: string, chunks: AsyncGenerator<string>): Promise<TextSource> {
   const seen: string[] = [];
-  let joined = '';
+  let partial = '';
   for (;;) {
-    const firstLine = /^\s*?([^\r\n]*\S[^\r\n]*)\r?\n/.exec(joined);
-    if (firstLine) return { name, firstLine: firstLine[1], chunks: replay(seen, chunks) };
     const next = await chunks.next();
     if (next.done) break;
     seen.push(next.value);
-    joined += next.value;
+    let from = 0;
+    for (let end = next.value.indexOf('\n'); end >= 0; end = next.value.indexOf('\n', from)) {
+      const line = (partial + next.value.slice(from, end)).replace(/\r$/, '');
+      partial = '';
+      from = end + 1;
+      if (/\S/.test(line)) return { name, firstLine: line, chunks: replay(seen, chunks) };
+    }
+    partial += next.value.slice(from);
   }
-  const last = joined.trim();
-  if (last === '') throw new DataError(name, `empty file: expected a header row or data rows${joined === '' ? '' : ' (found only blank lines)'}`);
-  return { name, firstLine: last.split(/\r?\n/)[0], chunks: replay(seen, chunks) };
+  if (partial.trim() === '')
+    throw new DataError(name, `empty file: expected a header row or data rows${seen.length === 0 ? '' : ' (found only blank lines)'}`);
+  return { name, firstLine: partial, chunks: replay(seen, chunks) };
 }
 
 async function* replay(seen: string[], rest: AsyncGenerator<string>): AsyncGenerator<string> {
