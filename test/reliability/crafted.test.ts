@@ -32,7 +32,7 @@ const reseal = (bytes: Buffer) => {
 
 /** Load `bytes` as the file at `path` with `load`: 'ok', or the refusal; anything but a one-line UserError fails the test. */
 async function outcome(bytes: Buffer, path: string, load: () => Promise<unknown>): Promise<'ok' | 'refused'> {
-  const spy = jest.spyOn(fsp, 'readFile').mockResolvedValue(bytes);
+  const spy = jest.spyOn(fsp, 'readFile').mockResolvedValue(bytes as never);
   try {
     await load();
     return 'ok';
