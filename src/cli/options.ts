@@ -86,7 +86,7 @@ export function addIterationOptions(cmd: Command, defaults: { components?: numbe
     .addOption(components)
     .addOption(new Option('--passes <n>', 'maximum passes through the data').argParser(positiveInteger('--passes')).default(defaults.passes))
     .addOption(new Option('--max-seconds <s>', 'stop iterating after s seconds').argParser(positive('--max-seconds')))
-    .addOption(new Option('--seed <n>', 'seed of the generator (initial A, permutations)').argParser(parseNumber('--seed', { integer: true, min: 0 })).default(1))
+    .addOption(new Option('--seed <n>', 'seed of the generator (initial A, permutations)').argParser(parseNumber('--seed', { integer: true, min: 0, max: 2 ** 32 - 1 })).default(1))
     .addOption(
       new Option('--backend <name>', 'Gram-row backend: auto (fastest correct here), reference (float64 TypeScript), wasm (WebAssembly SIMD), or a gpu.js mode')
         .choices(['auto', ...BACKEND_NAMES])

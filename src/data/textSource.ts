@@ -38,9 +38,24 @@ export async function openTextSource(source: string, stdin?: NodeJS.ReadableStre
   const foreign = FOREIGN_MAGIC.find((m) => m.bytes.every((b, i) => head[i] === b));
   if (foreign) throw new DataError(name, `the file is ${foreign.what}; kpca reads plain or gzip-compressed text, so decompress it first`);
 
+  const utf16 = utf16Encoding(head);
+  if (utf16) throw new DataError(name, `the file is ${utf16} text; kpca reads UTF-8 (or ASCII): convert it first, e.g. iconv -f UTF-16 -t UTF-8`);
+
   const gzipped = head[0] === 0x1f && head[1] === 0x8b;
   const bytes = gzipped ? gunzip(concatBytes(head, rest)) : concatBytes(head, rest);
   return withFirstLine(name, decodeText(bytes, name, gzipped));
+}
+
+/**
+ * 'UTF-16 LE' or 'UTF-16 BE' when the bytes start with its byte order mark, or look like ASCII in
+ * UTF-16 (a NUL in every other byte) without one; null otherwise.
+ */
+function utf16Encoding(head: Buffer): string | null {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'UTF-16 LE';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'UTF-16 BE';
+  if (head.length >= 4 && head[1] === 0 && head[3] === 0 && head[0] !== 0 && head[2] !== 0) return 'UTF-16 LE (no byte order mark)';
+  if (head.length >= 4 && head[0] === 0 && head[2] === 0 && head[1] !== 0 && head[3] !== 0) return 'UTF-16 BE (no byte order mark)';
+  return null;
 }
 
 async function openFile(path: string): Promise<Readable> {
