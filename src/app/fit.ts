@@ -18,6 +18,7 @@ import { datasetHash } from '../data/hash';
 import type { KpcaModel } from '../model/model';
 import { VERSION } from '../version';
 import type { KhaRunOptions, ResumableOptions } from './runOptions';
+import { checkComponentsExist, explainFailure } from './advice';
 import { checkpointing, readCheckpoint, type RunIdentity } from './checkpoint';
 import { withCenteredGram } from './gram';
 
@@ -107,6 +108,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     throw new UserError(`--components must be an integer between 1 and the number of points (${data.l}), got ${o.components}`);
   if (!Number.isInteger(o.passes) || o.passes < 1) throw new UserError(`--passes must be a positive integer, got ${o.passes}`);
   const kernel = resolveKernel(data, options.kernel, o.seed);
+  checkComponentsExist(data, kernel, o.components);
   const schedule = createGainSchedule(o.gain, o.gainParameters);
   checkMemory(data, o.components, schedule.needsAK, o.gain === 'smd', o.gramCacheMB, o.blockSize, o.memoryLimitMB);
 
@@ -184,5 +186,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       softwareVersion: VERSION,
     };
     return { model, gramSeconds, seconds: outcome.seconds, stoppedBy: outcome.stoppedBy, history, gramCached: gram.cached, checkpointWritten };
+  }).catch((err) => {
+    throw explainFailure(err, kernel);
   });
 }

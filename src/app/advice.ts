@@ -1,0 +1,71 @@
+/**
+ * Failures whose cause is the problem, not the gains: found up front where it is cheap (a look at
+ * the points and the kernel), and named in the numerical errors that a gain cannot fix.
+ */
+import { NumericalError, UserError } from '../errors';
+import type { Dataset } from '../data/dataset';
+import type { KernelSpec } from '../kernels/kernel';
+
+/** The number of distinct points (rows compared bit for bit), counted up to `enough` (cheap when r ≪ l). */
+export function distinctPoints(X: Float64Array, l: number, d: number, enough = l): number {
+  const seen = new Set<string>();
+  const bytes = Buffer.from(X.buffer, X.byteOffset, l * d * 8);
+  for (let i = 0; i < l && seen.size < enough; i++) seen.add(bytes.toString('latin1', i * d * 8, (i + 1) * d * 8));
+  return seen.size;
+}
+
+/**
+ * Refuse, before any work, `r` components that these points and this kernel cannot have: the
+ * centred Gram matrix K′ has rank at most (distinct points − 1), and at most d for the linear
+ * kernel; a polynomial kernel whose values overflow or underflow float64 has no usable K′.
+ */
+export function checkComponentsExist(data: Dataset, kernel: KernelSpec, r: number): void {
+  const { X, l, d } = data;
+  const distinct = distinctPoints(X, l, d, r + 1);
+  if (distinct === 1)
+    throw new UserError(`${l === 1 ? 'there is only one point' : `all ${l} points are identical`}: the centred kernel matrix is zero and has no components; kernel PCA needs at least two distinct points`);
+  const points = distinct === l ? `${l} points` : `${distinct} distinct points (of ${l})`;
+  if (r > distinct - 1)
+    throw new UserError(
+      `-r ${r}: ${points} have at most ${distinct - 1} components, since centring leaves the kernel matrix rank ≤ ` +
+        `(distinct points − 1); use -r ${distinct - 1} or less`,
+    );
+  if (kernel.type === 'linear' && r > d)
+    throw new UserError(`-r ${r}: the linear kernel of ${d}-dimensional points has at most ${d} components; use -r ${d} or less, or a gaussian or polynomial kernel`);
+  if (kernel.type === 'polynomial') {
+    let maxNorm2 = 0;
+    for (let i = 0; i < l * d; i += d) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += X[i + k] * X[i + k];
+      maxNorm2 = Math.max(maxNorm2, s);
+    }
+    const largest = (maxNorm2 + Math.abs(kernel.coef0)) ** kernel.degree;
+    if (!Number.isFinite(largest))
+      throw new UserError(
+        `the polynomial kernel (x·x′ + ${kernel.coef0})^${kernel.degree} overflows float64 on these data (max ‖x‖² = ${maxNorm2.toPrecision(3)}): ` +
+          'lower --degree, or scale the data so that ‖x‖² + coef0 is near 1',
+      );
+    if (largest < 1e-290)
+      throw new UserError(
+        `the polynomial kernel (x·x′ + ${kernel.coef0})^${kernel.degree} underflows float64 on these data (max ‖x‖² = ${maxNorm2.toPrecision(3)}): ` +
+          'lower --degree, or scale the data so that ‖x‖² + coef0 is near 1',
+      );
+  }
+}
+
+/** The cause of a numerical failure that no gain can fix, or null. */
+function causeBeyondGains(kernel: KernelSpec): string | null {
+  if (kernel.type === 'polynomial' && kernel.coef0 < 0)
+    return `the polynomial kernel with --coef0 ${kernel.coef0} < 0 is not positive semi-definite: K′ has negative eigenvalues, which the Hebbian iteration cannot follow; use --coef0 0 or more`;
+  if (kernel.type === 'polynomial' && kernel.degree > 20)
+    return `the polynomial kernel of degree ${kernel.degree} spreads K′'s eigenvalues over too many orders of magnitude for any gain; lower --degree (2 to 10 is usual)`;
+  return null;
+}
+
+/** `err`, or when it is a numerical failure with a cause beyond the gains, a NumericalError naming that cause first. */
+export function explainFailure(err: unknown, kernel: KernelSpec): unknown {
+  if (!(err instanceof NumericalError)) return err;
+  const cause = causeBeyondGains(kernel);
+  if (!cause) return err;
+  return new NumericalError(`${cause}. (${err.message.replace(/ The gains are too large.*$/, '')})`);
+}
