@@ -11,7 +11,6 @@ import { rayleighQuotients } from '../kha/state';
 import { medianPairwiseDistance } from '../kernels/bandwidth';
 import type { BackendRequest } from '../kernels/backend';
 import { gramCacheBytes } from '../kernels';
-import * as os from 'os';
 import { sigmaToGamma, type KernelSpec } from '../kernels/kernel';
 import type { Dataset } from '../data/dataset';
 import { datasetHash } from '../data/hash';
@@ -19,6 +18,7 @@ import type { KpcaModel } from '../model/model';
 import { VERSION } from '../version';
 import type { KhaRunOptions, ResumableOptions } from './runOptions';
 import { checkComponentsExist, explainFailure } from './advice';
+import { usableMemory } from './memory';
 import { checkpointing, readCheckpoint, type RunIdentity } from './checkpoint';
 import { withCenteredGram } from './gram';
 
@@ -84,8 +84,8 @@ const MiB = 2 ** 20;
  * f64), and the f32 Gram cache when its budget lets it be kept.
  */
 export function checkMemory(data: Dataset, r: number, keepsAK: boolean, keepsB: boolean, gramCacheMB: number, blockSize: number, limitMB?: number): void {
-  const limit = limitMB ?? (0.9 * os.totalmem()) / MiB;
-  const physical = os.totalmem() / MiB;
+  const physical = usableMemory() / MiB;
+  const limit = limitMB ?? 0.9 * physical;
   if (gramCacheMB > physical)
     throw new UserError(`--gram-cache ${gramCacheMB} MiB is more than this machine's memory (${physical.toFixed(0)} MiB); lower it (0 computes rows on the fly)`);
   const rl = r * data.l * 8;

@@ -97,7 +97,7 @@ export function addIterationOptions(cmd: Command, defaults: { components?: numbe
         .argParser(parseNumber('--gram-cache', { min: 0 }))
         .default(1024),
     )
-    .addOption(new Option('--memory-limit <MiB>', 'refuse up front a run planned to need more memory (default: 90% of physical memory)').argParser(positive('--memory-limit')));
+    .addOption(new Option('--memory-limit <MiB>', 'refuse up front a run planned to need more memory (default: 90% of physical memory or of the container (cgroup) limit)').argParser(positive('--memory-limit')));
 }
 
 /** --tol, for the commands that may stop early (not compare: there every schedule runs the same passes). */
