@@ -77,11 +77,24 @@ export function resolveKernel(data: Dataset, kernel?: KernelSpec, seed = FIT_DEF
 const MiB = 2 ** 20;
 
 /**
+ * What a run holds besides its own arrays, on top of the memory in use when it is planned (the
+ * runtime and the loaded data): a fast backend's worker threads, or the WebGPU/gpu.js modules the
+ * automatic choice loads to probe for a GPU (measured: 60–75 MiB).
+ */
+const BACKEND_OVERHEAD = 80 * MiB;
+/** r × l float64 arrays besides A, A K′ and B: the Ritz vectors, their A K′, the model's copy of A */
+const RITZ_RL_ARRAYS = 3;
+/** r × r float64 arrays at the peak: the factored update's Gram and step matrices, or Rayleigh–Ritz's */
+const RR_ARRAYS = 12;
+
+/**
  * Refuse, before any work, a fit that would not fit the memory budget: the figure it needs and the
- * flags that change it. Counted: the data (and the f32 copy a fast Gram backend keeps), A (and A K',
- * B for the schedules that keep them), the model's copy of A, the row blocks (two in the engine, one
- * fetched while it steps through the other, and the backend's f32 and f64 output: 3.5 blocks of
- * f64), and the f32 Gram cache when its budget lets it be kept.
+ * flags that change it. Counted: the memory in use now (runtime and data) and a backend's overhead,
+ * the f32 copy of the data a fast Gram backend keeps, A (and A K', B for the schedules that keep
+ * them) and the r × l and r × r arrays of the factored update and of Rayleigh–Ritz, the row blocks
+ * (two in the engine, one fetched while it steps through the other, and the backend's f32 and f64
+ * output: 3.5 blocks of f64), and the f32 Gram cache when its budget lets it be kept. Checked
+ * against peak RSS for l = 2000 and r = 100 … 1000 (docs/RELIABILITY.md).
  */
 export function checkMemory(data: Dataset, r: number, keepsAK: boolean, keepsB: boolean, gramCacheMB: number, blockSize: number, limitMB?: number): void {
   const physical = usableMemory() / MiB;
@@ -89,13 +102,13 @@ export function checkMemory(data: Dataset, r: number, keepsAK: boolean, keepsB: 
   if (gramCacheMB > physical)
     throw new UserError(`--gram-cache ${gramCacheMB} MiB is more than this machine's memory (${physical.toFixed(0)} MiB); lower it (0 computes rows on the fly)`);
   const rl = r * data.l * 8;
-  const matrices = rl * (2 + (keepsAK ? 1 : 0) + (keepsB ? 1 : 0));
+  const matrices = rl * (1 + RITZ_RL_ARRAYS + (keepsAK ? 1 : 0) + (keepsB ? 1 : 0)) + RR_ARRAYS * r * r * 8;
   const cache = gramCacheBytes(data.l) <= gramCacheMB * MiB ? gramCacheBytes(data.l) : 0;
-  const dataBytes = data.X.byteLength + data.l * Math.ceil(data.d / 4) * 4 * 4;
-  const needed = (dataBytes + matrices + 3.5 * blockSize * data.l * 8 + cache) / MiB;
+  const runtime = process.memoryUsage.rss() + BACKEND_OVERHEAD + data.l * Math.ceil(data.d / 4) * 4 * 4;
+  const needed = (runtime + matrices + 3.5 * blockSize * data.l * 8 + cache) / MiB;
   if (needed > limit)
     throw new UserError(
-      `this fit needs about ${needed.toFixed(0)} MiB (data ${(dataBytes / MiB).toFixed(0)}, iterates ${(matrices / MiB).toFixed(0)}` +
+      `this fit needs about ${needed.toFixed(0)} MiB (runtime and data ${(runtime / MiB).toFixed(0)}, iterates ${(matrices / MiB).toFixed(0)}` +
         `${cache ? `, Gram cache ${(cache / MiB).toFixed(0)}` : ''} MiB), more than the limit of ${limit.toFixed(0)} MiB: ` +
         `${cache ? 'use --gram-cache 0, ' : ''}lower --components, or raise --memory-limit`,
     );
