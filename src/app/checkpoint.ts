@@ -72,8 +72,11 @@ export async function writeCheckpoint(path: string, identity: RunIdentity, s: En
   await writeContainer(path, 'checkpoint', CHECKPOINT_FORMAT_VERSION, meta, arrays);
 }
 
-/** Read a checkpoint, check every field (checkpointSchema.ts), and check it belongs to this data and these options. */
-export async function readCheckpoint(path: string, expected: RunIdentity): Promise<EngineSnapshot & { appState?: unknown }> {
+/**
+ * Read a checkpoint, check every field (checkpointSchema.ts), and check it belongs to this data
+ * (`points` of them) and these options.
+ */
+export async function readCheckpoint(path: string, expected: RunIdentity, points: number): Promise<EngineSnapshot & { appState?: unknown }> {
   const { meta: raw, arrays } = await readContainer<CheckpointMeta>(path, 'checkpoint', READABLE_VERSIONS);
   const meta = validated(path, 'checkpoint', () => checkCheckpoint(raw, arrays));
   if (meta.identity.dataHash !== expected.dataHash)
@@ -89,8 +92,9 @@ export async function readCheckpoint(path: string, expected: RunIdentity): Promi
     );
   }
   const r = meta.snapshot.normA2.length;
-  if (typeof expected.options.components === 'number' && r !== expected.options.components)
-    throw new UserError(`${path}: not a usable checkpoint: it holds ${r} components, its options say ${expected.options.components}`);
+  const l = meta.snapshot.permutation.length;
+  if (l !== points || (typeof expected.options.components === 'number' && r !== expected.options.components))
+    throw new UserError(`${path}: not a usable checkpoint: it holds ${r} components of ${l} points, this run has ${expected.options.components} of ${points}`);
   return { ...meta.snapshot, appState: meta.appState };
 }
 

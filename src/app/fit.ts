@@ -148,7 +148,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
         blockSize: o.blockSize,
       },
     };
-    const resumeFrom = options.resumeFrom ? await readCheckpoint(options.resumeFrom, identity) : undefined;
+    const resumeFrom = options.resumeFrom ? await readCheckpoint(options.resumeFrom, identity, data.l) : undefined;
     if (resumeFrom) say(`resuming from ${options.resumeFrom}: pass ${resumeFrom.pass + 1}, step ${resumeFrom.t}`);
     const engine = await KhaEngine.create(gram, engineOptions, resumeFrom);
 

@@ -61,7 +61,7 @@ beforeAll(async () => {
 
 describe.each([
   ['model', () => modelPath, (p: string) => loadModel(p)],
-  ['checkpoint', () => checkpointPath, (p: string) => readCheckpoint(p, identity)],
+  ['checkpoint', () => checkpointPath, (p: string) => readCheckpoint(p, identity, l)],
 ])('every header bit of a %s flipped', (_, file, load) => {
   test('as damage: every flip refused with one line', async () => {
     const good = await fsp.readFile(file());
@@ -132,7 +132,7 @@ describe('crafted files with a valid checksum are refused, naming the field', ()
   });
   test.each(checkpointCases)('checkpoint: %s', async (_, change, message) => {
     const path = await craft(checkpointPath, 'checkpoint', change);
-    await expect(readCheckpoint(path, identity)).rejects.toThrow(message);
+    await expect(readCheckpoint(path, identity, l)).rejects.toThrow(message);
   });
 
   test('through the CLI: exit 2 and one line for a null header and a zero-length model', async () => {
@@ -149,4 +149,16 @@ describe('crafted files with a valid checksum are refused, naming the field', ()
       expect(run.stderr).toMatch(message);
     }
   });
+});
+
+test('a checkpoint sealed for other sizes than the run (identity forged) is refused, not resumed partly', async () => {
+  const { formatVersion, meta, arrays } = await readContainer<Record<string, unknown>>(checkpointPath, 'checkpoint', [2]);
+  const grown = join(dir, 'grown.checkpoint');
+  const r = (arrays.normA2 as Float64Array).length;
+  const bigger: Record<string, StoredArray> = {};
+  for (const [name, a] of Object.entries(arrays))
+    bigger[name] = a.length === r * l ? Float64Array.from({ length: r * (l + 1) }, (_, i) => (i < a.length ? a[i] : 0)) : a;
+  bigger.permutation = Int32Array.from({ length: l + 1 }, (_, i) => i);
+  await writeContainer(grown, 'checkpoint', formatVersion, meta, bigger);
+  await expect(readCheckpoint(grown, identity, l)).rejects.toThrow(/it holds 2 components of 13 points, this run has 2 of 12/);
 });
