@@ -53,19 +53,38 @@ export function checkComponentsExist(data: Dataset, kernel: KernelSpec, r: numbe
   }
 }
 
+/** The mean of k(x, x) over the points for the dot-product kernels (O(l·d)); 1 for the Gaussian. */
+function meanSelfSimilarity(data: Dataset, kernel: KernelSpec): number {
+  if (kernel.type === 'gaussian') return 1;
+  const { X, l, d } = data;
+  let sum = 0;
+  for (let i = 0; i < l * d; i += d) {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += X[i + k] * X[i + k];
+    sum += kernel.type === 'linear' ? s : (s + kernel.coef0) ** kernel.degree;
+  }
+  return sum / l;
+}
+
 /** The cause of a numerical failure that no gain can fix, or null. */
-function causeBeyondGains(kernel: KernelSpec): string | null {
+function causeBeyondGains(kernel: KernelSpec, data: Dataset): string | null {
   if (kernel.type === 'polynomial' && kernel.coef0 < 0)
     return `the polynomial kernel with --coef0 ${kernel.coef0} < 0 is not positive semi-definite: K′ has negative eigenvalues, which the Hebbian iteration cannot follow; use --coef0 0 or more`;
   if (kernel.type === 'polynomial' && kernel.degree > 20)
     return `the polynomial kernel of degree ${kernel.degree} spreads K′'s eigenvalues over too many orders of magnitude for any gain; lower --degree (2 to 10 is usual)`;
+  const scale = meanSelfSimilarity(data, kernel);
+  if (!(scale > 1e-6 && scale < 1e6))
+    return (
+      `the kernel's values are of order ${scale.toPrecision(2)} (mean k(x, x)), far from 1, on which the gains are based: ` +
+      'scale the data (a linear kernel grows with ‖x‖², a polynomial one with its power)'
+    );
   return null;
 }
 
 /** `err`, or when it is a numerical failure with a cause beyond the gains, a NumericalError naming that cause first. */
-export function explainFailure(err: unknown, kernel: KernelSpec): unknown {
+export function explainFailure(err: unknown, kernel: KernelSpec, data: Dataset): unknown {
   if (!(err instanceof NumericalError)) return err;
-  const cause = causeBeyondGains(kernel);
+  const cause = causeBeyondGains(kernel, data);
   if (!cause) return err;
   return new NumericalError(`${cause}. (${err.message.replace(/ The gains are too large.*$/, '')})`);
 }

@@ -33,6 +33,11 @@ export function maxAbs(values: ArrayLike<number>, n = values.length): number {
   return max;
 }
 
+/** Whether values up to `largest` in magnitude keep f32's relative precision (normal, not overflowing, with room below). */
+export function fitsF32(largest: number): boolean {
+  return largest === 0 || (largest < 2 ** 120 && largest > 2 ** -100);
+}
+
 /** The binary exponent of a positive finite number (−Infinity for 0). */
 const exponentOf = (x: number): number => (x > 0 ? Math.floor(Math.log2(x)) : -Infinity);
 

@@ -39,9 +39,19 @@ test.each([
 
 test('a divergence under a negative coef0 names the kernel, not the gains', () => {
   const diverged = new NumericalError('the iteration diverged at step 7 (pass 1): component 2 became NaN. The gains are too large for this data: lower --eta0 (now 0.1).');
-  const explained = explainFailure(diverged, { type: 'polynomial', degree: 3, coef0: -2 }) as Error;
+  const unit = { X: Float64Array.of(1, 0, 0, 1), l: 2, d: 2, featureNames: ['a', 'b'], source: 'test' };
+  const explained = explainFailure(diverged, { type: 'polynomial', degree: 3, coef0: -2 }, unit) as Error;
   expect(explained).toBeInstanceOf(NumericalError);
   expect(explained.message).toMatch(/^the polynomial kernel with --coef0 -2 < 0 is not positive semi-definite/);
   expect(explained.message).not.toMatch(/gains are too large/);
-  expect(explainFailure(diverged, { type: 'gaussian', gamma: 1 })).toBe(diverged);
+  expect(explainFailure(diverged, { type: 'gaussian', gamma: 1 }, unit)).toBe(diverged);
+  expect(explainFailure(diverged, { type: 'linear' }, unit)).toBe(diverged);
+});
+
+test('a linear kernel on data ×1e20 that diverges names the scale, not the gains (exit 3)', () => {
+  const big = csv('big.csv', Array.from({ length: 30 }, (_, i) => [Math.sin(i) * 1e20, Math.cos(3 * i) * 2e20, (i % 7) * 1e20]));
+  const run = kpca(fit(big, '--kernel', 'linear', '-r', '2'));
+  expect(run.code).toBe(3);
+  expect(run.stderr).toMatch(/kpca: the kernel's values are of order \d\.\de\+4\d \(mean k\(x, x\)\), far from 1/);
+  expect(run.stderr).not.toMatch(/gains are too large/);
 });

@@ -4,7 +4,7 @@
  * kernel type, since the points are scaled into f32 range by a power of two and the kernel absorbs
  * the factor. Points of a later `cross` still out of range are refused with advice.
  */
-import { availableBackends, createGramBackend, type BackendName, type KernelSpec } from '../../src/kernels';
+import { availableBackends, CenteredGram, createGramBackend, type BackendName, type KernelSpec } from '../../src/kernels';
 import { UserError } from '../../src/errors';
 import { gaussianCloud } from '../helpers/problems';
 
@@ -76,6 +76,19 @@ test('points far beyond the training points are refused with advice, not compute
     await expect(backend.cross(huge, m, new Float64Array(m * l))).rejects.toThrow(UserError);
     await expect(backend.cross(huge, m, new Float64Array(m * l))).rejects.toThrow(/use --backend reference/);
   } finally {
+    await backend.dispose();
+  }
+});
+
+test('the f32 Gram cache is not kept for kernel values beyond f32 range (linear kernel, data ×1e20 and ×1e-40)', async () => {
+  for (const c of [1e20, 1e-40, 1]) {
+    const X = base.slice(0, l * d).map((x) => x * c);
+    const backend = await createGramBackend('reference', { type: 'linear' }, X, l, d);
+    const gram = await CenteredGram.create(backend, { cacheBudgetMB: 100 });
+    expect([c, gram.cached]).toEqual([c, c === 1]);
+    const row = new Float64Array(l);
+    await gram.rows([3], row);
+    expect(row.every(Number.isFinite)).toBe(true);
     await backend.dispose();
   }
 });
