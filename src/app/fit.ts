@@ -89,14 +89,23 @@ const RR_ARRAYS = 12;
 
 /**
  * Refuse, before any work, a fit that would not fit the memory budget: the figure it needs and the
- * flags that change it. Counted: the memory in use now (runtime and data) and a backend's overhead,
- * the f32 copy of the data a fast Gram backend keeps, A (and A K', B for the schedules that keep
+ * flags that change it. Counted: the memory in use now (runtime and data), a fast backend's overhead
+ * and the f32 copy of the data it keeps, A (and A K', B for the schedules that keep
  * them) and the r × l and r × r arrays of the factored update and of Rayleigh–Ritz, the row blocks
  * (two in the engine, one fetched while it steps through the other, and the backend's f32 and f64
  * output: 3.5 blocks of f64), and the f32 Gram cache when its budget lets it be kept. Checked
  * against peak RSS for l = 2000 and r = 100 … 1000 (docs/RELIABILITY.md).
  */
-export function checkMemory(data: Dataset, r: number, keepsAK: boolean, keepsB: boolean, gramCacheMB: number, blockSize: number, limitMB?: number): void {
+export function checkMemory(
+  data: Dataset,
+  r: number,
+  keepsAK: boolean,
+  keepsB: boolean,
+  gramCacheMB: number,
+  blockSize: number,
+  limitMB?: number,
+  backend: BackendRequest = 'auto',
+): void {
   const physical = usableMemory() / MiB;
   const limit = limitMB ?? 0.9 * physical;
   if (gramCacheMB > physical)
@@ -104,7 +113,8 @@ export function checkMemory(data: Dataset, r: number, keepsAK: boolean, keepsB: 
   const rl = r * data.l * 8;
   const matrices = rl * (1 + RITZ_RL_ARRAYS + (keepsAK ? 1 : 0) + (keepsB ? 1 : 0)) + RR_ARRAYS * r * r * 8;
   const cache = gramCacheBytes(data.l) <= gramCacheMB * MiB ? gramCacheBytes(data.l) : 0;
-  const runtime = process.memoryUsage.rss() + BACKEND_OVERHEAD + data.l * Math.ceil(data.d / 4) * 4 * 4;
+  const fast = backend !== 'reference';
+  const runtime = process.memoryUsage.rss() + (fast ? BACKEND_OVERHEAD + data.l * Math.ceil(data.d / 4) * 4 * 4 : 0);
   const needed = (runtime + matrices + 3.5 * blockSize * data.l * 8 + cache) / MiB;
   if (needed > limit)
     throw new UserError(
@@ -123,7 +133,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
   const kernel = resolveKernel(data, options.kernel, o.seed);
   checkComponentsExist(data, kernel, o.components);
   const schedule = createGainSchedule(o.gain, o.gainParameters);
-  checkMemory(data, o.components, schedule.needsAK, o.gain === 'smd', o.gramCacheMB, o.blockSize, o.memoryLimitMB);
+  checkMemory(data, o.components, schedule.needsAK, o.gain === 'smd', o.gramCacheMB, o.blockSize, o.memoryLimitMB, o.backend);
 
   const onProgress = (done: number, total: number) => o.onEvent?.({ type: 'gram', done, total });
   return withCenteredGram(data, kernel, o, { say, onProgress }, async ({ gram, backend, gramSeconds }) => {
