@@ -82,9 +82,12 @@ function causeBeyondGains(kernel: KernelSpec, data: Dataset): string | null {
 }
 
 /** `err`, or when it is a numerical failure with a cause beyond the gains, a NumericalError naming that cause first. */
-export function explainFailure(err: unknown, kernel: KernelSpec, data: Dataset): unknown {
+export function explainFailure(err: unknown, kernel: KernelSpec, data: Dataset, r: number): unknown {
   if (!(err instanceof NumericalError)) return err;
-  const cause = causeBeyondGains(kernel, data);
+  // Rayleigh–Ritz factors A K′ Aᵀ: it is singular when K′ has fewer than r eigenvalues above rounding
+  const cause = /^Cholesky/.test(err.message)
+    ? `-r ${r}: K′ has fewer than ${r} eigenvalues distinguishable from rounding on these data (their numerical rank is lower); use a smaller -r`
+    : causeBeyondGains(kernel, data);
   if (!cause) return err;
   return new NumericalError(`${cause}. (${err.message.replace(/ The gains are too large.*$/, '')})`);
 }

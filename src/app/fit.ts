@@ -210,6 +210,6 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     };
     return { model, gramSeconds, seconds: outcome.seconds, stoppedBy: outcome.stoppedBy, history, gramCached: gram.cached, checkpointWritten };
   }).catch((err) => {
-    throw explainFailure(err, kernel, data);
+    throw explainFailure(err, kernel, data, o.components);
   });
 }

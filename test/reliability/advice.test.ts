@@ -40,12 +40,12 @@ test.each([
 test('a divergence under a negative coef0 names the kernel, not the gains', () => {
   const diverged = new NumericalError('the iteration diverged at step 7 (pass 1): component 2 became NaN. The gains are too large for this data: lower --eta0 (now 0.1).');
   const unit = { X: Float64Array.of(1, 0, 0, 1), l: 2, d: 2, featureNames: ['a', 'b'], source: 'test' };
-  const explained = explainFailure(diverged, { type: 'polynomial', degree: 3, coef0: -2 }, unit) as Error;
+  const explained = explainFailure(diverged, { type: 'polynomial', degree: 3, coef0: -2 }, unit, 1) as Error;
   expect(explained).toBeInstanceOf(NumericalError);
   expect(explained.message).toMatch(/^the polynomial kernel with --coef0 -2 < 0 is not positive semi-definite/);
   expect(explained.message).not.toMatch(/gains are too large/);
-  expect(explainFailure(diverged, { type: 'gaussian', gamma: 1 }, unit)).toBe(diverged);
-  expect(explainFailure(diverged, { type: 'linear' }, unit)).toBe(diverged);
+  expect(explainFailure(diverged, { type: 'gaussian', gamma: 1 }, unit, 1)).toBe(diverged);
+  expect(explainFailure(diverged, { type: 'linear' }, unit, 1)).toBe(diverged);
 });
 
 test('a linear kernel on data ×1e20 that diverges names the scale, not the gains (exit 3)', () => {
@@ -54,4 +54,12 @@ test('a linear kernel on data ×1e20 that diverges names the scale, not the gain
   expect(run.code).toBe(3);
   expect(run.stderr).toMatch(/kpca: the kernel's values are of order \d\.\de\+4\d \(mean k\(x, x\)\), far from 1/);
   expect(run.stderr).not.toMatch(/gains are too large/);
+});
+
+test('r above the numerical rank (a Cholesky failure in Rayleigh–Ritz) names -r and the rank, exit 3', () => {
+  // points on a circle: distinct, but a Gaussian K′ of very wide bandwidth has few eigenvalues above rounding
+  const circle = csv('circle.csv', Array.from({ length: 60 }, (_, i) => [Math.cos(i / 10), Math.sin(i / 10), 0]));
+  const run = kpca(fit(circle, '--gamma', '1e-6', '-r', '20'));
+  expect(run.stderr).toMatch(/kpca: -r 20: K′ has fewer than 20 eigenvalues distinguishable from rounding/);
+  expect(run.code).toBe(3);
 });
