@@ -78,10 +78,10 @@ const MiB = 2 ** 20;
 
 /**
  * What a run holds besides its own arrays, on top of the memory in use when it is planned (the
- * runtime and the loaded data): a fast backend's worker threads, or the WebGPU/gpu.js modules the
- * automatic choice loads to probe for a GPU (measured: 60–75 MiB).
+ * runtime and the loaded data): the wasm backend's worker threads (measured: about 30 MiB), or the
+ * WebGPU/gpu.js modules that `auto` loads to probe for a GPU and the gpu.js backends use (60–75 MiB).
  */
-const BACKEND_OVERHEAD = 80 * MiB;
+const backendOverhead = (backend: BackendRequest): number => (backend === 'reference' ? 0 : backend === 'wasm' ? 32 : 80) * MiB;
 /** r × l float64 arrays besides A, A K′ and B: the Ritz vectors, their A K′, the model's copy of A */
 const RITZ_RL_ARRAYS = 3;
 /** r × r float64 arrays at the peak: the factored update's Gram and step matrices, or Rayleigh–Ritz's */
@@ -113,8 +113,8 @@ export function checkMemory(
   const rl = r * data.l * 8;
   const matrices = rl * (1 + RITZ_RL_ARRAYS + (keepsAK ? 1 : 0) + (keepsB ? 1 : 0)) + RR_ARRAYS * r * r * 8;
   const cache = gramCacheBytes(data.l) <= gramCacheMB * MiB ? gramCacheBytes(data.l) : 0;
-  const fast = backend !== 'reference';
-  const runtime = process.memoryUsage.rss() + (fast ? BACKEND_OVERHEAD + data.l * Math.ceil(data.d / 4) * 4 * 4 : 0);
+  const f32Copy = backend === 'reference' ? 0 : data.l * Math.ceil(data.d / 4) * 4 * 4;
+  const runtime = process.memoryUsage.rss() + backendOverhead(backend) + f32Copy;
   const needed = (runtime + matrices + 3.5 * blockSize * data.l * 8 + cache) / MiB;
   if (needed > limit)
     throw new UserError(

@@ -47,7 +47,6 @@ function relativeError(a: Float64Array, b: Float64Array): number {
 let fast: BackendName[];
 beforeAll(async () => {
   fast = (await availableBackends()).filter((n) => ['wasm', 'cpu', 'webasm'].includes(n));
-  if (process.env.DEBUG_RANGE) console.log(fast);
 });
 
 describe.each(SCALES)('data ×%s', (c) => {
