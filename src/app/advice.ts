@@ -4,6 +4,7 @@
  */
 import { NumericalError, UserError } from '../errors';
 import type { Dataset } from '../data/dataset';
+import { squaredNorms } from '../kernels/blockDots';
 import type { KernelSpec } from '../kernels/kernel';
 
 /** The number of distinct points (rows compared bit for bit), counted up to `enough` (cheap when r ≪ l). */
@@ -23,7 +24,10 @@ export function checkComponentsExist(data: Dataset, kernel: KernelSpec, r: numbe
   const { X, l, d } = data;
   const distinct = distinctPoints(X, l, d, r + 1);
   if (distinct === 1)
-    throw new UserError(`${l === 1 ? 'there is only one point' : `all ${l} points are identical`}: the centred kernel matrix is zero and has no components; kernel PCA needs at least two distinct points`);
+    throw new UserError(
+      `${l === 1 ? 'there is only one point' : `all ${l} points are identical`}: the centred kernel matrix is zero ` +
+        'and has no components; kernel PCA needs at least two distinct points',
+    );
   const points = distinct === l ? `${l} points` : `${distinct} distinct points (of ${l})`;
   if (r > distinct - 1)
     throw new UserError(
@@ -31,24 +35,18 @@ export function checkComponentsExist(data: Dataset, kernel: KernelSpec, r: numbe
         `(distinct points − 1); use -r ${distinct - 1} or less`,
     );
   if (kernel.type === 'linear' && r > d)
-    throw new UserError(`-r ${r}: the linear kernel of ${d}-dimensional points has at most ${d} components; use -r ${d} or less, or a gaussian or polynomial kernel`);
+    throw new UserError(
+      `-r ${r}: the linear kernel of ${d}-dimensional points has at most ${d} components; ` +
+        `use -r ${d} or less, or a gaussian or polynomial kernel`,
+    );
   if (kernel.type === 'polynomial') {
-    let maxNorm2 = 0;
-    for (let i = 0; i < l * d; i += d) {
-      let s = 0;
-      for (let k = 0; k < d; k++) s += X[i + k] * X[i + k];
-      maxNorm2 = Math.max(maxNorm2, s);
-    }
+    const maxNorm2 = squaredNorms(X, l, d).reduce((m, v) => Math.max(m, v), 0);
     const largest = (maxNorm2 + Math.abs(kernel.coef0)) ** kernel.degree;
-    if (!Number.isFinite(largest))
+    const range = !Number.isFinite(largest) ? 'overflows' : largest < 1e-290 ? 'underflows' : null;
+    if (range)
       throw new UserError(
-        `the polynomial kernel (x·x′ + ${kernel.coef0})^${kernel.degree} overflows float64 on these data (max ‖x‖² = ${maxNorm2.toPrecision(3)}): ` +
-          'lower --degree, or scale the data so that ‖x‖² + coef0 is near 1',
-      );
-    if (largest < 1e-290)
-      throw new UserError(
-        `the polynomial kernel (x·x′ + ${kernel.coef0})^${kernel.degree} underflows float64 on these data (max ‖x‖² = ${maxNorm2.toPrecision(3)}): ` +
-          'lower --degree, or scale the data so that ‖x‖² + coef0 is near 1',
+        `the polynomial kernel (x·x′ + ${kernel.coef0})^${kernel.degree} ${range} float64 on these data ` +
+          `(max ‖x‖² = ${maxNorm2.toPrecision(3)}): lower --degree, or scale the data so that ‖x‖² + coef0 is near 1`,
       );
   }
 }
@@ -56,22 +54,23 @@ export function checkComponentsExist(data: Dataset, kernel: KernelSpec, r: numbe
 /** The mean of k(x, x) over the points for the dot-product kernels (O(l·d)); 1 for the Gaussian. */
 function meanSelfSimilarity(data: Dataset, kernel: KernelSpec): number {
   if (kernel.type === 'gaussian') return 1;
-  const { X, l, d } = data;
   let sum = 0;
-  for (let i = 0; i < l * d; i += d) {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += X[i + k] * X[i + k];
-    sum += kernel.type === 'linear' ? s : (s + kernel.coef0) ** kernel.degree;
-  }
-  return sum / l;
+  for (const s of squaredNorms(data.X, data.l, data.d)) sum += kernel.type === 'linear' ? s : (s + kernel.coef0) ** kernel.degree;
+  return sum / data.l;
 }
 
 /** The cause of a numerical failure that no gain can fix, or null. */
 function causeBeyondGains(kernel: KernelSpec, data: Dataset): string | null {
   if (kernel.type === 'polynomial' && kernel.coef0 < 0)
-    return `the polynomial kernel with --coef0 ${kernel.coef0} < 0 is not positive semi-definite: K′ has negative eigenvalues, which the Hebbian iteration cannot follow; use --coef0 0 or more`;
+    return (
+      `the polynomial kernel with --coef0 ${kernel.coef0} < 0 is not positive semi-definite: K′ has negative ` +
+      'eigenvalues, which the Hebbian iteration cannot follow; use --coef0 0 or more'
+    );
   if (kernel.type === 'polynomial' && kernel.degree > 20)
-    return `the polynomial kernel of degree ${kernel.degree} spreads K′'s eigenvalues over too many orders of magnitude for any gain; lower --degree (2 to 10 is usual)`;
+    return (
+      `the polynomial kernel of degree ${kernel.degree} spreads K′'s eigenvalues over too many orders of magnitude ` +
+      'for any gain; lower --degree (2 to 10 is usual)'
+    );
   const scale = meanSelfSimilarity(data, kernel);
   if (!(scale > 1e-6 && scale < 1e6))
     return (
@@ -86,7 +85,8 @@ export function explainFailure(err: unknown, kernel: KernelSpec, data: Dataset, 
   if (!(err instanceof NumericalError)) return err;
   // Rayleigh–Ritz factors A K′ Aᵀ: it is singular when K′ has fewer than r eigenvalues above rounding
   const cause = /^Cholesky/.test(err.message)
-    ? `-r ${r}: K′ has fewer than ${r} eigenvalues distinguishable from rounding on these data (their numerical rank is lower); use a smaller -r`
+    ? `-r ${r}: K′ has fewer than ${r} eigenvalues distinguishable from rounding on these data ` +
+      '(their numerical rank is lower); use a smaller -r'
     : causeBeyondGains(kernel, data);
   if (!cause) return err;
   return new NumericalError(`${cause}. (${err.message.replace(/ The gains are too large.*$/, '')})`);
