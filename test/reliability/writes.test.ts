@@ -53,24 +53,35 @@ describe('short writes through the CLI', () => {
 });
 
 /** Mount a tmpfs of `kib` KiB at a fresh directory; null (with the reason) where this is not possible. */
-function mountTmpfs(kib: number): { dir: string } | { reason: string } {
+function mountTmpfs(kib: number, options = ''): { dir: string } | { reason: string } {
   if (process.getuid?.() !== 0) return { reason: 'mounting a tmpfs needs root' };
   const dir = mkdtempSync(join(tmpdir(), 'kpca-full-'));
-  const run = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${kib}k`, 'tmpfs', dir], { encoding: 'utf8' });
+  const run = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${kib}k${options}`, 'tmpfs', dir], { encoding: 'utf8' });
   if (run.status !== 0) return { reason: `mount failed: ${(run.stderr || String(run.error)).trim()}` };
   return { dir };
 }
 
 const mounted = mountTmpfs(64);
+const readOnly = mountTmpfs(64, ',ro');
 const onTmpfs = 'dir' in mounted ? test : test.skip;
 const skipped = 'reason' in mounted ? ` (skipped: ${mounted.reason})` : '';
 
 describe('a real full disk (tmpfs)', () => {
   afterAll(() => {
-    if ('dir' in mounted) {
-      spawnSync('umount', [mounted.dir]);
-      rmSync(mounted.dir, { recursive: true, force: true });
-    }
+    for (const m of [mounted, readOnly])
+      if ('dir' in m) {
+        spawnSync('umount', [m.dir]);
+        rmSync(m.dir, { recursive: true, force: true });
+      }
+  });
+
+  ('dir' in readOnly ? test : test.skip)(`fit -o M on a read-only file system: exit 2 naming M${skipped}`, () => {
+    const data = writeCloudCsv(join(tmpdir(), `kpca-ro-${process.pid}.csv`), 50);
+    const model = join((readOnly as { dir: string }).dir, 'm.kpca');
+    const run = kpca(fitArgs(data, model));
+    expectRefused(run, model);
+    expect(run.stderr).toMatch(/cannot write: read-only file system/);
+    rmSync(data);
   });
 
   onTmpfs(`fit -o M and data convert on a full tmpfs: exit 2, the old file intact, no temporary file${skipped}`, () => {
