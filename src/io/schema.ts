@@ -34,7 +34,8 @@ export function object(value: unknown, field: string): Record<string, unknown> {
 }
 
 export function string(value: unknown, field: string, pattern?: RegExp): string {
-  if (typeof value !== 'string' || (pattern && !pattern.test(value))) fail(field, pattern ? `a string matching ${pattern}` : 'a string', value);
+  if (typeof value !== 'string' || (pattern && !pattern.test(value)))
+    fail(field, pattern ? `a string matching ${pattern}` : 'a string', value);
   return value as string;
 }
 
@@ -50,7 +51,8 @@ export function oneOf<T extends string>(value: unknown, field: string, values: r
 
 /** An integer in [min, max]. */
 export function integer(value: unknown, field: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (!(Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max)) fail(field, `an integer in [${min}, ${max}]`, value);
+  if (!(Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max))
+    fail(field, `an integer in [${min}, ${max}]`, value);
   return value as number;
 }
 
@@ -63,14 +65,16 @@ export function finite(value: unknown, field: string, range: { min?: number; exc
     (range.min === undefined || v >= range.min) &&
     (range.exclusiveMin === undefined || v > range.exclusiveMin);
   if (!ok) {
-    const bound = range.min !== undefined ? ` ≥ ${range.min}` : range.exclusiveMin !== undefined ? ` > ${range.exclusiveMin}` : '';
+    const bound =
+      range.min !== undefined ? ` ≥ ${range.min}` : range.exclusiveMin !== undefined ? ` > ${range.exclusiveMin}` : '';
     fail(field, `a finite number${bound}`, value);
   }
   return v;
 }
 
 export function stringArray(value: unknown, field: string, length?: number): string[] {
-  if (!Array.isArray(value) || value.some((s) => typeof s !== 'string') || (length !== undefined && value.length !== length))
+  const strings = Array.isArray(value) && value.every((s) => typeof s === 'string');
+  if (!strings || (length !== undefined && value.length !== length))
     fail(field, `an array of ${length ?? 'any number of'} strings`, value);
   return value as string[];
 }
@@ -82,8 +86,10 @@ export function stringArray(value: unknown, field: string, length?: number): str
 export function finiteArray(value: unknown, field: string, length: number, shape = ''): Float64Array {
   if (!(value instanceof Float64Array)) fail(field, 'a float64 array', value);
   const a = value as Float64Array;
-  if (a.length !== length) throw new FieldError(`${field} has ${a.length} values, expected ${length}${shape ? ` ${shape}` : ''}`);
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) throw new FieldError(`${field}[${i}] is ${a[i]}, expected a finite number`);
+  if (a.length !== length)
+    throw new FieldError(`${field} has ${a.length} values, expected ${length}${shape ? ` ${shape}` : ''}`);
+  for (let i = 0; i < a.length; i++)
+    if (!Number.isFinite(a[i])) throw new FieldError(`${field}[${i}] is ${a[i]}, expected a finite number`);
   return a;
 }
 
@@ -95,7 +101,8 @@ export function permutation(value: unknown, field: string, length: number): Int3
   const seen = new Uint8Array(length);
   for (let i = 0; i < length; i++) {
     const v = p[i];
-    if (v < 0 || v >= length || seen[v]) throw new FieldError(`${field} is not a permutation of 0…${length - 1} (${v} at position ${i})`);
+    if (v < 0 || v >= length || seen[v])
+      throw new FieldError(`${field} is not a permutation of 0…${length - 1} (${v} at position ${i})`);
     seen[v] = 1;
   }
   return p;
