@@ -42,7 +42,8 @@ const webGPUContext = () => (gpujs() as unknown as { WebGPUContext: { destroy():
 const MAX_BLOCK = 64;
 
 /** `rows` points of dimension d as a gpu.js [d, rows] input (its typings want number[], any array works) */
-const asInput = (a: Float32Array, d: number, rows: number): Input => new (gpujs().Input)(a as unknown as number[], [d, rows]);
+const asInput = (a: Float32Array, d: number, rows: number): Input =>
+  new (gpujs().Input)(a as unknown as number[], [d, rows]);
 
 /** An uploaded X: a texture or buffer handle on device modes, else the array itself as a [d, l] input. */
 type XArgument = Input | { delete(): void };
@@ -156,7 +157,8 @@ export class GpujsBackend implements GramBackend {
   private kernel(rows: number): IKernelRunShortcut {
     let kernel = this.kernels.get(rows);
     if (!kernel) {
-      kernel = this.gpu.createKernel(this.impl.gpuSource, gramKernelSettings(this.name, this.impl, this.d, this.lPad, rows));
+      const settings = gramKernelSettings(this.name, this.impl, this.d, this.lPad, rows);
+      kernel = this.gpu.createKernel(this.impl.gpuSource, settings);
       this.kernels.set(rows, kernel);
     }
     return kernel;
@@ -182,19 +184,20 @@ export function gramKernelSettings(mode: GpujsMode, impl: KernelImpl, d: number,
 }
 
 /**
- * Why `mode` cannot compute an l × d problem exactly, or null. Indices into X are 32-bit integers in
- * every compiled mode; gpu.js's GL modes read X through GLSL ES, where exact integers past 2^24 are
- * neither guaranteed nor tested here. cpu indexes with JS numbers.
+ * Why `mode` cannot compute an lPad × d problem exactly, or null. Indices into X are 32-bit integers in
+ * every compiled mode; gpu.js's GL modes read X through GLSL ES shaders, which nothing here checks at
+ * 2^24 values or more (the f32 limit). cpu indexes with JS numbers.
  */
 export function gpujsSizeProblem(mode: GpujsMode, lPad: number, d: number): string | null {
-  const cells = lPad * d;
   if (mode === 'cpu') return null;
-  const limit = mode === 'webasm' || mode === 'webgpu' ? 2 ** 31 : 2 ** 24;
-  if (cells < limit) return null;
-  const what = limit === 2 ** 31 ? 'its 32-bit indices' : 'GL shaders, whose integers are exact only below 2^24,';
+  const gl = mode === 'gpu' || mode === 'headlessgl';
+  const log2Limit = gl ? 24 : 31;
+  const cells = lPad * d;
+  if (cells < 2 ** log2Limit) return null;
+  const why = gl ? 'its GL shaders are not verified exact' : 'its indices are 32-bit integers';
   return (
-    `gpu.js backend '${mode}' cannot index ${lPad} × ${d} = ${cells} values exactly (${what} ` +
-    `need l·d < 2^${Math.log2(limit)}); use --backend wasm or reference`
+    `gpu.js backend '${mode}' cannot index ${lPad} × ${d} = ${cells} values exactly: ${why} ` +
+    `at l·d ≥ 2^${log2Limit}; use --backend wasm or reference`
   );
 }
 

@@ -39,8 +39,8 @@ export interface KernelImpl {
   /** the kernel's parameters, for fromDotsSource and gpuSource */
   readonly constants: Readonly<Record<string, number>>;
   /**
-   * gpu.js type of each constant. gpu.js computes in f32 whatever it is not told is an integer,
-   * index arithmetic included; a loop bound (polynomial degree) must be 'Integer'.
+   * gpu.js type of each constant. gpu.js computes in f32 whatever it is not told is an integer;
+   * loop bounds (d, the polynomial degree) are 'Integer' so that loops count in integers.
    */
   readonly gpuConstantTypes: Readonly<Record<string, 'Integer' | 'Float'>>;
 }

@@ -25,9 +25,13 @@ function probeWebGPU(): WebGPUProbe {
     process.stdout.write(JSON.stringify(a && { info: a.info, fallback: a.isFallbackAdapter }));
     process.exit(0);
   }, (e) => { process.stdout.write(JSON.stringify({ error: e.message })); process.exit(0); });`;
-  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000, cwd: path.join(__dirname, '../..') });
-  if (child.status !== 0) return { absent: `the webgpu probe failed (${child.error?.message ?? child.stderr})`, software: false };
-  const answer = JSON.parse(child.stdout) as { info?: { architecture?: string }; fallback?: boolean; error?: string } | null;
+  const cwd = path.join(__dirname, '../..'); // where `webgpu` resolves
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000, cwd });
+  if (child.status !== 0) {
+    return { absent: `the webgpu probe failed (${child.error?.message ?? child.stderr})`, software: false };
+  }
+  type Answer = { info?: { architecture?: string }; fallback?: boolean; error?: string } | null;
+  const answer = JSON.parse(child.stdout) as Answer;
   if (answer === null || answer.error) {
     // Dawn says why on stderr (Debian 12's lavapipe lacks a Vulkan feature it requires)
     const dawnSays = answer?.error ?? child.stderr.split('\n').find((line) => line.startsWith('Warning:'));

@@ -50,15 +50,27 @@ export function maxAbs(a: ArrayLike<number>): number {
  * so linear and polynomial tolerances are relative to it: ‖x‖‖z‖ for linear, and
  * degree·(‖x‖‖z‖ + |coef0|)^degree for polynomial (the derivative bound).
  */
-export function tolerance(backend: GramBackend, kernel: KernelSpec, X: Float64Array, Z: Float64Array, d: number): number {
+export function tolerance(
+  backend: GramBackend,
+  kernel: KernelSpec,
+  X: Float64Array,
+  Z: Float64Array,
+  d: number,
+): number {
   const normProduct = Math.sqrt(maxSquaredNorm(X, d) * maxSquaredNorm(Z, d));
   const scale =
-    kernel.type === 'gaussian' ? 1 : kernel.type === 'linear' ? normProduct : kernel.degree * (normProduct + Math.abs(kernel.coef0)) ** kernel.degree;
+    kernel.type === 'gaussian'
+      ? 1
+      : kernel.type === 'linear'
+        ? normProduct
+        : kernel.degree * (normProduct + Math.abs(kernel.coef0)) ** kernel.degree;
   return (backend.precision === 'f64' ? 1e-12 : 1e-6) * scale;
 }
 
 function maxSquaredNorm(A: Float64Array, d: number): number {
   let best = 0;
-  for (let i = 0; i < A.length / d; i++) best = Math.max(best, A.subarray(i * d, (i + 1) * d).reduce((s, v) => s + v * v, 0));
+  for (let i = 0; i < A.length / d; i++) {
+    best = Math.max(best, A.subarray(i * d, (i + 1) * d).reduce((s, v) => s + v * v, 0));
+  }
   return best;
 }
