@@ -22,7 +22,9 @@ export interface WebGPUProbe {
 function probeWebGPU(): WebGPUProbe {
   if (!hasVulkanLoader()) return { absent: 'no Vulkan loader (libvulkan.so.1)', software: false };
   const script = `require('webgpu').create([]).requestAdapter().then((a) => {
-    process.stdout.write(JSON.stringify(a && { info: a.info, fallback: a.isFallbackAdapter }));
+    // AdapterInfo's fields are getters: JSON.stringify(a.info) would drop them
+    const i = a && a.info;
+    process.stdout.write(JSON.stringify(a && { info: { architecture: i.architecture }, fallback: a.isFallbackAdapter || i.isFallbackAdapter }));
     process.exit(0);
   }, (e) => { process.stdout.write(JSON.stringify({ error: e.message })); process.exit(0); });`;
   const cwd = path.join(__dirname, '../..'); // where `webgpu` resolves
