@@ -80,7 +80,7 @@ export async function readContainer<H>(path: string, kind: ContainerKind, suppor
   if (headerStart + headerLength + CHECKSUM_BYTES > bytes.length) fail(`truncated (${bytes.length} bytes, the header alone needs ${headerStart + headerLength + CHECKSUM_BYTES})`);
   let header: ContainerHeader<H>;
   try {
-    header = JSON.parse(bytes.subarray(headerStart, headerStart + headerLength).toString('utf8'));
+    header = JSON.parse(bytes.subarray(headerStart, headerStart + headerLength).toString('utf8')) as ContainerHeader<H>;
   } catch {
     return fail('its header is damaged (not valid JSON)');
   }

@@ -112,7 +112,7 @@ export class GpujsBackend implements GramBackend {
         immutable: true,
         precision: 'single',
       });
-      xArg = (await upload(xArg)) as unknown as XArgument; // a Promise on webgpu
+      xArg = await (upload(xArg) as unknown as Promise<XArgument> | XArgument); // a Promise on webgpu
       assertKernelClass(mode, upload);
     }
     return new GpujsBackend(mode, gpu, X, l, d, impl, lPad, xArg, shift);
@@ -149,7 +149,8 @@ export class GpujsBackend implements GramBackend {
     packF32(Z.subarray(b0 * d, (b0 + count) * d), count, d, this.shift, zF32, d);
     const kernel = this.kernel(size);
     const zArg = asInput(zF32, d, size);
-    const result = (await kernel(this.xArg as Input, zArg)) as unknown as Float32Array[];
+    // a Promise on webgpu
+    const result = await (kernel(this.xArg as Input, zArg) as unknown as Promise<Float32Array[]> | Float32Array[]);
     assertKernelClass(this.name, kernel); // after the call: gpu.js swaps in a fallback when it builds
     for (let b = 0; b < count; b++) out.set(result[b].subarray(0, l), (b0 + b) * l);
   }

@@ -49,7 +49,9 @@ export type FromDots = (dots: Float64Array, m: number, l: number, zNorms: Float6
 
 /** `fromDots` from its source text (KernelImpl.fromDotsSource) and the kernel's constants. */
 export function compileFromDots(source: string, constants: Readonly<Record<string, number>>): FromDots {
-  return new Function(`return ${source}`)()(constants);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- our own source text, shared with the worker threads
+  const make = (new Function(`return ${source}`) as () => (constants: Readonly<Record<string, number>>) => FromDots)();
+  return make(constants);
 }
 
 export function kernelImpl(spec: KernelSpec): KernelImpl {

@@ -29,6 +29,7 @@ export function installWebGPU(): NavigatorGpu {
   // works from CommonJS and under jest, which cannot require ES modules.
   const dir = path.dirname(require.resolve('webgpu/package.json'));
   const arch = process.platform === 'darwin' ? 'universal' : process.arch;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a native addon, found by platform
   const dawn = require(path.join(dir, 'dist', `${process.platform}-${arch}.dawn.node`)) as DawnBinding;
   Object.assign(globalThis, dawn.globals); // GPUBufferUsage and friends, which gpu.js reads as globals
   if (!scope.navigator) Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true });
