@@ -150,7 +150,7 @@ export class GpujsBackend implements GramBackend {
     const kernel = this.kernel(size);
     const zArg = asInput(zF32, d, size);
     // a Promise on webgpu
-    const result = await (kernel(this.xArg as Input, zArg) as unknown as Promise<Float32Array[]> | Float32Array[]);
+    const result = await (kernel(this.xArg, zArg) as unknown as Promise<Float32Array[]> | Float32Array[]);
     assertKernelClass(this.name, kernel); // after the call: gpu.js swaps in a fallback when it builds
     for (let b = 0; b < count; b++) out.set(result[b].subarray(0, l), (b0 + b) * l);
   }
