@@ -7,6 +7,7 @@ import { VERSION } from '../version';
 import { reportError } from './common';
 import { registerCompareCommand } from './compare';
 import { registerDataCommands } from './data';
+import { registerDenoiseCommand } from './denoise';
 import { registerFitCommand } from './fit';
 import { registerInfoCommand } from './info';
 import { registerSpectralClusterCommand } from './spectralCluster';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
   registerFitCommand(program);
   registerTransformCommand(program);
+  registerDenoiseCommand(program);
   registerInfoCommand(program);
   registerCompareCommand(program);
   registerSpectralClusterCommand(program);
