@@ -10,6 +10,7 @@ import { registerDataCommands } from './data';
 import { registerDenoiseCommand } from './denoise';
 import { registerFitCommand } from './fit';
 import { registerInfoCommand } from './info';
+import { registerPlotCommand } from './plot';
 import { registerSpectralClusterCommand } from './spectralCluster';
 import { registerTransformCommand } from './transform';
 
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerFitCommand(program);
   registerTransformCommand(program);
   registerDenoiseCommand(program);
+  registerPlotCommand(program);
   registerInfoCommand(program);
   registerCompareCommand(program);
   registerSpectralClusterCommand(program);
