@@ -5,12 +5,13 @@
  * baselines in the same run (bench/peers/sklearn_denoise.py says exactly how).
  *
  *   npm run denoise-usps -- --out docs/results/denoise-usps [--passes 20] [--gammas 0.005,0.01]
- *       [--ranks 16,32,48,64,96,128,256] [--kha-r 64] [--kha-gamma 0.01] [--gains constant,annealed,kha-et,smd]
+ *       [--ranks 16,32,48,64,96,128,256] [--kha-r 64] [--kha-gamma 0.01] [--gains constant,annealed,kha-et,smd] [--tune]
  *
  * Exact kernel PCA (dense eigenvectors of K') with the fixed-point pre-image for every (γ, r); then,
  * at one (γ, r) (by default the exact solution's best for each noise), each gain schedule from the
  * same start, with the pre-images' MSE measured after every pass (measurement excluded from the
- * seconds) on the fit's Rayleigh–Ritz vectors at that pass.
+ * seconds) on the fit's Rayleigh–Ritz vectors at that pass. --tune first picks each schedule's η0
+ * on held-out training digits (tuneEta0).
  */
 import { spawnSync } from 'child_process';
 import { mkdtempSync, rmSync } from 'fs';
@@ -21,7 +22,7 @@ import { loadDataset } from '../src/data/load';
 import type { Dataset } from '../src/data/dataset';
 import { exactEigen } from '../src/eval/referenceSolver';
 import { KhaEngine } from '../src/kha/engine';
-import { createGainSchedule, type GainName } from '../src/kha/gains';
+import { createGainSchedule, type GainName, type GainParameters } from '../src/kha/gains';
 import { rayleighRitz } from '../src/kha/rayleighRitz';
 import { CenteredGram, createGramBackend, type GramBackend } from '../src/kernels';
 import type { KernelSpec } from '../src/kernels/kernel';
@@ -111,16 +112,18 @@ export async function exactRows(train: Dataset, test: Dataset, clean: Dataset, g
 /** Each schedule from the same start, the pre-images' MSE after every pass; the last pass's pre-images of `gains[last]`. */
 export async function scheduleSeries(
   train: Dataset, test: Dataset, clean: Dataset, gamma: number, r: number, gains: GainName[], passes: number,
+  parameters: Partial<Record<GainName, GainParameters>> = {},
+  measure: 'every-pass' | 'final' = 'every-pass',
 ): Promise<{ schedules: ScheduleSeries[]; last: Float64Array }> {
   const kernel: KernelSpec = { type: 'gaussian', gamma };
   return withGram(train, kernel, async (gram) => {
     const schedules: ScheduleSeries[] = [];
     let last: Float64Array = new Float64Array(0);
     for (const gain of gains) {
-      const schedule = createGainSchedule(gain, {});
+      const schedule = createGainSchedule(gain, parameters[gain] ?? {});
       const engine = await KhaEngine.create(gram, { components: r, schedule, seed: 1, blockSize: 64 });
       const s: ScheduleSeries = { gain, parameters: { ...schedule.parameters }, series: [] };
-      const measure = async (pass: number, secs: number) => {
+      const record = async (pass: number, secs: number) => {
         const A = Float64Array.from(engine.state.A);
         const ritz = rayleighRitz(A, await engine.multiplyBySource(A), r, train.l);
         const res = await denoise(modelOf(train, kernel, gram, ritz.A, ritz.eigenvalues, gain), test.X, test.l);
@@ -128,9 +131,9 @@ export async function scheduleSeries(
         last = res.Z;
         process.stderr.write(`  ${gain} pass ${pass} (${secs.toFixed(1)} s): MSE ${s.series[s.series.length - 1].mse.toPrecision(4)}\n`);
       };
-      await measure(0, 0);
+      if (measure === 'every-pass') await record(0, 0);
       try {
-        await engine.run({ passes, onPass: (report) => measure(report.pass, report.seconds) });
+        await engine.run({ passes, onPass: (report) => (measure === 'final' && report.pass < passes ? undefined : record(report.pass, report.seconds)) });
       } catch (e) {
         s.failure = (e as Error).message;
       }
@@ -138,6 +141,37 @@ export async function scheduleSeries(
     }
     return { schedules, last };
   });
+}
+
+/** η0 tried by the tuning, each for TUNE_PASSES passes */
+export const TUNE_ETA0 = [0.03, 0.1, 0.3, 1];
+export const TUNE_PASSES = 3;
+
+/**
+ * Each schedule's η0 (its other parameters at their defaults), chosen by the MSE of denoising the
+ * first `holdout` noisy training digits against their clean versions after TUNE_PASSES passes: the
+ * test digits take no part. A trial that diverges is out.
+ */
+export async function tuneEta0(
+  train: Dataset, trainClean: Dataset, gamma: number, r: number, gains: GainName[], holdout = 100,
+): Promise<{ chosen: Partial<Record<GainName, GainParameters>>; trials: { gain: GainName; eta0: number; mse: number | null }[] }> {
+  const d = train.d;
+  const slice = (ds: Dataset): Dataset => ({ ...ds, X: ds.X.subarray(0, holdout * d), l: holdout, labels: ds.labels?.slice(0, holdout) });
+  const trials: { gain: GainName; eta0: number; mse: number | null }[] = [];
+  const chosen: Partial<Record<GainName, GainParameters>> = {};
+  for (const gain of gains) {
+    let best: { eta0: number; mse: number } | undefined;
+    for (const eta0 of TUNE_ETA0) {
+      const { schedules } = await scheduleSeries(train, slice(train), slice(trainClean), gamma, r, [gain], TUNE_PASSES, { [gain]: { eta0 } }, 'final');
+      const s = schedules[0];
+      const last = s.series[s.series.length - 1];
+      const mse = s.failure || !last || last.pass < TUNE_PASSES ? null : last.mse;
+      trials.push({ gain, eta0, mse });
+      if (mse !== null && (!best || mse < best.mse)) best = { eta0, mse };
+    }
+    if (best) chosen[gain] = { eta0: best.eta0 };
+  }
+  return { chosen, trials };
 }
 
 function option(args: string[], name: string, fallback: string): string {
@@ -174,11 +208,12 @@ async function main() {
       const r = Number(option(args, '--kha-r', String(bestExact.r)));
       const target = exact.find((e) => e.gamma === gamma && e.r === r);
       if (!target) throw new Error(`--kha-gamma ${gamma} --kha-r ${r} is not in the exact grid (--gammas, --ranks)`);
-      const series = await scheduleSeries(n.train, n.test, split.testClean, gamma, r, gains, passes);
+      const tuning = args.includes('--tune') ? await tuneEta0(n.train, split.trainClean, gamma, r, gains) : undefined;
+      const series = await scheduleSeries(n.train, n.test, split.testClean, gamma, r, gains, passes, tuning?.chosen);
       noises.push({
         noise: n.name, description: NOISE_DESCRIPTIONS[n.name] ?? n.name, noisy: n.peers.noisy, exact,
         linearPca: n.peers.pca, kernelPcaRidge: n.peers.kernel_pca_ridge,
-        kha: { gamma, r, target: { mse: target.mse, snr: target.snr }, schedules: series.schedules },
+        kha: { gamma, r, target: { mse: target.mse, snr: target.snr }, schedules: series.schedules, tuning: tuning?.trials },
       });
       const first = (X: Float64Array, d: number) => X.subarray(0, shown * d);
       const d = n.test.d;

@@ -49,6 +49,12 @@ export interface ScheduleSeries {
   /** why it stopped early, when it did */
   failure?: string;
 }
+/** one η0 tried before the run (null: diverged); the criterion is the run's to say */
+export interface TuningTrial {
+  gain: string;
+  eta0: number;
+  mse: number | null;
+}
 export interface NoiseResult {
   noise: string;
   description: string;
@@ -57,7 +63,7 @@ export interface NoiseResult {
   linearPca: PeerRow[];
   kernelPcaRidge: PeerRow[];
   /** the schedules, run at one (γ, r) where the exact solution's MSE is `target` */
-  kha?: { gamma: number; r: number; target: Score; schedules: ScheduleSeries[] };
+  kha?: { gamma: number; r: number; target: Score; schedules: ScheduleSeries[]; tuning?: TuningTrial[] };
 }
 export interface DenoiseReport {
   format: typeof DENOISE_REPORT_FORMAT;
@@ -136,6 +142,15 @@ function noiseSections(n: NoiseResult, pictures: Picture[]): Section[] {
         }),
       },
     });
+    if (n.kha.tuning)
+      sections.push({
+        table: {
+          title: `${n.noise}: η0 tuning`,
+          note: 'Each schedule ran 3 passes per η0; the lowest MSE of denoising the first 100 noisy training digits (against their clean versions; the test digits take no part) chose the η0 run above. —: diverged.',
+          header: ['schedule', ...[...new Set(n.kha.tuning.map((t) => t.eta0))].map((e) => `η0 = ${e}`)],
+          rows: [...new Set(n.kha.tuning.map((t) => t.gain))].map((g) => [g, ...n.kha!.tuning!.filter((t) => t.gain === g).map((t) => (t.mse === null ? '—' : fmt(t.mse)))]),
+        },
+      });
     sections.push({ plots: seriesPlots(n) });
   }
   if (pictures.length > 0) sections.push({ pictures: { heading: `${n.noise}: test digits`, items: pictures } });
