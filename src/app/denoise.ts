@@ -77,15 +77,14 @@ export async function preimage(model: KpcaModel, Y: Float64Array, m: number, opt
   const { l, d, components: r } = model;
   if (Y.length !== m * r) throw new UserError(`pre-images need ${r} projections per point (the model's components), got ${m > 0 ? Y.length / m : 0}`);
   if (options.start && options.start.length !== m * d) throw new UserError(`the starting points have ${m > 0 ? options.start.length / m : 0} features, the model ${d}`);
-  const G = preimageCoefficients(model, Y, m);
   const kernel = model.kernel;
-  if (kernel.type === 'linear') return { Z: combine(G, model.X, m, l, d), iterations: 0, restarted: 0, failed: 0, unconverged: 0 };
+  if (kernel.type === 'linear') return { Z: combine(preimageCoefficients(model, Y, m), model.X, m, l, d), iterations: 0, restarted: 0, failed: 0, unconverged: 0 };
   if (kernel.type !== 'gaussian')
     throw new UserError(`pre-images are computed for the ${PREIMAGE_KERNELS.join(' and ')} kernels; this model's kernel is ${kernel.type}`);
   const o = { ...PREIMAGE_DEFAULTS, ...options };
   const backend = await createGramBackend(o.backend ?? 'auto', kernel, model.X, l, d);
   try {
-    return await gaussianFixedPoint(model, backend, G, m, o);
+    return await gaussianFixedPoint(model, backend, Y, m, o);
   } finally {
     await backend.dispose();
   }
@@ -125,13 +124,14 @@ function combine(G: Float64Array, X: Float64Array, m: number, l: number, d: numb
 
 type Options = typeof PREIMAGE_DEFAULTS & PreimageOptions;
 
-async function gaussianFixedPoint(model: KpcaModel, backend: GramBackend, G: Float64Array, m: number, o: Options): Promise<PreimageResult> {
-  const { l, d, X } = model;
+/** Block by block: γ of the block (count × l, so that memory stays O(blockSize·l)), then the iteration. */
+async function gaussianFixedPoint(model: KpcaModel, backend: GramBackend, Y: Float64Array, m: number, o: Options): Promise<PreimageResult> {
+  const { d, X, components: r } = model;
   const Z = new Float64Array(m * d);
   const result: PreimageResult = { Z, iterations: 0, restarted: 0, failed: 0, unconverged: 0 };
   for (let b0 = 0; b0 < m; b0 += o.blockSize) {
     const count = Math.min(o.blockSize, m - b0);
-    const g = G.subarray(b0 * l, (b0 + count) * l);
+    const g = preimageCoefficients(model, Y.subarray(b0 * r, (b0 + count) * r), count);
     const z = Z.subarray(b0 * d, (b0 + count) * d);
     const all = Array.from({ length: count }, (_, b) => b);
     let collapsed = all;
@@ -141,10 +141,14 @@ async function gaussianFixedPoint(model: KpcaModel, backend: GramBackend, G: Flo
       result.restarted += collapsed.length;
     }
     if (collapsed.length === 0) continue;
-    const fallback = await neighbourStart(backend, X, g, collapsed, l, d, o.neighbours);
-    collapsed.forEach((b, s) => z.set(fallback.subarray(s * d, (s + 1) * d), b * d));
+    const fallback = await neighbourStart(backend, X, g, collapsed, o.neighbours);
+    const restart = (b: number) => {
+      const s = collapsed.indexOf(b);
+      z.set(fallback.subarray(s * d, (s + 1) * d), b * d);
+    };
+    collapsed.forEach(restart);
     const failed = await iterate(backend, X, g, z, collapsed, o, result);
-    for (const b of failed) z.set(fallback.subarray(collapsed.indexOf(b) * d, (collapsed.indexOf(b) + 1) * d), b * d);
+    failed.forEach(restart); // their estimate is the nearest-neighbour start itself
     result.failed += failed.length;
   }
   return result;
@@ -202,7 +206,8 @@ async function iterate(backend: GramBackend, X: Float64Array, g: Float64Array, z
  * (K γ)_j. Their mean is the start (count × d for the points `which`). K γ takes one pass over the
  * Gram rows, paid only for points whose own start collapsed (or when there is none).
  */
-async function neighbourStart(backend: GramBackend, X: Float64Array, g: Float64Array, which: number[], l: number, d: number, n: number): Promise<Float64Array> {
+async function neighbourStart(backend: GramBackend, X: Float64Array, g: Float64Array, which: number[], n: number): Promise<Float64Array> {
+  const { l, d } = backend;
   const s = which.length;
   const KG = new Float64Array(s * l);
   const rowsPerCall = 64;
