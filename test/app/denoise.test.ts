@@ -113,6 +113,24 @@ describe('pre-images of points in the span (all l − 1 components)', () => {
   });
 });
 
+describe('a point whose every start collapses', () => {
+  it('is counted as failed and gets its nearest-neighbour estimate (finite), never NaN', async () => {
+    // 1-D points at j²: with σ = 0.01 every kernel value between distinct points underflows to 0,
+    // so K = I, and the mean of 10 training points (the nearest-neighbour start) is far from all of them.
+    const l = 12;
+    const X = Float64Array.from({ length: l }, (_, j) => j * j);
+    const sigma = 0.01;
+    const model = exactModel(X, 1, gaussianGram(X, X, 1, sigma), { type: 'gaussian', gamma: 1 / (2 * sigma ** 2) }, l - 1);
+    const Y = await transform(model, X.subarray(l - 1), 1, { backend: 'reference' });
+    const res = await preimage(model, Y, 1, { backend: 'reference' });
+    expect(res).toMatchObject({ failed: 1, restarted: 0 });
+    expect(Number.isFinite(res.Z[0])).toBe(true);
+    // the estimate is the mean of 10 of the points: 10·z is a sum of 10 distinct squares, one of them 121
+    expect(Number.isInteger(Math.round(10 * res.Z[0] * 1e6) / 1e6)).toBe(true);
+    expect(Math.abs(res.Z[0] - 121)).toBeGreaterThan(1);
+  });
+});
+
 describe('denoising new points with r < l components', () => {
   const r = 4;
   const model = gaussianModel(p, r);
