@@ -5,7 +5,8 @@
  * baselines in the same run (bench/peers/sklearn_denoise.py says exactly how).
  *
  *   npm run denoise-usps -- --out docs/results/denoise-usps [--passes 20] [--gammas 0.005,0.01]
- *       [--ranks 16,32,48,64,96,128,256] [--kha-r 64] [--kha-gamma 0.01] [--gains constant,annealed,kha-et,smd] [--tune]
+ *       [--ranks 16,32,48,64,96,128,256] [--kha-r 64] [--kha-gamma 0.01] [--gains constant,annealed,kha-et,smd]
+ * [--tune]
  *
  * Exact kernel PCA (dense eigenvectors of K') with the fixed-point pre-image for every (γ, r); then,
  * at one (γ, r) (by default the exact solution's best for each noise), each gain schedule from the
@@ -42,40 +43,103 @@ export interface Split {
   dir: string;
   trainClean: Dataset;
   testClean: Dataset;
-  noises: { name: string; train: Dataset; test: Dataset; pcaBest: Dataset; peers: { noisy: { mse: number; snr: number }; pca: PeerRow[]; kernel_pca_ridge: PeerRow[] } }[];
+  noises: {
+    name: string;
+    train: Dataset;
+    test: Dataset;
+    pcaBest: Dataset;
+    peers: { noisy: { mse: number; snr: number }; pca: PeerRow[]; kernel_pca_ridge: PeerRow[] };
+  }[];
   versions: Record<string, string>;
 }
 
 const NOISE_DESCRIPTIONS: Record<string, string> = {
-  gaussian: 'Gaussian noise N(0, 0.25²) added to every pixel (RandomState(0), as in scikit-learn’s example), training and test digits.',
-  'salt-and-pepper': 'Salt-and-pepper ("speckle") noise as in Mika et al.: each pixel set to 0 or 1 with probability 0.2 (RandomState(1)), training and test digits.',
+  gaussian:
+    'Gaussian noise N(0, 0.25²) added to every pixel (RandomState(0), as in scikit-learn’s example), training and test digits.',
+  'salt-and-pepper':
+    'Salt-and-pepper ("speckle") noise as in Mika et al.: each pixel set to 0 or 1 with probability 0.2 (RandomState(1)), training and test digits.',
 };
 
 /** Builds the split with scikit-learn (and runs its baselines at the ranks). */
 export async function buildSplit(uspsDir: string, ranks: number[]): Promise<Split> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kpca-denoise-usps-'));
-  const script = path.resolve(__dirname, ...(__dirname.includes('dist-bench') ? ['..', '..'] : ['..']), 'bench', 'peers', 'sklearn_denoise.py');
-  const run = spawnSync('/usr/bin/python3', [script, uspsDir, dir, ranks.join(',')], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (run.status !== 0) throw new Error(`scikit-learn split failed (is python3-sklearn installed?): ${(run.stderr || run.error?.message || '').trim().slice(-500)}`);
-  const out = JSON.parse(run.stdout) as { sklearn: string; numpy: string; noises: Record<string, Split['noises'][number]['peers']> };
+  const script = path.resolve(
+    __dirname,
+    ...(__dirname.includes('dist-bench') ? ['..', '..'] : ['..']),
+    'bench',
+    'peers',
+    'sklearn_denoise.py',
+  );
+  const run = spawnSync('/usr/bin/python3', [script, uspsDir, dir, ranks.join(',')], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  if (run.status !== 0)
+    throw new Error(
+      `scikit-learn split failed (is python3-sklearn installed?): ${(run.stderr || run.error?.message || '').trim().slice(-500)}`,
+    );
+  const out = JSON.parse(run.stdout) as {
+    sklearn: string;
+    numpy: string;
+    noises: Record<string, Split['noises'][number]['peers']>;
+  };
   const load = (...p: string[]) => loadDataset(path.join(dir, ...p));
   const noises: Split['noises'] = [];
   for (const [name, peers] of Object.entries(out.noises))
-    noises.push({ name, train: await load(name, 'train.csv'), test: await load(name, 'test.csv'), pcaBest: await load(name, 'pca_best.csv'), peers });
-  return { dir, trainClean: await load('train_clean.csv'), testClean: await load('test_clean.csv'), noises, versions: { 'scikit-learn': out.sklearn, numpy: out.numpy } };
-}
-
-/** A model from the rows of A (r × l) on training data whose centering statistics `gram` holds. */
-function modelOf(data: Dataset, kernel: KernelSpec, gram: CenteredGram, A: Float64Array, eigenvalues: Float64Array, gain: GainName | 'exact'): KpcaModel {
-  const r = eigenvalues.length;
+    noises.push({
+      name,
+      train: await load(name, 'train.csv'),
+      test: await load(name, 'test.csv'),
+      pcaBest: await load(name, 'pca_best.csv'),
+      peers,
+    });
   return {
-    kernel, components: r, X: data.X, l: data.l, d: data.d, featureNames: data.featureNames, rowMeans: gram.rowMeans, grandMean: gram.grandMean,
-    trace: gram.trace, A, eigenvalues, gain: { name: gain === 'exact' ? 'smd' : gain, parameters: {} }, seed: 1, passes: 0, steps: 0, dataHash: '',
-    backend: 'wasm', stoppedBy: gain === 'exact' ? 'exact' : 'passes', softwareVersion: VERSION,
+    dir,
+    trainClean: await load('train_clean.csv'),
+    testClean: await load('test_clean.csv'),
+    noises,
+    versions: { 'scikit-learn': out.sklearn, numpy: out.numpy },
   };
 }
 
-async function withGram<T>(data: Dataset, kernel: KernelSpec, body: (gram: CenteredGram, backend: GramBackend) => Promise<T>): Promise<T> {
+/** A model from the rows of A (r × l) on training data whose centering statistics `gram` holds. */
+function modelOf(
+  data: Dataset,
+  kernel: KernelSpec,
+  gram: CenteredGram,
+  A: Float64Array,
+  eigenvalues: Float64Array,
+  gain: GainName | 'exact',
+): KpcaModel {
+  const r = eigenvalues.length;
+  return {
+    kernel,
+    components: r,
+    X: data.X,
+    l: data.l,
+    d: data.d,
+    featureNames: data.featureNames,
+    rowMeans: gram.rowMeans,
+    grandMean: gram.grandMean,
+    trace: gram.trace,
+    A,
+    eigenvalues,
+    gain: { name: gain === 'exact' ? 'smd' : gain, parameters: {} },
+    seed: 1,
+    passes: 0,
+    steps: 0,
+    dataHash: '',
+    backend: 'wasm',
+    stoppedBy: gain === 'exact' ? 'exact' : 'passes',
+    softwareVersion: VERSION,
+  };
+}
+
+async function withGram<T>(
+  data: Dataset,
+  kernel: KernelSpec,
+  body: (gram: CenteredGram, backend: GramBackend) => Promise<T>,
+): Promise<T> {
   const backend = await createGramBackend('auto', kernel, data.X, data.l, data.d);
   try {
     return await body(await CenteredGram.create(backend, { cacheBudgetMB: 1024 }), backend);
@@ -87,21 +151,39 @@ async function withGram<T>(data: Dataset, kernel: KernelSpec, body: (gram: Cente
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 
 /** Exact kernel PCA with the fixed-point pre-image at every r; the pre-images at `keep` kept. */
-export async function exactRows(train: Dataset, test: Dataset, clean: Dataset, gamma: number, ranks: number[]): Promise<{ rows: ExactRow[]; images: Map<number, PreimageResult> }> {
+export async function exactRows(
+  train: Dataset,
+  test: Dataset,
+  clean: Dataset,
+  gamma: number,
+  ranks: number[],
+): Promise<{ rows: ExactRow[]; images: Map<number, PreimageResult> }> {
   const kernel: KernelSpec = { type: 'gaussian', gamma };
   const l = train.l;
   return withGram(train, kernel, async (gram) => {
     const K = new Float64Array(l * l);
-    await gram.rows(Array.from({ length: l }, (_, i) => i), K);
+    await gram.rows(
+      Array.from({ length: l }, (_, i) => i),
+      K,
+    );
     const top = exactEigen(K, l, Math.max(...ranks));
     const rows: ExactRow[] = [];
     const images = new Map<number, PreimageResult>();
     for (const r of ranks) {
       const A = new Float64Array(r * l);
-      for (let i = 0; i < r; i++) for (let j = 0; j < l; j++) A[i * l + j] = top.vectors[i * l + j] / Math.sqrt(top.values[i]);
+      for (let i = 0; i < r; i++)
+        for (let j = 0; j < l; j++) A[i * l + j] = top.vectors[i * l + j] / Math.sqrt(top.values[i]);
       const started = process.hrtime.bigint();
       const res = await denoise(modelOf(train, kernel, gram, A, top.values.slice(0, r), 'exact'), test.X, test.l);
-      rows.push({ gamma, r, seconds: seconds(started), ...denoisingError(clean.X, res.Z), restarted: res.restarted, failed: res.failed, unconverged: res.unconverged });
+      rows.push({
+        gamma,
+        r,
+        seconds: seconds(started),
+        ...denoisingError(clean.X, res.Z),
+        restarted: res.restarted,
+        failed: res.failed,
+        unconverged: res.unconverged,
+      });
       images.set(r, res);
       process.stderr.write(`  exact γ=${gamma} r=${r}: MSE ${rows[rows.length - 1].mse.toPrecision(4)}\n`);
     }
@@ -109,9 +191,18 @@ export async function exactRows(train: Dataset, test: Dataset, clean: Dataset, g
   });
 }
 
-/** Each schedule from the same start, the pre-images' MSE after every pass; the last pass's pre-images of `gains[last]`. */
+/**
+ * Each schedule from the same start, the pre-images' MSE after every pass; the last pass's pre-images of
+ * `gains[last]`.
+ */
 export async function scheduleSeries(
-  train: Dataset, test: Dataset, clean: Dataset, gamma: number, r: number, gains: GainName[], passes: number,
+  train: Dataset,
+  test: Dataset,
+  clean: Dataset,
+  gamma: number,
+  r: number,
+  gains: GainName[],
+  passes: number,
   parameters: Partial<Record<GainName, GainParameters>> = {},
   measure: 'every-pass' | 'final' = 'every-pass',
 ): Promise<{ schedules: ScheduleSeries[]; last: Float64Array }> {
@@ -127,13 +218,25 @@ export async function scheduleSeries(
         const A = Float64Array.from(engine.state.A);
         const ritz = rayleighRitz(A, await engine.multiplyBySource(A), r, train.l);
         const res = await denoise(modelOf(train, kernel, gram, ritz.A, ritz.eigenvalues, gain), test.X, test.l);
-        s.series.push({ pass, seconds: secs, ...denoisingError(clean.X, res.Z), restarted: res.restarted, failed: res.failed });
+        s.series.push({
+          pass,
+          seconds: secs,
+          ...denoisingError(clean.X, res.Z),
+          restarted: res.restarted,
+          failed: res.failed,
+        });
         last = res.Z;
-        process.stderr.write(`  ${gain} pass ${pass} (${secs.toFixed(1)} s): MSE ${s.series[s.series.length - 1].mse.toPrecision(4)}\n`);
+        process.stderr.write(
+          `  ${gain} pass ${pass} (${secs.toFixed(1)} s): MSE ${s.series[s.series.length - 1].mse.toPrecision(4)}\n`,
+        );
       };
       if (measure === 'every-pass') await record(0, 0);
       try {
-        await engine.run({ passes, onPass: (report) => (measure === 'final' && report.pass < passes ? undefined : record(report.pass, report.seconds)) });
+        await engine.run({
+          passes,
+          onPass: (report) =>
+            measure === 'final' && report.pass < passes ? undefined : record(report.pass, report.seconds),
+        });
       } catch (e) {
         s.failure = (e as Error).message;
       }
@@ -153,16 +256,39 @@ export const TUNE_PASSES = 3;
  * test digits take no part. A trial that diverges is out.
  */
 export async function tuneEta0(
-  train: Dataset, trainClean: Dataset, gamma: number, r: number, gains: GainName[], holdout = 100,
-): Promise<{ chosen: Partial<Record<GainName, GainParameters>>; trials: { gain: GainName; eta0: number; mse: number | null }[] }> {
+  train: Dataset,
+  trainClean: Dataset,
+  gamma: number,
+  r: number,
+  gains: GainName[],
+  holdout = 100,
+): Promise<{
+  chosen: Partial<Record<GainName, GainParameters>>;
+  trials: { gain: GainName; eta0: number; mse: number | null }[];
+}> {
   const d = train.d;
-  const slice = (ds: Dataset): Dataset => ({ ...ds, X: ds.X.subarray(0, holdout * d), l: holdout, labels: ds.labels?.slice(0, holdout) });
+  const slice = (ds: Dataset): Dataset => ({
+    ...ds,
+    X: ds.X.subarray(0, holdout * d),
+    l: holdout,
+    labels: ds.labels?.slice(0, holdout),
+  });
   const trials: { gain: GainName; eta0: number; mse: number | null }[] = [];
   const chosen: Partial<Record<GainName, GainParameters>> = {};
   for (const gain of gains) {
     let best: { eta0: number; mse: number } | undefined;
     for (const eta0 of TUNE_ETA0) {
-      const { schedules } = await scheduleSeries(train, slice(train), slice(trainClean), gamma, r, [gain], TUNE_PASSES, { [gain]: { eta0 } }, 'final');
+      const { schedules } = await scheduleSeries(
+        train,
+        slice(train),
+        slice(trainClean),
+        gamma,
+        r,
+        [gain],
+        TUNE_PASSES,
+        { [gain]: { eta0 } },
+        'final',
+      );
       const s = schedules[0];
       const last = s.series[s.series.length - 1];
       const mse = s.failure || !last || last.pass < TUNE_PASSES ? null : last.mse;
@@ -211,19 +337,39 @@ async function main() {
       const tuning = args.includes('--tune') ? await tuneEta0(n.train, split.trainClean, gamma, r, gains) : undefined;
       const series = await scheduleSeries(n.train, n.test, split.testClean, gamma, r, gains, passes, tuning?.chosen);
       noises.push({
-        noise: n.name, description: NOISE_DESCRIPTIONS[n.name] ?? n.name, noisy: n.peers.noisy, exact,
-        linearPca: n.peers.pca, kernelPcaRidge: n.peers.kernel_pca_ridge,
-        kha: { gamma, r, target: { mse: target.mse, snr: target.snr }, schedules: series.schedules, tuning: tuning?.trials },
+        noise: n.name,
+        description: NOISE_DESCRIPTIONS[n.name] ?? n.name,
+        noisy: n.peers.noisy,
+        exact,
+        linearPca: n.peers.pca,
+        kernelPcaRidge: n.peers.kernel_pca_ridge,
+        kha: {
+          gamma,
+          r,
+          target: { mse: target.mse, snr: target.snr },
+          schedules: series.schedules,
+          tuning: tuning?.trials,
+        },
       });
       const first = (X: Float64Array, d: number) => X.subarray(0, shown * d);
       const d = n.test.d;
       pictures.push({
-        noise: n.name, side: 16, count: shown,
+        noise: n.name,
+        side: 16,
+        count: shown,
         rows: [
           { name: 'clean', label: 'clean test digits', X: first(split.testClean.X, d) },
           { name: 'noisy', label: 'noisy input', X: first(n.test.X, d) },
-          { name: 'kha', label: `denoised by KHA (${gains[gains.length - 1]}, ${passes} passes, γ = ${gamma}, r = ${r}) + fixed-point pre-image`, X: first(series.last, d) },
-          { name: 'exact', label: `denoised by exact kernel PCA (γ = ${gamma}, r = ${r}) + fixed-point pre-image`, X: first(images.get(`${gamma}/${r}`)!.Z, d) },
+          {
+            name: 'kha',
+            label: `denoised by KHA (${gains[gains.length - 1]}, ${passes} passes, γ = ${gamma}, r = ${r}) + fixed-point pre-image`,
+            X: first(series.last, d),
+          },
+          {
+            name: 'exact',
+            label: `denoised by exact kernel PCA (γ = ${gamma}, r = ${r}) + fixed-point pre-image`,
+            X: first(images.get(`${gamma}/${r}`)!.Z, d),
+          },
           { name: 'linear-pca', label: 'denoised by linear PCA (scikit-learn, its best r)', X: first(n.pcaBest.X, d) },
         ],
       });
@@ -233,7 +379,9 @@ async function main() {
         description:
           'USPS (ESL zip.train.gz + zip.test.gz, 9298 digits), pixels scaled to [0, 1] (MinMaxScaler); scikit-learn train_test_split(stratify=y, random_state=0, ' +
           'train_size=1000, test_size=100), as in scikit-learn’s "Image denoising using kernel PCA" example; models fitted to the noisy training digits',
-        train: split.trainClean.l, test: split.testClean.l, features: split.testClean.d,
+        train: split.trainClean.l,
+        test: split.testClean.l,
+        features: split.testClean.d,
       },
       noises,
       { command: `npm run denoise-usps -- ${args.join(' ')}`.trim(), peers: split.versions },

@@ -35,7 +35,10 @@ export interface PreimageResult {
   Z: Float64Array;
   /** fixed-point iterations done (all points and starts together) */
   iterations: number;
-  /** points whose first start stalled or collapsed (denominator → 0) and were started again from their nearest training neighbours */
+  /**
+   * points whose first start stalled or collapsed (denominator → 0) and were started again from their nearest training
+   * neighbours
+   */
   restarted: number;
   /** points whose every start collapsed: Z holds their nearest-neighbour estimate */
   failed: number;
@@ -73,14 +76,32 @@ export function preimageCoefficients(model: KpcaModel, Y: Float64Array, m: numbe
 }
 
 /** Pre-images of the m projections Y (m × r, as `transform` returns them). */
-export async function preimage(model: KpcaModel, Y: Float64Array, m: number, options: PreimageOptions = {}): Promise<PreimageResult> {
+export async function preimage(
+  model: KpcaModel,
+  Y: Float64Array,
+  m: number,
+  options: PreimageOptions = {},
+): Promise<PreimageResult> {
   const { l, d, components: r } = model;
-  if (Y.length !== m * r) throw new UserError(`pre-images need ${r} projections per point (the model's components), got ${m > 0 ? Y.length / m : 0}`);
-  if (options.start && options.start.length !== m * d) throw new UserError(`the starting points have ${m > 0 ? options.start.length / m : 0} features, the model ${d}`);
+  if (Y.length !== m * r)
+    throw new UserError(
+      `pre-images need ${r} projections per point (the model's components), got ${m > 0 ? Y.length / m : 0}`,
+    );
+  if (options.start && options.start.length !== m * d)
+    throw new UserError(`the starting points have ${m > 0 ? options.start.length / m : 0} features, the model ${d}`);
   const kernel = model.kernel;
-  if (kernel.type === 'linear') return { Z: combine(preimageCoefficients(model, Y, m), model.X, m, l, d), iterations: 0, restarted: 0, failed: 0, unconverged: 0 };
+  if (kernel.type === 'linear')
+    return {
+      Z: combine(preimageCoefficients(model, Y, m), model.X, m, l, d),
+      iterations: 0,
+      restarted: 0,
+      failed: 0,
+      unconverged: 0,
+    };
   if (kernel.type !== 'gaussian')
-    throw new UserError(`pre-images are computed for the ${PREIMAGE_KERNELS.join(' and ')} kernels; this model's kernel is ${kernel.type}`);
+    throw new UserError(
+      `pre-images are computed for the ${PREIMAGE_KERNELS.join(' and ')} kernels; this model's kernel is ${kernel.type}`,
+    );
   const o = { ...PREIMAGE_DEFAULTS, ...options };
   const backend = await createGramBackend(o.backend ?? 'auto', kernel, model.X, l, d);
   try {
@@ -90,15 +111,24 @@ export async function preimage(model: KpcaModel, Y: Float64Array, m: number, opt
   }
 }
 
-/** Denoised points: each point of X (m × d) projected onto the model's r components and mapped back, starting at itself. */
-export async function denoise(model: KpcaModel, X: Float64Array, m: number, options: PreimageOptions = {}): Promise<PreimageResult> {
+/**
+ * Denoised points: each point of X (m × d) projected onto the model's r components and mapped back, starting at
+ * itself.
+ */
+export async function denoise(
+  model: KpcaModel,
+  X: Float64Array,
+  m: number,
+  options: PreimageOptions = {},
+): Promise<PreimageResult> {
   const Y = await transform(model, X, m, { backend: options.backend, blockSize: options.blockSize });
   return preimage(model, Y, m, { start: X, ...options });
 }
 
 /** Mean squared error per value, and SNR = 10 log10(Σ clean² / Σ (z − clean)²) in dB, against the clean points. */
 export function denoisingError(clean: Float64Array, Z: Float64Array): { mse: number; snr: number } {
-  if (clean.length !== Z.length) throw new RangeError(`denoisingError: ${clean.length} clean values, ${Z.length} denoised`);
+  if (clean.length !== Z.length)
+    throw new RangeError(`denoisingError: ${clean.length} clean values, ${Z.length} denoised`);
   let err = 0;
   let signal = 0;
   for (let i = 0; i < clean.length; i++) {
@@ -125,7 +155,13 @@ function combine(G: Float64Array, X: Float64Array, m: number, l: number, d: numb
 type Options = typeof PREIMAGE_DEFAULTS & PreimageOptions;
 
 /** Block by block: γ of the block (count × l, so that memory stays O(blockSize·l)), then the iteration. */
-async function gaussianFixedPoint(model: KpcaModel, backend: GramBackend, Y: Float64Array, m: number, o: Options): Promise<PreimageResult> {
+async function gaussianFixedPoint(
+  model: KpcaModel,
+  backend: GramBackend,
+  Y: Float64Array,
+  m: number,
+  o: Options,
+): Promise<PreimageResult> {
   const { d, X, components: r } = model;
   const Z = new Float64Array(m * d);
   const result: PreimageResult = { Z, iterations: 0, restarted: 0, failed: 0, unconverged: 0 };
@@ -158,7 +194,15 @@ async function gaussianFixedPoint(model: KpcaModel, backend: GramBackend, Y: Flo
  * The fixed-point iteration for the points `which` of a block (z: count × d, updated in place;
  * g: their γ rows). Returns the points that collapsed; counts iterations and unconverged points.
  */
-async function iterate(backend: GramBackend, X: Float64Array, g: Float64Array, z: Float64Array, which: number[], o: Options, result: PreimageResult): Promise<number[]> {
+async function iterate(
+  backend: GramBackend,
+  X: Float64Array,
+  g: Float64Array,
+  z: Float64Array,
+  which: number[],
+  o: Options,
+  result: PreimageResult,
+): Promise<number[]> {
   const { l, d } = backend;
   const collapsed: number[] = [];
   let active = which;
@@ -206,7 +250,13 @@ async function iterate(backend: GramBackend, X: Float64Array, g: Float64Array, z
  * (K γ)_j. Their mean is the start (count × d for the points `which`). K γ takes one pass over the
  * Gram rows, paid only for points whose own start collapsed (or when there is none).
  */
-async function neighbourStart(backend: GramBackend, X: Float64Array, g: Float64Array, which: number[], n: number): Promise<Float64Array> {
+async function neighbourStart(
+  backend: GramBackend,
+  X: Float64Array,
+  g: Float64Array,
+  which: number[],
+  n: number,
+): Promise<Float64Array> {
   const { l, d } = backend;
   const s = which.length;
   const KG = new Float64Array(s * l);
@@ -214,7 +264,10 @@ async function neighbourStart(backend: GramBackend, X: Float64Array, g: Float64A
   const rows = new Float64Array(rowsPerCall * l);
   for (let j0 = 0; j0 < l; j0 += rowsPerCall) {
     const count = Math.min(rowsPerCall, l - j0);
-    await backend.rows(Array.from({ length: count }, (_, k) => j0 + k), rows);
+    await backend.rows(
+      Array.from({ length: count }, (_, k) => j0 + k),
+      rows,
+    );
     which.forEach((b, a) => {
       for (let k = 0; k < count; k++) {
         let v = 0;

@@ -35,21 +35,50 @@ export function registerDenoiseCommand(program: Command): void {
     .option('-o, --output <file>', 'file to write (atomically); - or none for stdout')
     .option('--label-column <name|index>', 'column holding labels (carried through to the output)')
     .option('--backend <name>', `Gram-row backend: auto or one of ${BACKEND_NAMES.join(', ')}`, 'auto')
-    .option('--max-iterations <n>', 'fixed-point iterations per start', parseNumber('--max-iterations', { integer: true, min: 1 }), PREIMAGE_DEFAULTS.maxIterations)
-    .option('--tol <x>', 'converged when a step moves a point by at most tol × its norm', parseNumber('--tol', { exclusiveMin: 0 }), PREIMAGE_DEFAULTS.tol);
+    .option(
+      '--max-iterations <n>',
+      'fixed-point iterations per start',
+      parseNumber('--max-iterations', { integer: true, min: 1 }),
+      PREIMAGE_DEFAULTS.maxIterations,
+    )
+    .option(
+      '--tol <x>',
+      'converged when a step moves a point by at most tol × its norm',
+      parseNumber('--tol', { exclusiveMin: 0 }),
+      PREIMAGE_DEFAULTS.tol,
+    );
   addOutputOptions(cmd);
-  cmd.addHelpText('after', '\nExamples:\n  kpca denoise noisy.csv -m digits.kpca -o denoised.csv\n  cat noisy.csv | kpca denoise - -m digits.kpca > denoised.csv');
+  cmd.addHelpText(
+    'after',
+    '\nExamples:\n  kpca denoise noisy.csv -m digits.kpca -o denoised.csv\n  cat noisy.csv | kpca denoise - -m digits.kpca > denoised.csv',
+  );
   cmd.action(
     action(async (data: string, flags: DenoiseFlags) => {
       const toStdout = !flags.output || flags.output === '-';
       if (flags.json && toStdout) throw new UserError('--json needs -o FILE: stdout carries the denoised points');
       const model = await loadModel(flags.model as string);
       const points = await loadDataset(data, { labelColumn: flags.labelColumn });
-      const res = await denoise(model, points.X, points.l, { backend: flags.backend as never, maxIterations: flags.maxIterations, tol: flags.tol });
+      const res = await denoise(model, points.X, points.l, {
+        backend: flags.backend as never,
+        maxIterations: flags.maxIterations,
+        tol: flags.tol,
+      });
       const out = { ...points, X: res.Z };
-      const summary = { points: points.l, components: model.components, iterations: res.iterations, restarted: res.restarted, failed: res.failed, unconverged: res.unconverged };
+      const summary = {
+        points: points.l,
+        components: model.components,
+        iterations: res.iterations,
+        restarted: res.restarted,
+        failed: res.failed,
+        unconverged: res.unconverged,
+      };
       if (toStdout) process.stdout.write(formatDataset(out, 'csv'));
-      else await writeDataset(out, flags.output as string, formatFromExtension(flags.output as string) === 'tsv' ? 'tsv' : 'csv');
+      else
+        await writeDataset(
+          out,
+          flags.output as string,
+          formatFromExtension(flags.output as string) === 'tsv' ? 'tsv' : 'csv',
+        );
       if (flags.json) printJson(summary);
       else if (!flags.quiet)
         process.stderr.write(

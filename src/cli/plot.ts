@@ -31,14 +31,28 @@ export function registerPlotCommand(program: Command): void {
     .option('--label-column <name|index>', 'column holding labels (the colours)')
     .option('--title <text>', 'plot title')
     .option('--backend <name>', `Gram-row backend: auto or one of ${BACKEND_NAMES.join(', ')}`, 'auto');
-  cmd.addHelpText('after', '\nExamples:\n  kpca plot usps-test -m usps.kpca -o usps.svg\n  kpca plot data/blobs.csv -m blobs.kpca -o - > blobs.svg');
+  cmd.addHelpText(
+    'after',
+    '\nExamples:\n  kpca plot usps-test -m usps.kpca -o usps.svg\n  kpca plot data/blobs.csv -m blobs.kpca -o - > blobs.svg',
+  );
   cmd.action(
     action(async (data: string, flags: PlotFlags) => {
       const model = await loadModel(flags.model as string);
-      if (model.components < 2) throw new UserError(`${flags.model}: the model has ${model.components} component; a 2-D plot needs 2 (fit with -r 2 or more)`);
+      if (model.components < 2)
+        throw new UserError(
+          `${flags.model}: the model has ${model.components} component; a 2-D plot needs 2 (fit with -r 2 or more)`,
+        );
       const points = await loadDataset(data, { labelColumn: flags.labelColumn });
       const Y = await transform(model, points.X, points.l, { backend: flags.backend as never });
-      const svg = await renderSvg(embeddingSpec(Y, points.l, model.components, points.labels, flags.title ?? `${points.source}: kernel PCA components 1 and 2`));
+      const svg = await renderSvg(
+        embeddingSpec(
+          Y,
+          points.l,
+          model.components,
+          points.labels,
+          flags.title ?? `${points.source}: kernel PCA components 1 and 2`,
+        ),
+      );
       if (flags.output === '-') process.stdout.write(svg);
       else await writeFileAtomic(flags.output as string, svg);
     }),

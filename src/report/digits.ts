@@ -11,7 +11,10 @@ interface PngImage {
 }
 /** The part of pngjs used here (it ships no typings). */
 interface PngModule {
-  PNG: { new (options: { width: number; height: number }): PngImage; sync: { write(png: PngImage): Buffer; read(buffer: Buffer): PngImage } };
+  PNG: {
+    new (options: { width: number; height: number }): PngImage;
+    sync: { write(png: PngImage): Buffer; read(buffer: Buffer): PngImage };
+  };
 }
 const { PNG } = require('pngjs') as PngModule;
 

@@ -9,11 +9,20 @@ import { transform } from '../../src/app/transform';
 import type { KernelSpec } from '../../src/kernels/kernel';
 import type { KpcaModel } from '../../src/model/model';
 import { Rng } from '../../src/linalg/rng';
-import { exactEigen, gaussianCloud, gaussianGram, relativeMaxError, smallProblem, type SmallProblem } from '../helpers/problems';
+import {
+  exactEigen,
+  gaussianCloud,
+  gaussianGram,
+  relativeMaxError,
+  smallProblem,
+  type SmallProblem,
+} from '../helpers/problems';
 
 const SIGMA = 2;
 
-/** A model holding the exact top-r eigenvectors of K' (K: the uncentered Gram matrix of X), scaled so that A K' Aᵀ = I. */
+/**
+ * A model holding the exact top-r eigenvectors of K' (K: the uncentered Gram matrix of X), scaled so that A K' Aᵀ = I.
+ */
 function exactModel(X: Float64Array, d: number, K: Float64Array, kernel: KernelSpec, r: number): KpcaModel {
   const l = X.length / d;
   const rowMeans = new Float64Array(l);
@@ -24,9 +33,25 @@ function exactModel(X: Float64Array, d: number, K: Float64Array, kernel: KernelS
   const A = new Float64Array(r * l);
   for (let i = 0; i < r; i++) for (let j = 0; j < l; j++) A[i * l + j] = vectors[i][j] / Math.sqrt(values[i]);
   return {
-    kernel, components: r, X, l, d, featureNames: Array.from({ length: d }, (_, c) => `x${c}`), rowMeans, grandMean, trace: 0, A,
-    eigenvalues: Float64Array.from(values.slice(0, r)), gain: { name: 'smd', parameters: {} }, seed: 1, passes: 0, steps: 0,
-    dataHash: '', backend: 'reference', stoppedBy: 'passes', softwareVersion: 'test',
+    kernel,
+    components: r,
+    X,
+    l,
+    d,
+    featureNames: Array.from({ length: d }, (_, c) => `x${c}`),
+    rowMeans,
+    grandMean,
+    trace: 0,
+    A,
+    eigenvalues: Float64Array.from(values.slice(0, r)),
+    gain: { name: 'smd', parameters: {} },
+    seed: 1,
+    passes: 0,
+    steps: 0,
+    dataHash: '',
+    backend: 'reference',
+    stoppedBy: 'passes',
+    softwareVersion: 'test',
   };
 }
 
@@ -120,7 +145,13 @@ describe('a point whose every start collapses', () => {
     const l = 12;
     const X = Float64Array.from({ length: l }, (_, j) => j * j);
     const sigma = 0.01;
-    const model = exactModel(X, 1, gaussianGram(X, X, 1, sigma), { type: 'gaussian', gamma: 1 / (2 * sigma ** 2) }, l - 1);
+    const model = exactModel(
+      X,
+      1,
+      gaussianGram(X, X, 1, sigma),
+      { type: 'gaussian', gamma: 1 / (2 * sigma ** 2) },
+      l - 1,
+    );
     const Y = await transform(model, X.subarray(l - 1), 1, { backend: 'reference' });
     const res = await preimage(model, Y, 1, { backend: 'reference' });
     expect(res).toMatchObject({ failed: 1, restarted: 0 });
@@ -151,12 +182,18 @@ describe('denoising new points with r < l components', () => {
   it('a linear-kernel model denoises exactly as linear PCA (mean + top-r projection)', async () => {
     const { l, d, X } = p;
     const Kl = new Float64Array(l * l);
-    for (let i = 0; i < l; i++) for (let j = 0; j < l; j++) for (let c = 0; c < d; c++) Kl[i * l + j] += X[i * d + c] * X[j * d + c];
+    for (let i = 0; i < l; i++)
+      for (let j = 0; j < l; j++) for (let c = 0; c < d; c++) Kl[i * l + j] += X[i * d + c] * X[j * d + c];
     const linear = exactModel(X, d, Kl, { type: 'linear' }, 2);
     const res = await denoise(linear, Xn, 12, { backend: 'reference' });
     // reference: linear PCA by the SVD of the centered data
-    const mean = Array.from({ length: d }, (_, c) => Array.from({ length: l }, (_, i) => X[i * d + c]).reduce((a, b) => a + b, 0) / l);
-    const centered = new Matrix(Array.from({ length: l }, (_, i) => Array.from({ length: d }, (_, c) => X[i * d + c] - mean[c])));
+    const mean = Array.from(
+      { length: d },
+      (_, c) => Array.from({ length: l }, (_, i) => X[i * d + c]).reduce((a, b) => a + b, 0) / l,
+    );
+    const centered = new Matrix(
+      Array.from({ length: l }, (_, i) => Array.from({ length: d }, (_, c) => X[i * d + c] - mean[c])),
+    );
     const V = new SingularValueDecomposition(centered).rightSingularVectors;
     const expected = new Float64Array(12 * d);
     for (let b = 0; b < 12; b++)
@@ -171,7 +208,9 @@ describe('denoising new points with r < l components', () => {
 
   it('refuses a polynomial kernel, naming the kernels it supports', async () => {
     const poly = { ...model, kernel: { type: 'polynomial' as const, degree: 2, coef0: 1 } };
-    await expect(preimage(poly, new Float64Array(r), 1)).rejects.toThrow(/gaussian and linear kernels; this model's kernel is polynomial/);
+    await expect(preimage(poly, new Float64Array(r), 1)).rejects.toThrow(
+      /gaussian and linear kernels; this model's kernel is polynomial/,
+    );
   });
 
   it('measures MSE and SNR against the clean points', () => {

@@ -12,8 +12,12 @@ import { firstWithin } from '../../src/report/denoisePage';
 
 const uspsDir = process.env.KPCA_USPS_DIR;
 const sklearn = spawnSync('/usr/bin/python3', ['-c', 'import sklearn'], { encoding: 'utf8' }).status === 0;
-if (!uspsDir) console.log('test/app/denoiseUsps.test.ts: skipping the USPS denoising experiment because KPCA_USPS_DIR is not set');
-else if (!sklearn) console.warn('test/app/denoiseUsps.test.ts: skipping the USPS denoising experiment: /usr/bin/python3 has no scikit-learn (apt-get install python3-sklearn)');
+if (!uspsDir)
+  console.log('test/app/denoiseUsps.test.ts: skipping the USPS denoising experiment because KPCA_USPS_DIR is not set');
+else if (!sklearn)
+  console.warn(
+    'test/app/denoiseUsps.test.ts: skipping the USPS denoising experiment: /usr/bin/python3 has no scikit-learn (apt-get install python3-sklearn)',
+  );
 
 const GAMMA = 0.01;
 const R = 64;
@@ -34,7 +38,16 @@ const PASSES = 8;
     expect(exact.mse).toBeLessThan(bestLinear);
     // η0 chosen on held-out training digits, as `npm run denoise-usps -- --tune` does
     const { chosen } = await tuneEta0(gaussian.train, split.trainClean, GAMMA, R, ['smd']);
-    const { schedules } = await scheduleSeries(gaussian.train, gaussian.test, split.testClean, GAMMA, R, ['smd'], PASSES, chosen);
+    const { schedules } = await scheduleSeries(
+      gaussian.train,
+      gaussian.test,
+      split.testClean,
+      GAMMA,
+      R,
+      ['smd'],
+      PASSES,
+      chosen,
+    );
     const reached = firstWithin(schedules[0], exact.mse);
     expect(reached).not.toBeNull();
     expect(reached!.mse).toBeLessThan(bestLinear);

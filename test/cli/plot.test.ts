@@ -13,7 +13,23 @@ const model = join(dir, 'm.kpca');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 beforeAll(() => {
-  const fit = kpca(['fit', csv, '--sigma', '3', '-r', '2', '--gain', 'kha-et', '--passes', '5', '--backend', 'reference', '-o', model, '-q']);
+  const fit = kpca([
+    'fit',
+    csv,
+    '--sigma',
+    '3',
+    '-r',
+    '2',
+    '--gain',
+    'kha-et',
+    '--passes',
+    '5',
+    '--backend',
+    'reference',
+    '-o',
+    model,
+    '-q',
+  ]);
   if (fit.code !== 0) throw new Error(fit.stderr);
 });
 
@@ -25,12 +41,19 @@ describe('kpca plot', () => {
     expect(res.code).toBe(0);
     const svg = readFileSync(out, 'utf8');
     const group = /<g class="mark-symbol role-mark marks"[^>]*>([\s\S]*?)<\/g>/.exec(svg)?.[1] ?? '';
-    const symbols = [...group.matchAll(/translate\(([-\d.e]+),([-\d.e]+)\)"[^>]* fill="(#[0-9a-f]+)"/g)].map((m) => ({ x: +m[1], y: +m[2], fill: m[3] }));
+    const symbols = [...group.matchAll(/translate\(([-\d.e]+),([-\d.e]+)\)"[^>]* fill="(#[0-9a-f]+)"/g)].map((m) => ({
+      x: +m[1],
+      y: +m[2],
+      fill: m[3],
+    }));
     const data = await loadDataset(csv);
     expect(symbols).toHaveLength(data.l);
     const Y = await transform(await loadModel(model), data.X, data.l, { backend: 'reference' });
     // screen x = a·pc1 + b and y = c·pc2 + e (y grows downwards: c < 0), to rounding
-    for (const [axis, comp, sign] of [['x', 0, 1], ['y', 1, -1]] as const) {
+    for (const [axis, comp, sign] of [
+      ['x', 0, 1],
+      ['y', 1, -1],
+    ] as const) {
       const v = symbols.map((s) => s[axis]);
       const p = Array.from({ length: data.l }, (_, b) => Y[b * 2 + comp]);
       const lo = p.indexOf(Math.min(...p));
@@ -48,7 +71,25 @@ describe('kpca plot', () => {
   test('refuses a missing -o and a one-component model with exit 2', () => {
     expect(kpca(['plot', csv, '-m', model]).code).toBe(2);
     const one = join(dir, 'one.kpca');
-    expect(kpca(['fit', csv, '--sigma', '3', '-r', '1', '--gain', 'kha-et', '--passes', '1', '--backend', 'reference', '-o', one, '-q']).code).toBe(0);
+    expect(
+      kpca([
+        'fit',
+        csv,
+        '--sigma',
+        '3',
+        '-r',
+        '1',
+        '--gain',
+        'kha-et',
+        '--passes',
+        '1',
+        '--backend',
+        'reference',
+        '-o',
+        one,
+        '-q',
+      ]).code,
+    ).toBe(0);
     const res = kpca(['plot', csv, '-m', one, '-o', join(dir, 'one.svg')]);
     expect(res.stderr).toMatch(/a 2-D plot needs 2/);
     expect(res.code).toBe(2);
