@@ -4,19 +4,7 @@
  * laid out in a grid and scaled up by an integer factor.
  */
 
-interface PngImage {
-  width: number;
-  height: number;
-  data: Buffer;
-}
-/** The part of pngjs used here (it ships no typings). */
-interface PngModule {
-  PNG: {
-    new (options: { width: number; height: number }): PngImage;
-    sync: { write(png: PngImage): Buffer; read(buffer: Buffer): PngImage };
-  };
-}
-const { PNG } = require('pngjs') as PngModule;
+import { PNG } from 'pngjs';
 
 export interface GridOptions {
   /** images per row (default 10) */
@@ -56,6 +44,6 @@ export function digitGridPng(X: ArrayLike<number>, m: number, side: number, opti
 }
 
 /** Decodes a PNG (for tests and checks): width, height and RGBA bytes. */
-export function readPng(buffer: Buffer): PngImage {
+export function readPng(buffer: Buffer): PNG {
   return PNG.sync.read(buffer);
 }
