@@ -20,12 +20,15 @@ import { VERSION } from '../version';
 import type { KhaRunOptions, ResumableOptions } from './runOptions';
 import { checkpointing, readCheckpoint, type RunIdentity } from './checkpoint';
 import { withCenteredGram } from './gram';
+import { certifyRkhs, CERTIFICATE_TOL } from '../eval/certificate';
 
 export interface FitOptions extends KhaRunOptions, ResumableOptions {
   /** r, the number of components (default 8) */
   components?: number;
   /** finish with the Rayleigh–Ritz step (default true; false keeps the raw KHA iterate) */
   rayleighRitz?: boolean;
+  /** the certificate's tolerance on each eigenvalue bound, relative to λ1 (default CERTIFICATE_TOL) */
+  certificateTol?: number;
   /** progress and information, for a CLI or a log */
   onEvent?: (event: FitEvent) => void;
 }
@@ -33,7 +36,7 @@ export interface FitOptions extends KhaRunOptions, ResumableOptions {
 export type FitEvent =
   | { type: 'info'; message: string }
   /** a pass over all Gram rows: the centering pass, or the exact A K' before and after iterating */
-  | { type: 'gram'; done: number; total: number; phase?: 'initial A K′' | 'final A K′' }
+  | { type: 'gram'; done: number; total: number; phase?: 'initial A K′' | 'final A K′' | 'certificate' }
   | { type: 'step'; pass: number; step: number; l: number }
   | { type: 'pass'; report: PassReport };
 
@@ -157,10 +160,13 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
 
     const r = o.components;
     const AK = await engine.refreshAK((done, total) => o.onEvent?.({ type: 'gram', phase: 'final A K′', done, total }));
-    const { A: finalA, eigenvalues } =
+    const { A: finalA, AK: finalAK, eigenvalues } =
       o.rayleighRitz === false
-        ? { A: engine.state.A, eigenvalues: rayleighQuotients(engine.state.A, AK, r, data.l) }
+        ? { A: engine.state.A, AK, eigenvalues: rayleighQuotients(engine.state.A, AK, r, data.l) }
         : rayleighRitz(engine.state.A, AK, r, data.l);
+    // one more pass over the Gram rows: K′ (A K′)ᵀ for the residuals (see eval/certificate.ts)
+    o.onEvent?.({ type: 'gram', phase: 'certificate', done: 0, total: data.l });
+    const certificate = await certifyRkhs(gram, finalA, finalAK, eigenvalues, o.certificateTol ?? CERTIFICATE_TOL);
 
     const model: KpcaModel = {
       kernel,
@@ -182,6 +188,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       backend: backend.name,
       stoppedBy: outcome.stoppedBy,
       softwareVersion: VERSION,
+      certificate,
     };
     return { model, gramSeconds, seconds: outcome.seconds, stoppedBy: outcome.stoppedBy, history, gramCached: gram.cached, checkpointWritten };
   });

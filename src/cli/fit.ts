@@ -4,6 +4,7 @@ import { loadDataset } from '../data/load';
 import { describeKernel } from '../kernels/kernel';
 import { saveModel } from '../model/modelFile';
 import { ExitCode } from '../errors';
+import type { Certificate } from '../eval/certificate';
 import { action, addOutputOptions, interruptOnSignals, printJson } from './common';
 import {
   addCheckpointOptions,
@@ -22,6 +23,7 @@ import {
   type KernelFlags,
 } from './options';
 import { createProgress } from './progress';
+import { certificateJson, certificateLines, FIT_ADVICE, warnCertificate } from './certificate';
 
 interface FitFlags extends KernelFlags, GainFlags, IterationFlags, CheckpointFlags {
   tol?: number;
@@ -100,6 +102,7 @@ Exit codes: 0 done, 2 bad input, 3 numerical failure (advice printed), 130 inter
       }
       await saveModel(output, result.model);
       const m = result.model;
+      if (m.certificate) warnCertificate(m.certificate, flags.quiet, FIT_ADVICE);
       if (flags.json) {
         printJson({
           model: output,
@@ -117,6 +120,7 @@ Exit codes: 0 done, 2 bad input, 3 numerical failure (advice printed), 130 inter
           seed: m.seed,
           points: m.l,
           features: m.d,
+          ...certificateJson(m.certificate),
         });
       } else {
         process.stdout.write(
@@ -124,7 +128,7 @@ Exit codes: 0 done, 2 bad input, 3 numerical failure (advice printed), 130 inter
             `kernel: ${describeKernel(m.kernel)}, gain: ${m.gain.name} ${JSON.stringify(m.gain.parameters)}, backend: ${m.backend}\n` +
             `passes: ${m.passes} (stopped by ${result.stoppedBy}), ${result.seconds.toFixed(2)} s iterating ` +
             `(${(result.seconds / Math.max(1, m.passes)).toFixed(3)} s/pass) + ${result.gramSeconds.toFixed(2)} s centering\n` +
-            `eigenvalues of K′:\n${Array.from(m.eigenvalues, (v, i) => `  λ${i + 1} = ${v.toPrecision(8)}`).join('\n')}\n`,
+            `eigenvalues of K′ with their error bounds:\n${certificateLines(m.certificate as Certificate).join('\n')}\n`,
         );
       }
     }),

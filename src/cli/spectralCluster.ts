@@ -22,6 +22,7 @@ import {
   type KernelFlags,
 } from './options';
 import { createProgress } from './progress';
+import { certificateJson, certificateLines, FIT_ADVICE, warnCertificate } from './certificate';
 
 interface SpectralFlags extends KernelFlags, GainFlags, IterationFlags, CheckpointFlags {
   tol?: number;
@@ -126,6 +127,7 @@ Ctrl-C stops at the next block and writes a checkpoint (exit code 130); run the 
         const report = buildClusteringReport(result, { source: dataset.source, points: dataset.l, features: dataset.d }, `kpca ${process.argv.slice(2).join(' ')}`);
         await writeReportFiles(flags.report, report, clusteringPage(report), true);
       }
+      warnCertificate(result.kha.certificate, flags.quiet, FIT_ADVICE);
       if (flags.json) printJson(toJson(result, flags.output));
       else process.stdout.write(summary(result, flags.output));
     }),
@@ -154,6 +156,7 @@ export function summary(result: SpectralClusterResult, output?: string): string 
   else text += '  (no labels: no scores)\n';
   text += row('k-means inertia', columns.map(([, c]) => c.inertia.toPrecision(6)));
   for (let i = 0; i < result.components; i++) text += row(`λ${i + 1} of K̃`, columns.map(([, c]) => c.eigenvalues[i].toFixed(6)));
+  text += `KHA eigenvalues of K̃ with their error bounds (ℓ2):\n${certificateLines(kha.certificate).join('\n')}\n`;
   if (result.perPass) {
     text += 'per pass (KHA iterate, Rayleigh–Ritz, k-means):\n' + `  ${'pass'.padStart(4)} ${'seconds'.padStart(9)} ${'VI'.padStart(8)} ${'NMI'.padStart(8)} ${'ARI'.padStart(8)} ${'accuracy'.padStart(9)}\n`;
     for (const p of result.perPass) {
@@ -178,6 +181,7 @@ function toJson(result: SpectralClusterResult, output?: string) {
     backend: result.backend,
     affinitySeconds: result.affinitySeconds,
     affinityCached: result.affinityCached,
+    ...certificateJson(kha.certificate),
     kha: { ...pipeline(kha), passes: kha.passes, steps: kha.steps, seconds: kha.seconds, secondsPerPass: kha.passes > 0 ? kha.seconds / kha.passes : null, stoppedBy: kha.stoppedBy },
     exact: exact ? { ...pipeline(exact), solver: exact.solver, seconds: exact.seconds } : null,
     perPass: result.perPass ?? null,

@@ -1,0 +1,30 @@
+/** How the commands print a convergence certificate (eval/certificate.ts): lines, JSON and warnings. */
+import type { Certificate } from '../eval/certificate';
+
+const fmt = (v: number | null) => (v === null ? '—' : Number.isFinite(v) ? v.toExponential(1) : String(v));
+
+/** One line per component: estimate, bound on |θ − λ|, bound on sin∠ (— when no gap is shown). */
+export function certificateLines(cert: Certificate, symbol = 'λ'): string[] {
+  return [
+    ...cert.components.map(
+      (c, i) => `  ${symbol}${i + 1} = ${c.eigenvalue.toPrecision(8)}  |θ − λ| ≤ ${fmt(c.residual)}  sin∠ ≤ ${fmt(c.angleBound)}`,
+    ),
+    `converged: ${cert.converged ? 'yes' : 'no'} (bounds within ${cert.tolerance}·λ1${cert.subspaceAngleBound === null ? '' : `; subspace sin Θ ≤ ${fmt(cert.subspaceAngleBound)}`})`,
+  ];
+}
+
+/** The certificate in a command's JSON output. */
+export function certificateJson(cert: Certificate | undefined) {
+  return cert ? { converged: cert.converged, certificate: cert } : { converged: null, certificate: null };
+}
+
+/**
+ * One warning line per problem on stderr (not under --quiet), with what to do about it.
+ * `advice` names the command's own remedies.
+ */
+export function warnCertificate(cert: Certificate, quiet: boolean | undefined, advice: string): void {
+  if (quiet) return;
+  for (const w of cert.warnings) process.stderr.write(`kpca: warning: ${w}; ${advice}\n`);
+}
+
+export const FIT_ADVICE = 'run more --passes (or --resume the checkpoint), or another --gain (kha-et, smd)';
