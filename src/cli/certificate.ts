@@ -19,12 +19,12 @@ export function certificateJson(cert: Certificate | undefined) {
 }
 
 /**
- * One warning line per problem on stderr (not under --quiet), with what to do about it.
- * `advice` names the command's own remedies.
+ * One warning line on stderr (not under --quiet) naming each component in doubt and its bound, and
+ * what to do about it: `advice`, the command's own remedies. `what` names the run (compare's schedule).
  */
-export function warnCertificate(cert: Certificate, quiet: boolean | undefined, advice: string): void {
-  if (quiet) return;
-  for (const w of cert.warnings) process.stderr.write(`kpca: warning: ${w}; ${advice}\n`);
+export function warnCertificate(cert: Certificate, quiet: boolean | undefined, advice: string, what = ''): void {
+  if (quiet || cert.converged) return;
+  process.stderr.write(`kpca: warning: ${what}${cert.warnings.join('; ')}; ${advice}\n`);
 }
 
 export const FIT_ADVICE = 'run more --passes (or --resume the checkpoint), or another --gain (kha-et, smd)';

@@ -5,7 +5,9 @@ import { loadDataset } from '../data/load';
 import { ExitCode, UserError } from '../errors';
 import { GAIN_NAMES, type GainName, type GainParameters } from '../kha/gains';
 import { describeKernel } from '../kernels/kernel';
+import type { Certificate } from '../eval/certificate';
 import { writeReport } from '../report';
+import { FIT_ADVICE, warnCertificate } from './certificate';
 import { action, addOutputOptions, interruptOnSignals, parseNumber, printJson } from './common';
 import {
   addGainParameterOptions,
@@ -164,16 +166,34 @@ reported, not fatal), 2 bad input, 130 interrupted (partial report and DIR/compa
         process.stderr.write(`kpca: interrupted; partial report written to ${Object.values(files).join(', ')}${resume}\n`);
         process.exitCode = ExitCode.interrupted;
       }
+      for (const s of result.schedules) if (s.certificate) warnCertificate(s.certificate, flags.quiet, FIT_ADVICE, `${s.gain}: `);
+      const certificates = result.schedules.map((s) => ({ gain: s.gain, converged: s.certificate?.converged ?? false, certificate: s.certificate ?? null }));
       if (flags.json) {
-        printJson({ out, files, kernel: result.kernel, reference: { values: result.reference.values, trace: result.reference.trace }, summary: report.summary });
+        printJson({
+          out,
+          files,
+          kernel: result.kernel,
+          reference: { values: result.reference.values, trace: result.reference.trace },
+          summary: report.summary,
+          converged: certificates.every((c) => c.converged),
+          certificates,
+        });
         return;
       }
       process.stdout.write(`kernel: ${describeKernel(result.kernel)}; report: ${Object.values(files).join(', ')}\n`);
       for (const s of report.summary)
         process.stdout.write(
           `${s.gain.padEnd(9)} passes to 1e-1/1e-2/1e-3: ${s.reached.map((x) => x.passes ?? '—').join('/')}; ` +
-            `final excess ${s.final ? s.final.relativeExcessError.toExponential(2) : '—'}${s.failure ? ` (diverged: ${s.failure})` : ''}\n`,
+            `final excess ${s.final ? s.final.relativeExcessError.toExponential(2) : '—'}${s.failure ? ` (diverged: ${s.failure})` : ''}` +
+            `${certified(result.schedules.find((run) => run.gain === s.gain)?.certificate)}\n`,
         );
     }),
   );
+}
+
+/** `; converged (max |θ − λ| ≤ …)` from a schedule's certificate. */
+function certified(cert: Certificate | undefined): string {
+  if (!cert) return '';
+  const worst = Math.max(...cert.components.map((c) => c.residual));
+  return `; ${cert.converged ? 'converged' : 'NOT converged'} (max |θ − λ| ≤ ${worst.toExponential(1)})`;
 }

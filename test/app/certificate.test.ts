@@ -1,4 +1,8 @@
 import { fit } from '../../src/app/fit';
+import { compare } from '../../src/app/compare';
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import type { Dataset } from '../../src/data/dataset';
 import { sigmaToGamma } from '../../src/kernels/kernel';
 import { smallProblem } from '../helpers/problems';
@@ -33,5 +37,17 @@ describe('fit certificate', () => {
       expect(error).toBeLessThanOrEqual(cert.components[i].residual * (1 + 1e-6) + 1e-6 * problem.eigenvalues[0]);
       expect(cert.components[i].residual).toBeLessThan(1e-2 * problem.eigenvalues[0]);
     }
+  });
+});
+
+describe('compare certificates', () => {
+  test('each schedule carries one; 1 pass of constant is flagged, 60 of smd not; bounds hold', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'kpca-cert-'));
+    const short = await compare(data, { components: r, kernel, gains: ['constant'], passes: 1, backend: 'reference', cacheDir });
+    const long = await compare(data, { components: r, kernel, gains: ['smd'], gainParameters: { eta0: 0.05 }, passes: 60, backend: 'reference', seed: 2, cacheDir });
+    expect(short.schedules[0].certificate!.converged).toBe(false);
+    const cert = long.schedules[0].certificate!;
+    expect(cert.converged).toBe(true);
+    for (let i = 0; i < r; i++) expect(Math.abs(cert.components[i].eigenvalue - problem.eigenvalues[i])).toBeLessThanOrEqual(cert.components[i].residual + 1e-6 * problem.eigenvalues[0]);
   });
 });

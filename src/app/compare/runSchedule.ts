@@ -9,6 +9,8 @@ import { KhaEngine, type EngineSnapshot, type StopReason } from '../../kha/engin
 import { createGainSchedule, type GainName, type GainParameters } from '../../kha/gains';
 import type { RowSource } from '../../kha/rowSource';
 import { measureIterate, type IterateMeasures } from './measure';
+import { certifyRkhs, type Certificate } from '../../eval/certificate';
+import { rayleighRitz } from '../../kha/rayleighRitz';
 
 export interface PassMeasurement extends IterateMeasures {
   /** passes completed (0: the initial iterate) */
@@ -32,6 +34,8 @@ export interface ScheduleRun {
   failure?: string;
   /** one entry per measured pass, pass 0 (the common initial iterate) first */
   series: PassMeasurement[];
+  /** error bounds of the final Ritz pairs, as fit's (not for tuning trials or diverged runs) */
+  certificate?: Certificate;
 }
 
 export interface RunScheduleOptions {
@@ -87,5 +91,14 @@ export async function runSchedule(source: RowSource, reference: ReferenceSpectru
     failure = err.message;
   }
   if (o.measure === 'final' && stoppedBy !== 'diverged' && engine.pass > 0) await record(seconds, lastGains);
-  return { gain: o.gain, parameters: { ...schedule.parameters }, passes: engine.pass, seconds, stoppedBy, failure, series };
+  const certificate = o.measure !== 'final' && stoppedBy !== 'diverged' ? await certifyFinal(engine, source) : undefined;
+  return { gain: o.gain, parameters: { ...schedule.parameters }, passes: engine.pass, seconds, stoppedBy, failure, series, certificate };
+}
+
+/** fit's finish on a copy of the final iterate (exact A K′, Rayleigh–Ritz), and its certificate: two passes. */
+async function certifyFinal(engine: KhaEngine, source: RowSource): Promise<Certificate> {
+  const { r, l } = engine.state;
+  const A = Float64Array.from(engine.state.A);
+  const ritz = rayleighRitz(A, await engine.multiplyBySource(A), r, l);
+  return certifyRkhs(source, ritz.A, ritz.AK, ritz.eigenvalues);
 }
