@@ -20,6 +20,7 @@ import { VERSION } from '../version';
 import { checkMemory, resolveKernel } from './fit';
 import type { KhaRunOptions } from './runOptions';
 import { withCenteredGram } from './gram';
+import { kernelScale, scaledSource } from './gainScale';
 import { readCheckpoint, writeCheckpoint, type RunIdentity } from './checkpoint';
 import { referenceSpectrum, type ReferenceInfo } from './compare/reference';
 import { runSchedule, type PassMeasurement, type ScheduleRun } from './compare/runSchedule';
@@ -123,6 +124,10 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
     );
     o.onEvent?.({ type: 'reference', info, values: Array.from(reference.values) });
     const optimalError = optimalReconstructionError(reference, o.components);
+    // polynomial and linear kernels run on K′/s, as in fit; measured against the reference of K′/s
+    const scale = kernelScale(kernel, data.X, data.l, data.d, gram.rowMeans, gram.grandMean);
+    const source = scaledSource(gram, scale);
+    const scaledReference = { ...reference, values: reference.values.map((v) => v / scale), trace: reference.trace / scale };
 
     const run = { components: o.components, seed: o.seed, blockSize: o.blockSize, signal: o.signal };
     const parametersFor = (gain: GainName): GainParameters => ({ ...definedOnly(o.gainParameters ?? {}), ...definedOnly(o.scheduleParameters?.[gain] ?? {}) });
@@ -153,7 +158,7 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
       const passes = (typeof o.tune === 'object' && o.tune.passes) || TUNE_PASSES;
       tuning = [];
       for (const gain of o.gains)
-        tuning.push(await tuneSchedule(gram, reference, gain, parametersFor(gain), { ...run, passes }, (trial) => o.onEvent?.({ type: 'trial', gain, trial })));
+        tuning.push(await tuneSchedule(source, scaledReference, gain, parametersFor(gain), { ...run, passes }, (trial) => o.onEvent?.({ type: 'trial', gain, trial })));
     }
 
     const schedules: ScheduleRun[] = [...(saved?.done ?? [])];
@@ -166,8 +171,9 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
       // the schedule that was in progress continues from its engine and series
       const resume = saved && resumeFrom && i === saved.done.length ? { snapshot: resumeFrom, series: saved.current.series } : undefined;
       schedules.push(
-        await runSchedule(gram, reference, {
+        await runSchedule(source, scaledReference, {
           ...run,
+          unscaled: { source: gram, scale },
           gain,
           parameters,
           passes: o.passes,

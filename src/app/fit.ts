@@ -20,6 +20,7 @@ import { VERSION } from '../version';
 import type { KhaRunOptions, ResumableOptions } from './runOptions';
 import { checkpointing, readCheckpoint, type RunIdentity } from './checkpoint';
 import { withCenteredGram } from './gram';
+import { kernelScale, scaledSource } from './gainScale';
 import { certifyRkhs, CERTIFICATE_TOL } from '../eval/certificate';
 
 export interface FitOptions extends KhaRunOptions, ResumableOptions {
@@ -115,6 +116,9 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
 
   const onProgress = (done: number, total: number) => o.onEvent?.({ type: 'gram', done, total });
   return withCenteredGram(data, kernel, o, { say, onProgress }, async ({ gram, backend, gramSeconds }) => {
+    const scale = kernelScale(kernel, data.X, data.l, data.d, gram.rowMeans, gram.grandMean);
+    if (scale !== 1) say(`iterating on K′/${scale.toPrecision(4)} (max K′_pp: a kernel of unit scale for the gains)`);
+    const source = scaledSource(gram, scale);
 
     const engineOptions = {
       components: o.components,
@@ -138,7 +142,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     };
     const resumeFrom = options.resumeFrom ? await readCheckpoint(options.resumeFrom, identity) : undefined;
     if (resumeFrom) say(`resuming from ${options.resumeFrom}: pass ${resumeFrom.pass + 1}, step ${resumeFrom.t}`);
-    const engine = await KhaEngine.create(gram, engineOptions, resumeFrom);
+    const engine = await KhaEngine.create(source, engineOptions, resumeFrom);
 
     // the passes before an interruption are kept in the checkpoint, so a resumed fit reports them all
     const history: PassSummary[] = (resumeFrom?.appState as PassSummary[] | undefined) ?? [];
@@ -151,8 +155,9 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       onProgress: (step, l) => o.onEvent?.({ type: 'step', pass: engine.pass + 1, step, l }),
       onBlock: checkpoints.onBlock,
       onPass: async (report) => {
-        history.push({ pass: report.pass, seconds: report.seconds, change: report.change, passEigenvalues: Array.from(report.passEigenvalues) });
-        o.onEvent?.({ type: 'pass', report });
+        const passEigenvalues = report.passEigenvalues.map((v) => v * scale);
+        history.push({ pass: report.pass, seconds: report.seconds, change: report.change, passEigenvalues: Array.from(passEigenvalues) });
+        o.onEvent?.({ type: 'pass', report: { ...report, passEigenvalues } });
         await checkpoints.afterPass(report.pass);
       },
     });
@@ -160,13 +165,19 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
 
     const r = o.components;
     const AK = await engine.refreshAK((done, total) => o.onEvent?.({ type: 'gram', phase: 'final A K′', done, total }));
-    const { A: finalA, AK: finalAK, eigenvalues } =
+    const scaled =
       o.rayleighRitz === false
         ? { A: engine.state.A, AK, eigenvalues: rayleighQuotients(engine.state.A, AK, r, data.l) }
         : rayleighRitz(engine.state.A, AK, r, data.l);
+    // back to K′ = s·(K′/s): λ = s·θ, A = A_s/√s, A K′ = √s·A_s(K′/s)
+    const root = Math.sqrt(scale);
+    const finalA = scaled.A.map((v) => v / root);
+    const finalAK = scaled.AK.map((v) => v * root);
+    const eigenvalues = scaled.eigenvalues.map((v) => v * scale);
     // one more pass over the Gram rows: K′ (A K′)ᵀ for the residuals (see eval/certificate.ts)
-    o.onEvent?.({ type: 'gram', phase: 'certificate', done: 0, total: data.l });
-    const certificate = await certifyRkhs(gram, finalA, finalAK, eigenvalues, o.certificateTol ?? CERTIFICATE_TOL);
+    const certificate = await certifyRkhs(gram, finalA, finalAK, eigenvalues, o.certificateTol ?? CERTIFICATE_TOL, (done, total) =>
+      o.onEvent?.({ type: 'gram', phase: 'certificate', done, total }),
+    );
 
     const model: KpcaModel = {
       kernel,
@@ -178,7 +189,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       rowMeans: gram.rowMeans,
       grandMean: gram.grandMean,
       trace: gram.trace,
-      A: Float64Array.from(finalA),
+      A: finalA,
       eigenvalues,
       gain: { name: schedule.name, parameters: { ...schedule.parameters } },
       seed: o.seed,

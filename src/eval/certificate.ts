@@ -13,18 +13,27 @@
  *    at most that). For the whole subspace: ‖sin Θ‖F ≤ ‖R‖F / (θ_r − τ) (Davis–Kahan sin Θ, block).
  *    Non-positive δ: no gap can be shown, the angle bound is null (the eigenvalue bound still holds).
  *
- * What it cannot see: an eigenvector the iterate missed entirely (the bounds read θ_i as the
- * approximation of λ_i; a missed eigenvalue shows only through τ). τ is loose when the spectrum decays
- * slowly, so the last component rarely has an angle bound: ask for one component more than needed.
+ * A missed eigenvector: an iterate near a saddle (w_r close to u_{r+1} while u_r is barely present)
+ * has small residuals although θ_r approximates λ_{r+1}. In the RKHS form the same pass gives a
+ * guard: Rayleigh–Ritz on span{w_i, K′w_i} (one Krylov step, 2r vectors: the Gram matrices of
+ * [A; A K′] need only A K′ and A K′², which the pass computes). Its Ritz values θ′_i are rigorous
+ * lower bounds, θ_i ≤ θ′_i ≤ λ_i, and a step up θ′_i − θ_i above the tolerance flags the component
+ * (λ_i ≥ θ′_i). An eigenvector wholly absent from the iterate still shows only through τ, which is
+ * loose when the spectrum decays slowly, so the last component rarely has an angle bound: ask for one
+ * component more than needed.
  * Cost: one pass over the rows of M (a product with r vectors, which also gives ‖M‖F²).
  */
 import type { RowSource } from '../kha/rowSource';
+import { matmul, matmulTransB, transpose } from '../linalg/dense';
+import { symmetricEigen } from '../linalg/symmetricEigen';
 
 export interface ComponentBound {
   /** θ_i, the estimate (Ritz value) */
   eigenvalue: number;
   /** ‖r_i‖ = ‖M w_i − θ_i w_i‖ for unit w_i: also the bound on |θ_i − λ_i| */
   residual: number;
+  /** rigorous lower bound on λ_i: the Ritz value of span{w, K′w} (RKHS form; θ_i otherwise) */
+  lowerBound: number;
   /** lower bound δ_i on the distance from θ_i to the other eigenvalues (≤ 0: none shown) */
   gap: number;
   /** bound on sin∠(w_i, u_i); null when no gap is shown */
@@ -51,7 +60,12 @@ export interface Certificate {
 export const CERTIFICATE_TOL = 1e-2;
 
 /** X M for r × l X (one pass over the rows of M, in chunks) and ‖M‖F², summed in float64. */
-export async function productAndFrobenius(source: RowSource, X: Float64Array, rowsPerCall = 256): Promise<{ XM: Float64Array; frobenius2: number }> {
+export async function productAndFrobenius(
+  source: RowSource,
+  X: Float64Array,
+  onProgress?: (done: number, total: number) => void,
+  rowsPerCall = 256,
+): Promise<{ XM: Float64Array; frobenius2: number }> {
   const { l } = source;
   const r = X.length / l;
   const XM = new Float64Array(r * l);
@@ -70,6 +84,7 @@ export async function productAndFrobenius(source: RowSource, X: Float64Array, ro
         XM[i * l + start + b] = s;
       }
     }
+    onProgress?.(start + count, l);
   }
   return { XM, frobenius2 };
 }
@@ -116,6 +131,7 @@ export function certificate(
   residuals: ArrayLike<number>,
   frobenius2: number,
   tolerance = CERTIFICATE_TOL,
+  lowerBounds: ArrayLike<number> = theta,
 ): Certificate {
   const r = theta.length;
   let captured = 0;
@@ -126,7 +142,7 @@ export function certificate(
     let gap = i === r - 1 ? theta[i] - tailBound : Infinity;
     for (let j = 0; j < r; j++) if (j !== i) gap = Math.min(gap, Math.abs(theta[i] - theta[j]) - residuals[j]);
     const angle = gap > 0 && Number.isFinite(residuals[i]) ? Math.min(1, residuals[i] / gap) : null;
-    components.push({ eigenvalue: theta[i], residual: residuals[i], gap, angleBound: angle });
+    components.push({ eigenvalue: theta[i], residual: residuals[i], lowerBound: Math.max(theta[i], lowerBounds[i]), gap, angleBound: angle });
   }
   let residual2 = 0;
   for (let i = 0; i < r; i++) residual2 += residuals[i] ** 2;
@@ -137,11 +153,13 @@ export function certificate(
   const scale = theta[0];
   const limit = tolerance * scale;
   for (let i = 0; i < r; i++) {
-    const { eigenvalue, residual } = components[i];
+    const { eigenvalue, residual, lowerBound } = components[i];
     if (!Number.isFinite(eigenvalue) || !Number.isFinite(residual)) warnings.push(`λ${i + 1}: estimate ${eigenvalue} is not finite`);
     else if (eigenvalue <= 0) warnings.push(`λ${i + 1}: estimate ${eigenvalue.toPrecision(4)} is not positive (bound ±${residual.toPrecision(2)})`);
     else if (!(residual <= limit))
       warnings.push(`λ${i + 1}: not converged, |θ − λ| ≤ ${residual.toPrecision(2)} exceeds ${tolerance}·λ1 = ${limit.toPrecision(2)}`);
+    else if (!(lowerBound - eigenvalue <= limit))
+      warnings.push(`λ${i + 1}: not converged, a direction is missing: λ${i + 1} ≥ ${lowerBound.toPrecision(4)} > θ = ${eigenvalue.toPrecision(4)}`);
   }
   return { norm, components, tailBound, subspaceAngleBound, tolerance, converged: warnings.length === 0, warnings };
 }
@@ -153,9 +171,40 @@ export async function certifyRkhs(
   AK: Float64Array,
   theta: ArrayLike<number>,
   tolerance = CERTIFICATE_TOL,
+  onProgress?: (done: number, total: number) => void,
 ): Promise<Certificate> {
   const { l } = source;
   const r = theta.length;
-  const { XM: AKK, frobenius2 } = await productAndFrobenius(source, AK);
-  return certificate('rkhs', theta, rkhsResiduals(A, AK, AKK, theta, r, l), frobenius2, tolerance);
+  const { XM: AKK, frobenius2 } = await productAndFrobenius(source, AK, onProgress);
+  return certificate('rkhs', theta, rkhsResiduals(A, AK, AKK, theta, r, l), frobenius2, tolerance, krylovRitzValues(A, AK, AKK, r, l));
+}
+
+/**
+ * The top r Ritz values of K′ on span{w_i, K′w_i} in the RKHS: with B = [A; U] (U = A K′, V = U K′),
+ * G = B K′ Bᵀ = [[A Uᵀ, A Vᵀ], [U Uᵀ, U Vᵀ]] and H = B K′² Bᵀ = [[U Uᵀ, U Vᵀ], [V Uᵀ, V Vᵀ]]; near
+ * convergence B is nearly rank r, so G is diagonalized and its null directions (below 1e-10 of its
+ * largest eigenvalue) dropped before solving H c = θ G c.
+ */
+export function krylovRitzValues(A: Float64Array, U: Float64Array, V: Float64Array, r: number, l: number): Float64Array {
+  const n = 2 * r;
+  const B = new Float64Array(n * l);
+  B.set(A);
+  B.set(U, r * l);
+  const BK = new Float64Array(n * l);
+  BK.set(U);
+  BK.set(V, r * l);
+  const G = matmulTransB(B, BK, n, l, n);
+  const H = matmulTransB(BK, BK, n, l, n);
+  const g = symmetricEigen(G, n);
+  const keep: number[] = [];
+  for (let k = 0; k < n; k++) if (g.values[k] > 1e-10 * g.values[0]) keep.push(k);
+  const m = keep.length;
+  // W = V_G D^{-1/2} on the kept directions (columns), then the reduced Wᵀ H W
+  const W = new Float64Array(n * m);
+  keep.forEach((k, c) => {
+    for (let i = 0; i < n; i++) W[i * m + c] = g.vectors[i * n + k] / Math.sqrt(g.values[k]);
+  });
+  const reduced = matmul(transpose(W, n, m), matmul(H, W, n, n, m), m, n, m);
+  const values = symmetricEigen(reduced, m).values;
+  return Float64Array.from({ length: r }, (_, i) => (i < m ? values[i] : -Infinity));
 }

@@ -43,6 +43,7 @@ describe('certificate against the exact eigenpairs', () => {
     expect(cert.tailBound).toBeGreaterThanOrEqual(lambda[r] * (1 - 1e-12));
     for (let i = 0; i < r; i++) {
       const c = cert.components[i];
+      expect(c.lowerBound).toBeLessThanOrEqual(lambda[i] * (1 + 1e-9));
       expect(Math.abs(c.eigenvalue - lambda[i])).toBeLessThanOrEqual(c.residual * (1 + 1e-9) + 1e-12 * lambda[0]);
       if (c.angleBound !== null) expect(sinAngle(ritz.A.subarray(i * l, (i + 1) * l), i)).toBeLessThanOrEqual(c.angleBound * (1 + 1e-9) + 1e-7);
     }
@@ -64,6 +65,21 @@ describe('certificate against the exact eigenpairs', () => {
     const a = new Float64Array(l).map((_, j) => (U[0][j] / Math.sqrt(lambda[0]) + U[1][j] / Math.sqrt(lambda[1])) / Math.SQRT2);
     const mixed = await certifyRkhs(source, a, matmul(a, Kc, 1, l, l), [(lambda[0] + lambda[1]) / 2], 1e-2);
     expect(mixed.components[0].residual).toBeCloseTo((lambda[0] - lambda[1]) / 2, 10);
+  });
+
+  test('an iterate near a saddle (u5 in place of u4) has small residuals but is flagged; lower bounds hold', async () => {
+    const eps = 0.05;
+    const A = perturbed(0, 1);
+    for (let j = 0; j < l; j++) A[3 * l + j] = U[4][j] / Math.sqrt(lambda[4]) + (eps * U[3][j]) / Math.sqrt(lambda[3]);
+    const ritz = rayleighRitz(A, matmul(A, Kc, r, l, l), r, l);
+    const cert = await certifyRkhs(source, ritz.A, ritz.AK, ritz.eigenvalues, 1e-2);
+    // the residual alone would pass it: θ4 is near λ5, not λ4
+    expect(cert.components[3].residual).toBeLessThan(1e-2 * lambda[0]);
+    expect(Math.abs(cert.components[3].eigenvalue - lambda[4])).toBeLessThan(0.05 * lambda[4]);
+    expect(cert.converged).toBe(false);
+    expect(cert.warnings).toEqual([expect.stringMatching(/^λ4: not converged, a direction is missing/)]);
+    for (let i = 0; i < r; i++) expect(cert.components[i].lowerBound).toBeLessThanOrEqual(lambda[i] * (1 + 1e-9));
+    expect(cert.components[3].lowerBound).toBeGreaterThan(0.99 * lambda[3]);
   });
 
   test('ℓ2 residuals of exact eigenvectors vanish; of an indefinite matrix too', () => {
