@@ -12,13 +12,12 @@ import { UserError } from '../errors';
 import { optimalReconstructionError } from '../eval/convergence';
 import { defaultCacheDir } from '../eval/referenceCache';
 import { GAIN_NAMES, type GainName, type GainParameters } from '../kha/gains';
-import type { BackendRequest } from '../kernels/backend';
 import type { KernelSpec } from '../kernels/kernel';
 import type { Dataset } from '../data/dataset';
 import { datasetHash } from '../data/hash';
 import { VERSION } from '../version';
-import { checkMemory, resolveKernel } from './fit';
-import type { KhaRunOptions } from './runOptions';
+import { checkMemory, checkRank, resolveKernel } from './fit';
+import { RUN_DEFAULTS, type KhaRunOptions } from './runOptions';
 import { withCenteredGram } from './gram';
 import { kernelScale, scaledSource } from './gainScale';
 import { readCheckpoint, writeCheckpoint, type RunIdentity } from './checkpoint';
@@ -52,6 +51,7 @@ export interface CompareOptions extends Omit<KhaRunOptions, 'gain' | 'tol'> {
 
 export type CompareEvent =
   | { type: 'info'; message: string }
+  | { type: 'warning'; message: string }
   | { type: 'gram'; done: number; total: number }
   | { type: 'reference'; info: ReferenceInfo; values: number[] }
   | { type: 'trial'; gain: GainName; trial: TuningTrial }
@@ -98,18 +98,16 @@ export interface CompareResult {
 export const COMPARE_DEFAULTS = {
   gains: [...GAIN_NAMES] as GainName[],
   passes: 10,
-  seed: 1,
   components: 8,
-  backend: 'auto' as BackendRequest,
-  gramCacheMB: 1024,
-  blockSize: 64,
+  ...RUN_DEFAULTS,
 };
 
 export async function compare(data: Dataset, options: CompareOptions = {}): Promise<CompareResult> {
   const o = { ...COMPARE_DEFAULTS, ...options };
   const say = (message: string) => o.onEvent?.({ type: 'info', message });
   validate(data, o);
-  const kernel = resolveKernel(data, options.kernel, o.seed);
+  const kernel = resolveKernel(data, options.kernel, o.seed, (e) => e.type === 'warning' && o.onEvent?.({ type: 'warning', message: e.message }));
+  checkRank(data, kernel, o.components);
   // SMD keeps the most (A, A K', B); plan for it when it runs.
   checkMemory(data, o.components, o.gains.some((g) => g !== 'constant' && g !== 'annealed'), o.gains.includes('smd'), o.gramCacheMB, o.blockSize, o.memoryLimitMB);
 

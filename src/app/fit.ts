@@ -9,7 +9,6 @@ import { createGainSchedule, type GainName } from '../kha/gains';
 import { rayleighRitz } from '../kha/rayleighRitz';
 import { rayleighQuotients } from '../kha/state';
 import { medianPairwiseDistance } from '../kernels/bandwidth';
-import type { BackendRequest } from '../kernels/backend';
 import { gramCacheBytes } from '../kernels';
 import * as os from 'os';
 import { sigmaToGamma, type KernelSpec } from '../kernels/kernel';
@@ -17,7 +16,7 @@ import type { Dataset } from '../data/dataset';
 import { datasetHash } from '../data/hash';
 import type { KpcaModel } from '../model/model';
 import { VERSION } from '../version';
-import type { KhaRunOptions, ResumableOptions } from './runOptions';
+import { RUN_DEFAULTS, type KhaRunOptions, type ResumableOptions } from './runOptions';
 import { checkpointing, readCheckpoint, type RunIdentity } from './checkpoint';
 import { withCenteredGram } from './gram';
 import { kernelScale, scaledSource } from './gainScale';
@@ -36,6 +35,8 @@ export interface FitOptions extends KhaRunOptions, ResumableOptions {
 
 export type FitEvent =
   | { type: 'info'; message: string }
+  /** something the user should know even without --verbose (the CLI prints it unless --quiet) */
+  | { type: 'warning'; message: string }
   /** a pass over all Gram rows: the centering pass, or the exact A K' before and after iterating */
   | { type: 'gram'; done: number; total: number; phase?: 'initial A K′' | 'final A K′' | 'certificate' }
   | { type: 'step'; pass: number; step: number; l: number }
@@ -65,16 +66,38 @@ export const FIT_DEFAULTS = {
   components: 8,
   gain: 'smd' as GainName,
   passes: 20,
-  seed: 1,
-  backend: 'auto' as BackendRequest,
-  gramCacheMB: 1024,
-  blockSize: 64,
+  ...RUN_DEFAULTS,
 };
 
-/** The kernel a fit uses: the given one, or a Gaussian at the median pairwise distance. */
-export function resolveKernel(data: Dataset, kernel?: KernelSpec, seed = FIT_DEFAULTS.seed): KernelSpec {
+/**
+ * The kernel a fit uses: the given one, or a Gaussian at the median pairwise distance (announced
+ * through `say`; σ = 1 when more than half the sampled pairs are identical points, announced too).
+ */
+export function resolveKernel(data: Dataset, kernel?: KernelSpec, seed = FIT_DEFAULTS.seed, onEvent?: (event: FitEvent) => void): KernelSpec {
   if (kernel) return kernel;
-  return { type: 'gaussian', gamma: sigmaToGamma(medianPairwiseDistance(data.X, data.l, data.d, seed)) };
+  const median = medianPairwiseDistance(data.X, data.l, data.d, seed, undefined, 0);
+  const say = (message: string) => onEvent?.({ type: median === 0 ? 'warning' : 'info', message });
+  if (median === 0) say('the median pairwise distance is 0 (mostly identical points): using σ = 1; give --sigma');
+  else say?.(`σ = ${+median.toPrecision(6)} (median pairwise distance; --sigma sets it)`);
+  return { type: 'gaussian', gamma: sigmaToGamma(median || 1) };
+}
+
+/**
+ * Refuse, up front and with the reason, more components than the feature space can hold: distinct
+ * points − 1 (centering), d for a linear kernel, C(d + degree, degree) − 1 for a polynomial one.
+ * (Otherwise the Rayleigh–Ritz step meets a singular A K′ Aᵀ: a Cholesky failure.)
+ */
+export function checkRank(data: Dataset, kernel: KernelSpec, r: number): void {
+  const rows = new Set<string>();
+  for (let p = 0; p < data.l && rows.size <= r; p++) rows.add(data.X.subarray(p * data.d, (p + 1) * data.d).join(','));
+  if (rows.size <= r)
+    throw new UserError(`the data have only ${rows.size} distinct point${rows.size === 1 ? '' : 's'}: at most ${rows.size - 1} component(s) after centering; lower --components (now ${r})`);
+  let dimension = Infinity;
+  if (kernel.type === 'linear') dimension = data.d;
+  else if (kernel.type === 'polynomial') for (let k = 1, c = 1; k <= kernel.degree; k++) dimension = c = (c * (data.d + k)) / k;
+  if (kernel.type === 'polynomial') dimension -= 1;
+  if (r > dimension)
+    throw new UserError(`a ${kernel.type} kernel on ${data.d} features has at most ${dimension} components; lower --components (now ${r})`);
 }
 
 const MiB = 2 ** 20;
@@ -110,7 +133,8 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
   if (!Number.isInteger(o.components) || o.components < 1 || o.components > data.l)
     throw new UserError(`--components must be an integer between 1 and the number of points (${data.l}), got ${o.components}`);
   if (!Number.isInteger(o.passes) || o.passes < 1) throw new UserError(`--passes must be a positive integer, got ${o.passes}`);
-  const kernel = resolveKernel(data, options.kernel, o.seed);
+  const kernel = resolveKernel(data, options.kernel, o.seed, o.onEvent);
+  checkRank(data, kernel, o.components);
   const schedule = createGainSchedule(o.gain, o.gainParameters);
   checkMemory(data, o.components, schedule.needsAK, o.gain === 'smd', o.gramCacheMB, o.blockSize, o.memoryLimitMB);
 

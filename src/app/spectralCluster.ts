@@ -25,12 +25,11 @@ import { KhaEngine, type StopReason } from '../kha/engine';
 import { createGainSchedule, type GainName, type GainParameters } from '../kha/gains';
 import type { RowSource } from '../kha/rowSource';
 import { createGramBackend, NormalizedAffinity } from '../kernels';
-import type { BackendRequest } from '../kernels/backend';
 import type { KernelSpec } from '../kernels/kernel';
 import { matmul, matmulTransB, transpose } from '../linalg/dense';
 import { orthonormalizeRows } from '../linalg/orthonormalize';
 import { Rng } from '../linalg/rng';
-import type { KhaRunOptions, ResumableOptions } from './runOptions';
+import { RUN_DEFAULTS, type KhaRunOptions, type ResumableOptions } from './runOptions';
 import { checkpointing, readCheckpoint, type RunIdentity } from './checkpoint';
 import { symmetricEigen } from '../linalg/symmetricEigen';
 import { checkMemory, resolveKernel, type FitEvent } from './fit';
@@ -96,11 +95,8 @@ export interface SpectralClusterResult {
 export const SPECTRAL_DEFAULTS = {
   gain: 'smd' as GainName,
   passes: 20,
-  seed: 1,
   restarts: 10,
-  backend: 'auto' as BackendRequest,
-  gramCacheMB: 1024,
-  blockSize: 64,
+  ...RUN_DEFAULTS,
 };
 
 /**
@@ -148,11 +144,11 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
   if (labels && labels.length !== l) throw new UserError(`${labels.length} labels for ${l} points`);
   if (o.perPass && !labels) throw new UserError('per-pass clustering quality needs labels (--label-column, or a data set with labels)');
 
-  const kernel = resolveKernel(data, options.kernel, o.seed);
+  const kernel = resolveKernel(data, options.kernel, o.seed, o.onEvent);
+  const say = (message: string) => o.onEvent?.({ type: 'info', message });
   const given = definedFields(options.gainParameters);
   const probe = createGainSchedule(o.gain, given); // refuses bad gain parameters before any work
   checkMemory(data, r, probe.needsAK, o.gain === 'smd', o.gramCacheMB, o.blockSize, o.memoryLimitMB);
-  const say = (message: string) => o.onEvent?.({ type: 'info', message });
 
   const backend = await createGramBackend(o.backend, kernel, data.X, l, data.d, { verbose: say });
   try {
