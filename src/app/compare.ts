@@ -16,7 +16,7 @@ import type { KernelSpec } from '../kernels/kernel';
 import type { Dataset } from '../data/dataset';
 import { datasetHash } from '../data/hash';
 import { VERSION } from '../version';
-import { checkMemory, checkRank, resolveKernel } from './fit';
+import { prepareRun } from './prepare';
 import { RUN_DEFAULTS, type KhaRunOptions } from './runOptions';
 import { withCenteredGram } from './gram';
 import { kernelScale, scaledSource } from './gainScale';
@@ -105,11 +105,10 @@ export const COMPARE_DEFAULTS = {
 export async function compare(data: Dataset, options: CompareOptions = {}): Promise<CompareResult> {
   const o = { ...COMPARE_DEFAULTS, ...options };
   const say = (message: string) => o.onEvent?.({ type: 'info', message });
-  validate(data, o);
-  const kernel = resolveKernel(data, options.kernel, o.seed, (e) => e.type === 'warning' && o.onEvent?.({ type: 'warning', message: e.message }));
-  checkRank(data, kernel, o.components);
+  validate(o);
   // SMD keeps the most (A, A K', B); plan for it when it runs.
-  checkMemory(data, o.components, o.gains.some((g) => g !== 'constant' && g !== 'annealed'), o.gains.includes('smd'), o.gramCacheMB, o.blockSize, o.memoryLimitMB);
+  const memory = { keepsAK: o.gains.some((g) => g !== 'constant' && g !== 'annealed'), keepsB: o.gains.includes('smd') };
+  const kernel = prepareRun(data, { ...o, kernel: options.kernel }, o.components, memory, (e) => e.type === 'warning' && o.onEvent?.({ type: 'warning', message: e.message }));
 
   const onProgress = (done: number, total: number) => o.onEvent?.({ type: 'gram', done, total });
   return withCenteredGram(data, kernel, o, { say, onProgress }, async ({ gram, backend, gramSeconds }) => {
@@ -209,10 +208,8 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
   });
 }
 
-function validate(data: Dataset, o: typeof COMPARE_DEFAULTS & CompareOptions): void {
-  if (!Number.isInteger(o.components) || o.components < 1 || o.components > data.l)
-    throw new UserError(`--components must be an integer between 1 and the number of points (${data.l}), got ${o.components}`);
-  if (!Number.isInteger(o.passes) || o.passes < 1) throw new UserError(`--passes must be a positive integer, got ${o.passes}`);
+/** What only compare validates (prepareRun does the rest). */
+function validate(o: typeof COMPARE_DEFAULTS & CompareOptions): void {
   if (o.gains.length === 0) throw new UserError('--gains: name at least one schedule');
   for (const g of o.gains) if (!GAIN_NAMES.includes(g)) throw new UserError(`--gains: unknown schedule "${g}"; choose from ${GAIN_NAMES.join(', ')}`);
   if (new Set(o.gains).size !== o.gains.length) throw new UserError(`--gains: a schedule is named twice (${o.gains.join(',')})`);

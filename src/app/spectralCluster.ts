@@ -32,7 +32,8 @@ import { Rng } from '../linalg/rng';
 import { RUN_DEFAULTS, type KhaRunOptions, type ResumableOptions } from './runOptions';
 import { checkpointing, readCheckpoint, type RunIdentity } from './checkpoint';
 import { symmetricEigen } from '../linalg/symmetricEigen';
-import { checkMemory, resolveKernel, type FitEvent } from './fit';
+import type { FitEvent } from './fit';
+import { prepareRun } from './prepare';
 
 export interface SpectralClusterOptions extends KhaRunOptions, ResumableOptions {
   /** k, the number of clusters */
@@ -137,18 +138,15 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
   const r = o.components ?? k;
   const { l } = data;
   if (!Number.isInteger(k) || k < 2 || k > l) throw new UserError(`--clusters must be an integer between 2 and the number of points (${l}), got ${k}`);
-  if (!Number.isInteger(r) || r < 1 || r > l) throw new UserError(`--components must be an integer between 1 and the number of points (${l}), got ${r}`);
-  if (!Number.isInteger(o.passes) || o.passes < 1) throw new UserError(`--passes must be a positive integer, got ${o.passes}`);
   if (!Number.isInteger(o.restarts) || o.restarts < 1) throw new UserError(`--restarts must be a positive integer, got ${o.restarts}`);
   const labels = options.labels ?? data.labels;
   if (labels && labels.length !== l) throw new UserError(`${labels.length} labels for ${l} points`);
   if (o.perPass && !labels) throw new UserError('per-pass clustering quality needs labels (--label-column, or a data set with labels)');
 
-  const kernel = resolveKernel(data, options.kernel, o.seed, o.onEvent);
-  const say = (message: string) => o.onEvent?.({ type: 'info', message });
   const given = definedFields(options.gainParameters);
   const probe = createGainSchedule(o.gain, given); // refuses bad gain parameters before any work
-  checkMemory(data, r, probe.needsAK, o.gain === 'smd', o.gramCacheMB, o.blockSize, o.memoryLimitMB);
+  const kernel = prepareRun(data, { ...o, kernel: options.kernel }, r, { keepsAK: probe.needsAK, keepsB: o.gain === 'smd', rank: false }, o.onEvent);
+  const say = (message: string) => o.onEvent?.({ type: 'info', message });
 
   const backend = await createGramBackend(o.backend, kernel, data.X, l, data.d, { verbose: say });
   try {
