@@ -7,9 +7,10 @@ const fmt = (v: number | null) => (v === null ? '—' : Number.isFinite(v) ? v.t
 export function certificateLines(cert: Certificate, symbol = 'λ'): string[] {
   return [
     ...cert.components.map(
-      (c, i) => `  ${symbol}${i + 1} = ${c.eigenvalue.toPrecision(8)}  |θ − λ| ≤ ${fmt(c.residual)}  sin∠ ≤ ${fmt(c.angleBound)}`,
+      (c, i) =>
+        `  ${symbol}${i + 1} = ${c.eigenvalue.toPrecision(8)}  |θ − λ| ≤ ${fmt(c.eigenvalueBound)}  sin∠ ≤ ${fmt(c.angleBound)}  residual ${fmt(c.residual)}`,
     ),
-    `converged: ${cert.converged ? 'yes' : 'no'} (bounds within ${cert.tolerance}·λ1${cert.subspaceAngleBound === null ? '' : `; subspace sin Θ ≤ ${fmt(cert.subspaceAngleBound)}`})`,
+    `converged: ${cert.converged ? 'yes' : 'no'} (residuals within ${cert.tolerance}·λ1${cert.subspaceAngleBound === null ? '' : `; subspace sin Θ ≤ ${fmt(cert.subspaceAngleBound)}`})`,
   ];
 }
 

@@ -5,7 +5,9 @@
  *
  *  - eigenvalue: some eigenvalue of M lies within ‖r_i‖ of θ_i (Krylov–Weinstein / Bauer–Fike for
  *    symmetric M); once the iterate holds the top-r eigenvectors (no eigenvector missed, below), that
- *    is |θ_i − λ_i| ≤ ‖r_i‖. Ritz values are also never above λ_i (Courant–Fischer).
+ *    is |θ_i − λ_i| ≤ ‖r_i‖, and ≤ ‖r_i‖²/δ_i with the gap δ_i below (Kato–Temple: θ_i is the
+ *    Rayleigh quotient of w_i). Ritz values are also never above λ_i (Courant–Fischer). The verdict
+ *    uses ‖r_i‖ itself: it measures the vector, the quadratic bound only the value.
  *  - angle: sin∠(w_i, u_i) ≤ ‖r_i‖ / δ_i (Davis–Kahan sin θ for one vector), with δ_i a lower bound
  *    on the distance from θ_i to every other eigenvalue, from the Ritz gaps: min over j ≠ i of
  *    |θ_i − θ_j| − ‖r_j‖ (for i < r the pair below also bounds λ_{r+1}, … ≤ λ_{i+1}); for the last
@@ -30,8 +32,10 @@ import { symmetricEigen } from '../linalg/symmetricEigen';
 export interface ComponentBound {
   /** θ_i, the estimate (Ritz value) */
   eigenvalue: number;
-  /** ‖r_i‖ = ‖M w_i − θ_i w_i‖ for unit w_i: also the bound on |θ_i − λ_i| */
+  /** ‖r_i‖ = ‖M w_i − θ_i w_i‖ for unit w_i */
   residual: number;
+  /** bound on |θ_i − λ_i|: min(‖r_i‖, ‖r_i‖²/δ_i) (the second, Kato–Temple, when a gap is shown) */
+  eigenvalueBound: number;
   /** rigorous lower bound on λ_i: the Ritz value of span{w, K′w} (RKHS form; θ_i otherwise) */
   lowerBound: number;
   /** lower bound δ_i on the distance from θ_i to the other eigenvalues (≤ 0: none shown) */
@@ -142,7 +146,8 @@ export function certificate(
     let gap = i === r - 1 ? theta[i] - tailBound : Infinity;
     for (let j = 0; j < r; j++) if (j !== i) gap = Math.min(gap, Math.abs(theta[i] - theta[j]) - residuals[j]);
     const angle = gap > 0 && Number.isFinite(residuals[i]) ? Math.min(1, residuals[i] / gap) : null;
-    components.push({ eigenvalue: theta[i], residual: residuals[i], lowerBound: Math.max(theta[i], lowerBounds[i]), gap, angleBound: angle });
+    const eigenvalueBound = angle === null ? residuals[i] : Math.min(residuals[i], residuals[i] ** 2 / gap);
+    components.push({ eigenvalue: theta[i], residual: residuals[i], eigenvalueBound, lowerBound: Math.max(theta[i], lowerBounds[i]), gap, angleBound: angle });
   }
   let residual2 = 0;
   for (let i = 0; i < r; i++) residual2 += residuals[i] ** 2;
@@ -157,7 +162,7 @@ export function certificate(
     if (!Number.isFinite(eigenvalue) || !Number.isFinite(residual)) warnings.push(`λ${i + 1}: estimate ${eigenvalue} is not finite`);
     else if (eigenvalue <= 0) warnings.push(`λ${i + 1}: estimate ${eigenvalue.toPrecision(4)} is not positive (bound ±${residual.toPrecision(2)})`);
     else if (!(residual <= limit))
-      warnings.push(`λ${i + 1}: not converged, |θ − λ| ≤ ${residual.toPrecision(2)} exceeds ${tolerance}·λ1 = ${limit.toPrecision(2)}`);
+      warnings.push(`λ${i + 1}: not converged, residual ${residual.toPrecision(2)} exceeds ${tolerance}·λ1 = ${limit.toPrecision(2)}`);
     else if (!(lowerBound - eigenvalue <= limit))
       warnings.push(`λ${i + 1}: not converged, a direction is missing: λ${i + 1} ≥ ${lowerBound.toPrecision(4)} > θ = ${eigenvalue.toPrecision(4)}`);
   }

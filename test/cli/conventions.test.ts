@@ -128,3 +128,26 @@ describe('output conventions', () => {
     expect(run.stderr).toBe(`kpca: ${nowhere}: cannot write there: folder ${join(dir, 'no', 'such')} does not exist\n`);
   });
 });
+
+describe('certificates on the command line', () => {
+  test('fit, spectral-cluster and compare JSON carry converged and the bounds; info shows them', () => {
+    const fit = JSON.parse(kpca(['fit', csv, ...base, '-o', join(dir, 'c.kpca'), '--json', '-q']).stdout);
+    expect(fit.converged).toBe(false);
+    expect(fit.certificate.components.map((c: { residual: number }) => c.residual > 0)).toEqual([true, true]);
+    const info = kpca(['info', join(dir, 'c.kpca')]);
+    expect(info.stdout).toMatch(/λ1 = [\d.]+ {2}\|θ − λ\| ≤ [\d.e+-]+ {2}sin∠ ≤ \S+ {2}residual /);
+    expect(info.stdout).toMatch(/converged: no/);
+    expect(JSON.parse(kpca(['info', join(dir, 'c.kpca'), '--json']).stdout).certificate.norm).toBe('rkhs');
+    const old = kpca(['info', join(__dirname, '..', 'fixtures', 'models', 'format-1.kpca')]);
+    expect(old.code).toBe(0);
+    expect(old.stdout).toMatch(/no error bounds: written before certificates/);
+
+    const sc = JSON.parse(kpca(['spectral-cluster', csv, '-k', '3', '--sigma', '3', '--passes', '1', '--backend', 'reference', '--json', '-q']).stdout);
+    expect(sc.converged).toBe(false);
+    expect(sc.certificate.norm).toBe('l2');
+    expect(sc.certificate.components).toHaveLength(3);
+    const cmp = JSON.parse(kpca(['compare', csv, ...base, '--gains', 'constant,smd', '-o', join(dir, 'cmp'), '--json', '-q']).stdout);
+    expect(cmp.certificates.map((c: { gain: string }) => c.gain)).toEqual(['constant', 'smd']);
+    expect(cmp.converged).toBe(false);
+  });
+});
