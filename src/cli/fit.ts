@@ -30,6 +30,7 @@ import { certificateJson, certificateLines, FIT_ADVICE, warnCertificate } from '
 
 interface FitFlags extends DataFlags, KernelFlags, GainFlags, IterationFlags, CheckpointFlags {
   tol?: number;
+  certificateTol: number;
   output?: string;
   out?: string;
   gain: string;
@@ -91,6 +92,7 @@ Exit codes: 0 done, 2 bad input, 3 numerical failure (advice printed), 130 inter
         ...runOptionsFromFlags(flags),
         gain: flags.gain as never,
         tol: flags.tol,
+        certificateTol: flags.certificateTol,
         components: flags.components,
         rayleighRitz: !flags.raw,
         signal: interrupt.signal,

@@ -14,6 +14,7 @@ import { sigmaToGamma, type KernelSpec } from '../kernels/kernel';
 import { RUN_DEFAULTS, type CheckpointPlan, type KhaRunOptions } from '../app/runOptions';
 import { parseNumber } from './common';
 import { labelColumnWarning } from '../app/data';
+import { CERTIFICATE_TOL } from '../eval/certificate';
 import type { Dataset } from '../data/dataset';
 import { loadDataset } from '../data/load';
 import type { LabelColumn } from '../data/readers/delimited';
@@ -59,7 +60,10 @@ export interface GainFlags {
   xi?: number;
 }
 
-export function addGainParameterOptions(cmd: Command, eta0Help = 'base gain (defaults: constant 0.03, annealed 0.3, kha-et 0.03, smd 0.03)'): Command {
+export function addGainParameterOptions(
+  cmd: Command,
+  eta0Help = 'base gain (defaults: constant 0.03, annealed 0.3, kha-et 0.03, smd 0.03; polynomial and linear kernels: of K′ scaled to unit diagonal)',
+): Command {
   return cmd
     .addOption(new Option('--eta0 <η0>', eta0Help).argParser(positive('--eta0')))
     .addOption(new Option('--tau <τ>', 'annealed: η0·τ/(t+τ) (default: the number of points)').argParser(positive('--tau')))
@@ -107,9 +111,15 @@ export function addIterationOptions(cmd: Command, defaults: { components?: numbe
     .addOption(new Option('--memory-limit <MiB>', 'refuse up front a run planned to need more memory (default: 90% of physical memory)').argParser(positive('--memory-limit')));
 }
 
-/** --tol, for the commands that may stop early (not compare: there every schedule runs the same passes). */
+/** --tol, for the commands that may stop early (not compare: there every schedule runs the same passes); --certificate-tol. */
 export function addToleranceOption(cmd: Command): Command {
-  return cmd.addOption(new Option('--tol <t>', 'stop when a pass changes the eigenvalue estimates by less than t·λ1').argParser(positive('--tol')));
+  return cmd
+    .addOption(new Option('--tol <t>', 'stop when a pass changes the eigenvalue estimates by less than t·λ1').argParser(positive('--tol')))
+    .addOption(
+      new Option('--certificate-tol <t>', 'warn (and JSON "converged": false) when a residual bound exceeds t·λ1')
+        .argParser(positive('--certificate-tol'))
+        .default(CERTIFICATE_TOL),
+    );
 }
 
 export interface CheckpointFlags {

@@ -29,6 +29,7 @@ import { certificateJson, certificateLines, FIT_ADVICE, warnCertificate } from '
 
 interface SpectralFlags extends DataFlags, KernelFlags, GainFlags, IterationFlags, CheckpointFlags {
   tol?: number;
+  certificateTol: number;
   clusters: number;
   gain: string;
   restarts: number;
@@ -112,6 +113,7 @@ Ctrl-C stops at the next block and writes a checkpoint (exit code 130); run the 
         resumeFrom: flags.resume,
         gain: flags.gain as never,
         tol: flags.tol,
+        certificateTol: flags.certificateTol,
         clusters: flags.clusters,
         components: flags.components,
         restarts: flags.restarts,
