@@ -1,6 +1,7 @@
 /** How the commands print a convergence certificate (eval/certificate.ts): lines, JSON and warnings. */
 import type { Certificate } from '../eval/certificate';
 
+// model files store non-finite numbers as JSON null
 const fmt = (v: number | null) => (v === null ? '—' : Number.isFinite(v) ? v.toExponential(1) : String(v));
 
 /** One line per component: estimate, bound on |θ − λ|, bound on sin∠ (— when no gap is shown). */
@@ -8,7 +9,7 @@ export function certificateLines(cert: Certificate, symbol = 'λ'): string[] {
   return [
     ...cert.components.map(
       (c, i) =>
-        `  ${symbol}${i + 1} = ${c.eigenvalue.toPrecision(8)}  |θ − λ| ≤ ${fmt(c.eigenvalueBound)}  sin∠ ≤ ${fmt(c.angleBound)}  residual ${fmt(c.residual)}`,
+        `  ${symbol}${i + 1} = ${typeof c.eigenvalue === 'number' ? c.eigenvalue.toPrecision(8) : 'NaN'}  |θ − λ| ≤ ${fmt(c.eigenvalueBound)}  sin∠ ≤ ${fmt(c.angleBound)}  residual ${fmt(c.residual)}`,
     ),
     `converged: ${cert.converged ? 'yes' : 'no'} (residuals within ${cert.tolerance}·λ1${cert.subspaceAngleBound === null ? '' : `; subspace sin Θ ≤ ${fmt(cert.subspaceAngleBound)}`})`,
   ];
