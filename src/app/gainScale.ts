@@ -20,7 +20,14 @@ import type { RowSource } from '../kha/rowSource';
 import type { KernelSpec } from '../kernels/kernel';
 
 /** s: max_p K′_pp = max_p (k(x_p, x_p) − 2 m_p + m̄) for polynomial and linear kernels, 1 for Gaussian ones. */
-export function kernelScale(kernel: KernelSpec, X: Float64Array, l: number, d: number, rowMeans: Float64Array, grandMean: number): number {
+export function kernelScale(
+  kernel: KernelSpec,
+  X: Float64Array,
+  l: number,
+  d: number,
+  rowMeans: Float64Array,
+  grandMean: number,
+): number {
   if (kernel.type === 'gaussian') return 1;
   let sum = 0;
   let max = 0;

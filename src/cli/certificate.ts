@@ -9,9 +9,11 @@ export function certificateLines(cert: Certificate, symbol = 'λ'): string[] {
   return [
     ...cert.components.map(
       (c, i) =>
-        `  ${symbol}${i + 1} = ${typeof c.eigenvalue === 'number' ? c.eigenvalue.toPrecision(8) : 'NaN'}  |θ − λ| ≤ ${fmt(c.eigenvalueBound)}  sin∠ ≤ ${fmt(c.angleBound)}  residual ${fmt(c.residual)}`,
+        `  ${symbol}${i + 1} = ${typeof c.eigenvalue === 'number' ? c.eigenvalue.toPrecision(8) : 'NaN'}` +
+        `  |θ − λ| ≤ ${fmt(c.eigenvalueBound)}  sin∠ ≤ ${fmt(c.angleBound)}  residual ${fmt(c.residual)}`,
     ),
-    `converged: ${cert.converged ? 'yes' : 'no'} (residuals within ${cert.tolerance}·λ1${cert.subspaceAngleBound === null ? '' : `; subspace sin Θ ≤ ${fmt(cert.subspaceAngleBound)}`})`,
+    `converged: ${cert.converged ? 'yes' : 'no'} (residuals within ${cert.tolerance}·λ1` +
+      `${cert.subspaceAngleBound === null ? '' : `; subspace sin Θ ≤ ${fmt(cert.subspaceAngleBound)}`})`,
   ];
 }
 

@@ -98,7 +98,14 @@ export async function productAndFrobenius(
  * coefficients c = u − θ a of K′w − θw, ‖K′w − θw‖² = cᵀK′c = c·(v − θu), divided by ‖w‖² = a·u.
  * Each factor is small near convergence, so there is no cancellation of large terms.
  */
-export function rkhsResiduals(A: Float64Array, AK: Float64Array, AKK: Float64Array, theta: ArrayLike<number>, r: number, l: number): Float64Array {
+export function rkhsResiduals(
+  A: Float64Array,
+  AK: Float64Array,
+  AKK: Float64Array,
+  theta: ArrayLike<number>,
+  r: number,
+  l: number,
+): Float64Array {
   const out = new Float64Array(r);
   for (let i = 0; i < r; i++) {
     const t = theta[i];
@@ -114,7 +121,13 @@ export function rkhsResiduals(A: Float64Array, AK: Float64Array, AKK: Float64Arr
 }
 
 /** Residual norms in ℓ2 for rows Y (r × l, any length) with YM = Y M. */
-export function l2Residuals(Y: Float64Array, YM: Float64Array, theta: ArrayLike<number>, r: number, l: number): Float64Array {
+export function l2Residuals(
+  Y: Float64Array,
+  YM: Float64Array,
+  theta: ArrayLike<number>,
+  r: number,
+  l: number,
+): Float64Array {
   const out = new Float64Array(r);
   for (let i = 0; i < r; i++) {
     let s = 0;
@@ -147,24 +160,30 @@ export function certificate(
     for (let j = 0; j < r; j++) if (j !== i) gap = Math.min(gap, Math.abs(theta[i] - theta[j]) - residuals[j]);
     const angle = gap > 0 && Number.isFinite(residuals[i]) ? Math.min(1, residuals[i] / gap) : null;
     const eigenvalueBound = angle === null ? residuals[i] : Math.min(residuals[i], residuals[i] ** 2 / gap);
-    components.push({ eigenvalue: theta[i], residual: residuals[i], eigenvalueBound, lowerBound: Math.max(theta[i], lowerBounds[i]), gap, angleBound: angle });
+    const lowerBound = Math.max(theta[i], lowerBounds[i]);
+    components.push({ eigenvalue: theta[i], residual: residuals[i], eigenvalueBound, lowerBound, gap, angleBound: angle });
   }
   let residual2 = 0;
   for (let i = 0; i < r; i++) residual2 += residuals[i] ** 2;
   const subspaceGap = theta[r - 1] - tailBound;
-  const subspaceAngleBound = subspaceGap > 0 && Number.isFinite(residual2) ? Math.min(1, Math.sqrt(residual2) / subspaceGap) : null;
+  const subspaceAngleBound =
+    subspaceGap > 0 && Number.isFinite(residual2) ? Math.min(1, Math.sqrt(residual2) / subspaceGap) : null;
 
   const warnings: string[] = [];
   const scale = theta[0];
   const limit = tolerance * scale;
   for (let i = 0; i < r; i++) {
     const { eigenvalue, residual, lowerBound } = components[i];
-    if (!Number.isFinite(eigenvalue) || !Number.isFinite(residual)) warnings.push(`λ${i + 1}: estimate ${eigenvalue} is not finite`);
-    else if (eigenvalue <= 0) warnings.push(`λ${i + 1}: estimate ${eigenvalue.toPrecision(4)} is not positive (bound ±${residual.toPrecision(2)})`);
+    const name = `λ${i + 1}`;
+    if (!Number.isFinite(eigenvalue) || !Number.isFinite(residual)) warnings.push(`${name}: estimate ${eigenvalue} is not finite`);
+    else if (eigenvalue <= 0)
+      warnings.push(`${name}: estimate ${eigenvalue.toPrecision(4)} is not positive (bound ±${residual.toPrecision(2)})`);
     else if (!(residual <= limit))
-      warnings.push(`λ${i + 1}: not converged, residual ${residual.toPrecision(2)} exceeds ${tolerance}·λ1 = ${limit.toPrecision(2)}`);
+      warnings.push(`${name}: not converged, residual ${residual.toPrecision(2)} exceeds ${tolerance}·λ1 = ${limit.toPrecision(2)}`);
     else if (!(lowerBound - eigenvalue <= limit))
-      warnings.push(`λ${i + 1}: not converged, a direction is missing: λ${i + 1} ≥ ${lowerBound.toPrecision(4)} > θ = ${eigenvalue.toPrecision(4)}`);
+      warnings.push(
+        `${name}: not converged, a direction is missing: ${name} ≥ ${lowerBound.toPrecision(4)} > θ = ${eigenvalue.toPrecision(4)}`,
+      );
   }
   return { norm, components, tailBound, subspaceAngleBound, tolerance, converged: warnings.length === 0, warnings };
 }
@@ -181,7 +200,8 @@ export async function certifyRkhs(
   const { l } = source;
   const r = theta.length;
   const { XM: AKK, frobenius2 } = await productAndFrobenius(source, AK, onProgress);
-  return certificate('rkhs', theta, rkhsResiduals(A, AK, AKK, theta, r, l), frobenius2, tolerance, krylovRitzValues(A, AK, AKK, r, l));
+  const residuals = rkhsResiduals(A, AK, AKK, theta, r, l);
+  return certificate('rkhs', theta, residuals, frobenius2, tolerance, krylovRitzValues(A, AK, AKK, r, l));
 }
 
 /**
@@ -190,7 +210,13 @@ export async function certifyRkhs(
  * convergence B is nearly rank r, so G is diagonalized and its null directions (below 1e-10 of its
  * largest eigenvalue) dropped before solving H c = θ G c.
  */
-export function krylovRitzValues(A: Float64Array, U: Float64Array, V: Float64Array, r: number, l: number): Float64Array {
+export function krylovRitzValues(
+  A: Float64Array,
+  U: Float64Array,
+  V: Float64Array,
+  r: number,
+  l: number,
+): Float64Array {
   const n = 2 * r;
   const B = new Float64Array(n * l);
   B.set(A);
