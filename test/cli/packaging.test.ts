@@ -4,10 +4,16 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 
 const root = join(__dirname, '..', '..');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } };
 // semver comes with npm's and jest's own tooling; it is only read here
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const semver = require('semver') as { minVersion(range: string): { version: string }; satisfies(v: string, range: string): boolean };
+
+interface Manifest {
+  name: string;
+  version: string;
+  engines?: { node?: string };
+}
 
 describe('the package a user installs', () => {
   test('npm pack ships the CLI, the library and the sample data, not generated models or sources', () => {
@@ -29,9 +35,9 @@ describe('the package a user installs', () => {
     const oldest = semver.minVersion(pkg.engines.node).version;
     const tree = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: root, encoding: 'utf8' }).trim().split('\n').slice(1);
     const refusing = tree
-      .map((dir) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')))
+      .map((dir) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest)
       .filter((dep) => dep.engines?.node && !semver.satisfies(oldest, dep.engines.node))
-      .map((dep) => `${dep.name}@${dep.version} wants node ${dep.engines.node}`);
+      .map((dep) => `${dep.name}@${dep.version} wants node ${dep.engines?.node}`);
     expect(refusing).toEqual([]);
   });
 
