@@ -94,7 +94,7 @@ export async function readCheckpoint(path: string, expected: RunIdentity, points
   const r = meta.snapshot.normA2.length;
   const l = meta.snapshot.permutation.length;
   if (l !== points || (typeof expected.options.components === 'number' && r !== expected.options.components))
-    throw new UserError(`${path}: not a usable checkpoint: it holds ${r} components of ${l} points, this run has ${expected.options.components} of ${points}`);
+    throw new UserError(`${path}: not a usable checkpoint: it holds ${r} components of ${l} points, this run has ${String(expected.options.components)} of ${points}`);
   return { ...meta.snapshot, appState: meta.appState };
 }
 

@@ -94,7 +94,7 @@ export async function readContainer<H>(path: string, kind: ContainerKind, suppor
   if (bytes.length < expected) fail(`truncated (${bytes.length} bytes, expected ${expected})`);
   if (bytes.length > expected) fail(`has ${bytes.length - expected} unexpected trailing bytes`);
   if (!intact) fail('corrupted (checksum mismatch)');
-  const arrays: Record<string, StoredArray> = Object.create(null);
+  const arrays = Object.create(null) as Record<string, StoredArray>;
   let offset = headerStart + headerLength;
   for (const entry of header.arrays) {
     const size = entry.length * (entry.type === 'int32' ? 4 : 8);

@@ -20,7 +20,7 @@ export function validated<T>(file: string, what: string, check: () => T): T {
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (ArrayBuffer.isView(value)) return `${value.constructor.name}`;
-  const text = JSON.stringify(value) ?? String(value);
+  const text = JSON.stringify(value) ?? typeof value; // undefined for functions and symbols
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
@@ -36,12 +36,12 @@ export function object(value: unknown, field: string): Record<string, unknown> {
 export function string(value: unknown, field: string, pattern?: RegExp): string {
   if (typeof value !== 'string' || (pattern && !pattern.test(value)))
     fail(field, pattern ? `a string matching ${pattern}` : 'a string', value);
-  return value as string;
+  return value;
 }
 
 export function boolean(value: unknown, field: string): boolean {
   if (typeof value !== 'boolean') fail(field, 'true or false', value);
-  return value as boolean;
+  return value;
 }
 
 export function oneOf<T extends string>(value: unknown, field: string, values: readonly T[]): T {
@@ -76,7 +76,7 @@ export function stringArray(value: unknown, field: string, length?: number): str
   const strings = Array.isArray(value) && value.every((s) => typeof s === 'string');
   if (!strings || (length !== undefined && value.length !== length))
     fail(field, `an array of ${length ?? 'any number of'} strings`, value);
-  return value as string[];
+  return value;
 }
 
 /**
@@ -85,7 +85,7 @@ export function stringArray(value: unknown, field: string, length?: number): str
  */
 export function finiteArray(value: unknown, field: string, length: number, shape = ''): Float64Array {
   if (!(value instanceof Float64Array)) fail(field, 'a float64 array', value);
-  const a = value as Float64Array;
+  const a = value;
   if (a.length !== length)
     throw new FieldError(`${field} has ${a.length} values, expected ${length}${shape ? ` ${shape}` : ''}`);
   for (let i = 0; i < a.length; i++)
@@ -96,7 +96,7 @@ export function finiteArray(value: unknown, field: string, length: number, shape
 /** An int32 array holding each of 0 … length−1 once. */
 export function permutation(value: unknown, field: string, length: number): Int32Array {
   if (!(value instanceof Int32Array)) fail(field, 'an int32 array', value);
-  const p = value as Int32Array;
+  const p = value;
   if (p.length !== length) throw new FieldError(`${field} has ${p.length} values, expected ${length}`);
   const seen = new Uint8Array(length);
   for (let i = 0; i < length; i++) {

@@ -10,14 +10,14 @@ import { fetchAhead } from './fetchAhead';
 export interface GramPassOptions {
   /** rows per backend call (default 64) */
   blockSize?: number;
-  /** keep K in memory when its f32 copy (4·l² bytes) fits this many MiB (default 512; 0: never) */
+  /** keep K in memory when its f32 copy (4·l² bytes) fits this many MiB (default DEFAULT_CACHE_BUDGET_MB; 0: never) */
   cacheBudgetMB?: number;
   /** called after each block of the first pass */
   onProgress?: (done: number, total: number) => void;
 }
 
 export const DEFAULT_BLOCK_SIZE = 64;
-export const DEFAULT_CACHE_BUDGET_MB = 512;
+export const DEFAULT_CACHE_BUDGET_MB = 1024;
 
 /** Bytes of the f32 Gram cache for l points, to refuse a budget up front. */
 export function gramCacheBytes(l: number): number {

@@ -140,6 +140,6 @@ test('progress: the centering pass and, for schedules that keep A K′, the exac
       },
     }).then(() => Object.fromEntries([...seen].map(([phase, done]) => [phase, done[done.length - 1]])));
   };
-  expect(await progress('smd')).toEqual({ centering: l, 'initial A K′': l, 'final A K′': l });
-  expect(await progress('constant')).toEqual({ centering: l, 'final A K′': l });
+  expect(await progress('smd')).toEqual({ centering: l, 'initial A K′': l, 'final A K′': l, certificate: l });
+  expect(await progress('constant')).toEqual({ centering: l, 'final A K′': l, certificate: l });
 });

@@ -38,7 +38,7 @@ async function outcome(bytes: Buffer, path: string, load: () => Promise<unknown>
     return 'ok';
   } catch (err) {
     if (!(err instanceof UserError) || err.exitCode !== 2 || err.message.includes('\n') || !err.message.startsWith(`${path}: `))
-      throw new Error(`not a clean refusal: ${(err as Error)?.stack ?? String(err)}`);
+      throw new Error(`not a clean refusal: ${(err as Error)?.stack ?? String(err)}`, { cause: err });
     return 'refused';
   } finally {
     spy.mockRestore();
@@ -89,7 +89,7 @@ describe.each([
 /** Rewrite a container with its meta and arrays changed, sealed with a valid checksum. */
 async function craft(path: string, kind: 'model' | 'checkpoint', change: (meta: Record<string, unknown>, arrays: Record<string, StoredArray>) => unknown) {
   const { formatVersion, meta, arrays } = await readContainer<Record<string, unknown>>(path, kind, [1, 2]);
-  const copy = JSON.parse(JSON.stringify(meta));
+  const copy = JSON.parse(JSON.stringify(meta)) as Record<string, unknown>;
   const changed = change(copy, arrays);
   const newMeta = changed === undefined ? copy : changed;
   const out = join(dir, `crafted.${kind}`);
