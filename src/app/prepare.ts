@@ -73,10 +73,16 @@ const MiB = 2 ** 20;
  */
 const backendOverhead = (backend: BackendRequest): number =>
   (backend === 'reference' ? 0 : backend === 'wasm' ? 32 : 80) * MiB;
-/** r × l float64 arrays besides A, A K′ and B: the Ritz vectors, their A K′, the model's copy of A */
-const RITZ_RL_ARRAYS = 3;
-/** r × r float64 arrays at the peak: the factored update's Gram and step matrices, or Rayleigh–Ritz's */
-const RR_ARRAYS = 12;
+/**
+ * r × l float64 arrays besides A, A K′ and B: the Ritz vectors, their A K′, the model's copy of A (3),
+ * and the certificate's K′(A K′)ᵀ, its product buffer and the 2r × l bases of span{w, K′w} (6)
+ */
+const RITZ_RL_ARRAYS = 9;
+/**
+ * r × r float64 arrays at the peak: the factored update's Gram and step matrices and Rayleigh–Ritz's
+ * (12), and the certificate's eight 2r × 2r matrices (32)
+ */
+const RR_ARRAYS = 44;
 
 /**
  * Refuse, before any work, a fit that would not fit the memory budget: the figure it needs and the
