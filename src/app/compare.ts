@@ -146,7 +146,7 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
         blockSize: o.blockSize,
       },
     };
-    const resumeFrom = o.resumeFrom ? await readCheckpoint(o.resumeFrom, identity) : undefined;
+    const resumeFrom = o.resumeFrom ? await readCheckpoint(o.resumeFrom, identity, data.l) : undefined;
     const saved = resumeFrom?.appState as SavedComparison | undefined;
     if (resumeFrom && saved) say(`resuming from ${o.resumeFrom}: ${saved.done.length} schedule(s) done, ${o.gains[saved.done.length]} at pass ${resumeFrom.pass + 1}`);
 

@@ -15,6 +15,7 @@ import { RUN_DEFAULTS, type KhaRunOptions, type ResumableOptions } from './runOp
 import { checkpointing, readCheckpoint, type RunIdentity } from './checkpoint';
 import { withCenteredGram } from './gram';
 import { prepareRun } from './prepare';
+import { explainFailure } from './advice';
 
 export { checkMemory, checkRank, resolveKernel } from './prepare';
 import { kernelScale, scaledSource } from './gainScale';
@@ -99,7 +100,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
         blockSize: o.blockSize,
       },
     };
-    const resumeFrom = options.resumeFrom ? await readCheckpoint(options.resumeFrom, identity) : undefined;
+    const resumeFrom = options.resumeFrom ? await readCheckpoint(options.resumeFrom, identity, data.l) : undefined;
     if (resumeFrom) say(`resuming from ${options.resumeFrom}: pass ${resumeFrom.pass + 1}, step ${resumeFrom.t}`);
     const engine = await KhaEngine.create(source, engineOptions, resumeFrom);
 
@@ -161,5 +162,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       certificate,
     };
     return { model, gramSeconds, seconds: outcome.seconds, stoppedBy: outcome.stoppedBy, history, gramCached: gram.cached, checkpointWritten };
+  }).catch((err) => {
+    throw explainFailure(err, kernel, data, o.components);
   });
 }

@@ -4,14 +4,16 @@
  * rank check and the memory plan. Defaults come from RUN_DEFAULTS (runOptions.ts); the backend's
  * lifecycle is withCenteredGram's (gram.ts).
  */
-import * as os from 'os';
 import { UserError } from '../errors';
 import type { Dataset } from '../data/dataset';
 import { gramCacheBytes } from '../kernels';
+import type { BackendRequest } from '../kernels/backend';
 import { medianPairwiseDistance } from '../kernels/bandwidth';
 import { sigmaToGamma, type KernelSpec } from '../kernels/kernel';
 import type { FitEvent } from './fit';
 import { RUN_DEFAULTS, type GramOptions } from './runOptions';
+import { checkComponentsExist } from './advice';
+import { usableMemory } from './memory';
 
 /**
  * Validate what every run shares and return its kernel. `r`: components; `memory`: what the run
@@ -20,7 +22,7 @@ import { RUN_DEFAULTS, type GramOptions } from './runOptions';
  */
 export function prepareRun(
   data: Dataset,
-  o: Required<Pick<GramOptions, 'gramCacheMB' | 'blockSize'>> & Pick<GramOptions, 'kernel' | 'memoryLimitMB'> & { passes: number; seed: number },
+  o: Required<Pick<GramOptions, 'gramCacheMB' | 'blockSize'>> & Pick<GramOptions, 'kernel' | 'memoryLimitMB' | 'backend'> & { passes: number; seed: number },
   r: number,
   memory: { keepsAK: boolean; keepsB: boolean; rank?: boolean },
   onEvent?: (event: FitEvent) => void,
@@ -30,7 +32,7 @@ export function prepareRun(
   if (!Number.isInteger(o.passes) || o.passes < 1) throw new UserError(`--passes must be a positive integer, got ${o.passes}`);
   const kernel = resolveKernel(data, o.kernel, o.seed, onEvent);
   if (memory.rank !== false) checkRank(data, kernel, r);
-  checkMemory(data, r, memory.keepsAK, memory.keepsB, o.gramCacheMB, o.blockSize, o.memoryLimitMB);
+  checkMemory(data, r, memory.keepsAK, memory.keepsB, o.gramCacheMB, o.blockSize, o.memoryLimitMB, o.backend);
   return kernel;
 }
 
@@ -53,42 +55,68 @@ export function resolveKernel(data: Dataset, kernel?: KernelSpec, seed = RUN_DEF
  * (Otherwise the Rayleigh–Ritz step meets a singular A K′ Aᵀ: a Cholesky failure.)
  */
 export function checkRank(data: Dataset, kernel: KernelSpec, r: number): void {
-  const rows = new Set<string>();
-  for (let p = 0; p < data.l && rows.size <= r; p++) rows.add(data.X.subarray(p * data.d, (p + 1) * data.d).join(','));
-  if (rows.size <= r)
-    throw new UserError(`the data have only ${rows.size} distinct point${rows.size === 1 ? '' : 's'}: at most ${rows.size - 1} component(s) after centering; lower --components (now ${r})`);
-  let dimension = Infinity;
-  if (kernel.type === 'linear') dimension = data.d;
-  else if (kernel.type === 'polynomial') for (let k = 1, c = 1; k <= kernel.degree; k++) dimension = c = (c * (data.d + k)) / k;
-  if (kernel.type === 'polynomial') dimension -= 1;
+  checkComponentsExist(data, kernel, r);
+  if (kernel.type !== 'polynomial') return;
+  let dimension = 1;
+  for (let k = 1; k <= kernel.degree; k++) dimension = (dimension * (data.d + k)) / k;
+  dimension -= 1;
   if (r > dimension)
-    throw new UserError(`a ${kernel.type} kernel on ${data.d} features has at most ${dimension} components; lower --components (now ${r})`);
+    throw new UserError(`a polynomial kernel on ${data.d} features has at most ${dimension} components; lower --components (now ${r})`);
 }
 
 const MiB = 2 ** 20;
 
 /**
- * Refuse, before any work, a fit that would not fit the memory budget: the figure it needs and the
- * flags that change it. Counted: the data (and the f32 copy a fast Gram backend keeps), A (and A K',
- * B for the schedules that keep them), the model's copy of A, the row blocks (two in the engine, one
- * fetched while it steps through the other, and the backend's f32 and f64 output: 3.5 blocks of
- * f64), and the f32 Gram cache when its budget lets it be kept.
+ * What a run holds besides its own arrays, on top of the memory in use when it is planned (the
+ * runtime and the loaded data): the wasm backend's worker threads (measured: about 30 MiB), or the
+ * WebGPU/gpu.js modules that `auto` loads to probe for a GPU and the gpu.js backends use (60–75 MiB).
  */
-export function checkMemory(data: Dataset, r: number, keepsAK: boolean, keepsB: boolean, gramCacheMB: number, blockSize: number, limitMB?: number): void {
-  const limit = limitMB ?? (0.9 * os.totalmem()) / MiB;
-  const physical = os.totalmem() / MiB;
+const backendOverhead = (backend: BackendRequest): number =>
+  (backend === 'reference' ? 0 : backend === 'wasm' ? 32 : 80) * MiB;
+/**
+ * r × l float64 arrays besides A, A K′ and B: the Ritz vectors, their A K′, the model's copy of A (3),
+ * and the certificate's K′(A K′)ᵀ, its product buffer and the 2r × l bases of span{w, K′w} (6)
+ */
+const RITZ_RL_ARRAYS = 9;
+/**
+ * r × r float64 arrays at the peak: the factored update's Gram and step matrices and Rayleigh–Ritz's
+ * (12), and the certificate's eight 2r × 2r matrices (32)
+ */
+const RR_ARRAYS = 44;
+
+/**
+ * Refuse, before any work, a fit that would not fit the memory budget: the figure it needs and the
+ * flags that change it. Counted: the memory in use now (runtime and data), a fast backend's overhead
+ * and the f32 copy of the data it keeps, A (and A K', B for the schedules that keep
+ * them) and the r × l and r × r arrays of the factored update and of Rayleigh–Ritz, the row blocks
+ * (two in the engine, one fetched while it steps through the other, and the backend's f32 and f64
+ * output: 3.5 blocks of f64), and the f32 Gram cache when its budget lets it be kept. Checked
+ * against peak RSS for l = 2000 and r = 100 … 1000 (docs/RELIABILITY.md).
+ */
+export function checkMemory(
+  data: Dataset,
+  r: number,
+  keepsAK: boolean,
+  keepsB: boolean,
+  gramCacheMB: number,
+  blockSize: number,
+  limitMB?: number,
+  backend: BackendRequest = 'auto',
+): void {
+  const physical = usableMemory() / MiB;
+  const limit = limitMB ?? 0.9 * physical;
   if (gramCacheMB > physical)
     throw new UserError(`--gram-cache ${gramCacheMB} MiB is more than this machine's memory (${physical.toFixed(0)} MiB); lower it (0 computes rows on the fly)`);
   const rl = r * data.l * 8;
-  const matrices = rl * (2 + (keepsAK ? 1 : 0) + (keepsB ? 1 : 0));
+  const matrices = rl * (1 + RITZ_RL_ARRAYS + (keepsAK ? 1 : 0) + (keepsB ? 1 : 0)) + RR_ARRAYS * r * r * 8;
   const cache = gramCacheBytes(data.l) <= gramCacheMB * MiB ? gramCacheBytes(data.l) : 0;
-  const dataBytes = data.X.byteLength + data.l * Math.ceil(data.d / 4) * 4 * 4;
-  const needed = (dataBytes + matrices + 3.5 * blockSize * data.l * 8 + cache) / MiB;
+  const f32Copy = backend === 'reference' ? 0 : data.l * Math.ceil(data.d / 4) * 4 * 4;
+  const runtime = process.memoryUsage.rss() + backendOverhead(backend) + f32Copy;
+  const needed = (runtime + matrices + 3.5 * blockSize * data.l * 8 + cache) / MiB;
   if (needed > limit)
     throw new UserError(
-      `this fit needs about ${needed.toFixed(0)} MiB (data ${(dataBytes / MiB).toFixed(0)}, iterates ${(matrices / MiB).toFixed(0)}` +
+      `this fit needs about ${needed.toFixed(0)} MiB (runtime and data ${(runtime / MiB).toFixed(0)}, iterates ${(matrices / MiB).toFixed(0)}` +
         `${cache ? `, Gram cache ${(cache / MiB).toFixed(0)}` : ''} MiB), more than the limit of ${limit.toFixed(0)} MiB: ` +
         `${cache ? 'use --gram-cache 0, ' : ''}lower --components, or raise --memory-limit`,
     );
 }
-

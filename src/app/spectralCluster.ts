@@ -184,7 +184,7 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
         perPass: !!o.perPass,
       },
     };
-    const resumeFrom = options.resumeFrom ? await readCheckpoint(options.resumeFrom, identity) : undefined;
+    const resumeFrom = options.resumeFrom ? await readCheckpoint(options.resumeFrom, identity, data.l) : undefined;
     if (resumeFrom) say(`resuming from ${options.resumeFrom}: pass ${resumeFrom.pass + 1}, step ${resumeFrom.t}`);
     const engine = await KhaEngine.create(affinity, { components: r, schedule, seed: o.seed, blockSize: o.blockSize }, resumeFrom);
     // the per-pass scores before an interruption are kept in the checkpoint

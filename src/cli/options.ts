@@ -6,6 +6,7 @@ import { access, stat } from 'fs/promises';
 import { constants } from 'fs';
 import { dirname, resolve } from 'path';
 import { Command, Option } from 'commander';
+import { checkWritable } from '../io/atomicWrite';
 import { UserError } from '../errors';
 import { GAIN_NAMES, type GainName, type GainParameters } from '../kha/gains';
 import { BACKEND_NAMES } from '../kernels';
@@ -97,7 +98,7 @@ export function addIterationOptions(cmd: Command, defaults: { components?: numbe
     .addOption(components)
     .addOption(new Option('--passes <n>', 'maximum passes through the data').argParser(positiveInteger('--passes')).default(defaults.passes))
     .addOption(new Option('--max-seconds <s>', 'stop iterating after s seconds').argParser(positive('--max-seconds')))
-    .addOption(new Option('--seed <n>', 'seed of the generator (initial A, permutations)').argParser(parseNumber('--seed', { integer: true, min: 0 })).default(RUN_DEFAULTS.seed))
+    .addOption(new Option('--seed <n>', 'seed of the generator (initial A, permutations)').argParser(parseNumber('--seed', { integer: true, min: 0, max: 2 ** 32 - 1 })).default(RUN_DEFAULTS.seed))
     .addOption(
       new Option('--backend <name>', 'Gram-row backend: auto (fastest correct here), reference (float64 TypeScript), wasm (WebAssembly SIMD), or a gpu.js mode')
         .choices(['auto', ...BACKEND_NAMES])
@@ -108,7 +109,7 @@ export function addIterationOptions(cmd: Command, defaults: { components?: numbe
         .argParser(parseNumber('--gram-cache', { min: 0 }))
         .default(RUN_DEFAULTS.gramCacheMB),
     )
-    .addOption(new Option('--memory-limit <MiB>', 'refuse up front a run planned to need more memory (default: 90% of physical memory)').argParser(positive('--memory-limit')));
+    .addOption(new Option('--memory-limit <MiB>', 'refuse up front a run planned to need more memory (default: 90% of physical memory or of the container (cgroup) limit)').argParser(positive('--memory-limit')));
 }
 
 /** --tol, for the commands that may stop early (not compare: there every schedule runs the same passes); --certificate-tol. */
@@ -185,14 +186,12 @@ export function requireOutput(path: string | undefined, flag = '-o, --output <fi
  */
 export async function checkOutputPath(path: string, kind: 'file' | 'dir' = 'file'): Promise<void> {
   if (path === '-') return;
+  if (kind === 'file') return checkWritable(path);
   const stats = await stat(path).catch(() => undefined);
-  if (kind === 'file' && stats?.isDirectory()) throw new UserError(`${path}: is a directory, expected a file to write`);
-  if (kind === 'dir' && stats && !stats.isDirectory()) throw new UserError(`${path}: exists and is not a directory`);
-  let folder = stats && kind === 'dir' ? path : dirname(resolve(path));
-  while (!(await stat(folder).catch(() => undefined))) {
-    if (kind === 'file') throw new UserError(`${path}: cannot write there: folder ${dirname(path)} does not exist`);
-    folder = dirname(folder);
-  }
+  if (stats && !stats.isDirectory()) throw new UserError(`${path}: exists and is not a directory`);
+  // the folder is made when the output is written: the nearest existing ancestor must be writable
+  let folder = stats ? path : dirname(resolve(path));
+  while (!(await stat(folder).catch(() => undefined))) folder = dirname(folder);
   await access(folder, constants.W_OK).catch(() => {
     throw new UserError(`${path}: cannot write there: permission denied on ${folder}`);
   });

@@ -28,6 +28,8 @@ export interface LoadOptions {
  */
 export async function loadDataset(source: string, opts: LoadOptions = {}): Promise<Dataset> {
   const builtin = parseBuiltin(source);
+  if (builtin && opts.labelColumn !== undefined && opts.labelColumn !== false)
+    throw new UserError(`--label-column: ${source} is a built-in data set with its own labels; the option applies to CSV/TSV files`);
   if (builtin?.kind === 'mnist') return loadMnist(builtin.n, builtin.side, builtin.shifted);
   const path = builtin ? builtin.path : source;
   const text = await openTextSource(path, opts.stdin);

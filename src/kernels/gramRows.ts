@@ -4,6 +4,7 @@
  * the same pass; afterwards rows come from that cache or are recomputed by the backend.
  */
 import type { GramBackend } from './backend';
+import { fitsF32, maxAbs } from './range';
 import { fetchAhead } from './fetchAhead';
 
 export interface GramPassOptions {
@@ -57,12 +58,15 @@ export class GramRows {
       await backend.rows(Array.from({ length: count }, (_, b) => i0 + b), rows);
       return { rows, i0, count };
     });
+    let largest = 0;
     for await (const { rows, i0, count } of fetched) {
       visit(rows, i0, count);
       cache?.set(rows, i0 * l);
+      if (cache) largest = Math.max(largest, maxAbs(rows));
       opts.onProgress?.(i0 + count, l);
     }
-    return new GramRows(backend, cache);
+    // an f32 copy of values beyond f32's range would be infinite or lose its digits: compute rows instead
+    return new GramRows(backend, cache && fitsF32(largest) ? cache : null);
   }
 
   /** out[b*l + j] = K[indices[b], j] */
