@@ -55,7 +55,7 @@ async function main() {
   await backend.dispose();
 }
 
-main().catch((err) => {
-  process.stderr.write(`${err.stack ?? err}\n`);
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);
 });

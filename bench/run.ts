@@ -212,7 +212,7 @@ function peer(command: string, argv: string[], label: string): { wall: number; r
     return null;
   }
   const [wall, rssKiB] = run.stderr.trim().split('\n').pop()!.split(' ').map(Number);
-  return { wall, rss: rssKiB / 1024, json: JSON.parse(run.stdout.trim().split('\n').pop() as string) };
+  return { wall, rss: rssKiB / 1024, json: JSON.parse(run.stdout.trim().split('\n').pop() as string) as Record<string, unknown> };
 }
 
 async function main() {
@@ -269,7 +269,7 @@ async function main() {
   process.stderr.write(`written to ${out}\n`);
 }
 
-main().catch((err) => {
-  process.stderr.write(`bench: ${err.stack ?? err}\n`);
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });

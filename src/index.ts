@@ -8,6 +8,7 @@
  */
 export { fit, FIT_DEFAULTS, type FitOptions, type FitResult, type FitEvent } from './app/fit';
 export { transform, type TransformOptions } from './app/transform';
+export { preimage, denoise, denoisingError, preimageCoefficients, type PreimageOptions, type PreimageResult } from './app/denoise';
 export { compare, type CompareOptions, type CompareResult } from './app/compare';
 export { writeReport } from './report';
 export {
@@ -25,7 +26,7 @@ export type { Dataset } from './data/dataset';
 export { KhaEngine, type EngineOptions, type RunLimits, type PassReport } from './kha/engine';
 export { createGainSchedule, GAIN_NAMES, type GainName, type GainParameters, type GainSchedule } from './kha/gains';
 export { rayleighRitz } from './kha/rayleighRitz';
-export type { RowSource } from './kha/rowSource';
+export type { RowSource } from './kernels/rowSource';
 export { DenseRowSource } from './kha/denseRowSource';
 export { createGramBackend, availableBackends, CenteredGram, NormalizedAffinity, BACKEND_NAMES } from './kernels';
 export type { KernelSpec, GaussianKernel, PolynomialKernel, LinearKernel } from './kernels/kernel';

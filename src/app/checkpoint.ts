@@ -8,6 +8,8 @@ import { createHash } from 'crypto';
 import { UserError } from '../errors';
 import type { EngineSnapshot, KhaEngine, RunLimits, StopReason } from '../kha/engine';
 import { readContainer, writeContainer, type StoredArray } from '../io/container';
+import { validated } from '../io/schema';
+import { checkCheckpoint } from './checkpointSchema';
 import type { RngState } from '../linalg/rng';
 import type { CheckpointPlan } from './runOptions';
 
@@ -72,9 +74,13 @@ export async function writeCheckpoint(path: string, identity: RunIdentity, s: En
   await writeContainer(path, 'checkpoint', CHECKPOINT_FORMAT_VERSION, meta, arrays);
 }
 
-/** Read a checkpoint and check it belongs to this data and these options. */
-export async function readCheckpoint(path: string, expected: RunIdentity): Promise<EngineSnapshot & { appState?: unknown }> {
-  const { meta, arrays } = await readContainer<CheckpointMeta>(path, 'checkpoint', READABLE_VERSIONS);
+/**
+ * Read a checkpoint, check every field (checkpointSchema.ts), and check it belongs to this data
+ * (`points` of them) and these options.
+ */
+export async function readCheckpoint(path: string, expected: RunIdentity, points: number): Promise<EngineSnapshot & { appState?: unknown }> {
+  const { meta: raw, arrays } = await readContainer<CheckpointMeta>(path, 'checkpoint', READABLE_VERSIONS);
+  const meta = validated(path, 'checkpoint', () => checkCheckpoint(raw, arrays));
   if (meta.identity.dataHash !== expected.dataHash)
     throw new UserError(`${path}: this checkpoint was made from other data (sha256 ${meta.identity.dataHash.slice(0, 12)}…, these data ${expected.dataHash.slice(0, 12)}…)`);
   if (meta.identityHash !== identityHash(expected)) {
@@ -87,26 +93,11 @@ export async function readCheckpoint(path: string, expected: RunIdentity): Promi
         .join('; ')}); resume with the same options`,
     );
   }
-  const float = (name: string) => arrays[name] as Float64Array;
-  return {
-    A: float('A'),
-    AK: meta.hasAK ? float('AK') : null,
-    normA2: float('normA2'),
-    normAK2: float('normAK2'),
-    t: meta.t,
-    pass: meta.pass,
-    position: meta.position,
-    seconds: meta.seconds ?? 0,
-    permutation: arrays.permutation as Int32Array,
-    rng: meta.rng,
-    passSquares: float('passSquares'),
-    previousPassEigenvalues: meta.hasPrevious ? float('previousPassEigenvalues') : null,
-    schedule: Object.fromEntries(meta.scheduleKeys.map((k) => [k, float(`schedule.${k}`)])),
-    updateState: meta.updateKeys
-      ? Object.fromEntries(meta.updateKeys.map((k) => [k, float(`update.${k}`)]))
-      : Object.fromEntries((meta.kernelKeys ?? []).map((k) => [k, float(`kernel.${k}`)])),
-    appState: meta.appState,
-  };
+  const r = meta.snapshot.normA2.length;
+  const l = meta.snapshot.permutation.length;
+  if (l !== points || (typeof expected.options.components === 'number' && r !== expected.options.components))
+    throw new UserError(`${path}: not a usable checkpoint: it holds ${r} components of ${l} points, this run has ${String(expected.options.components)} of ${points}`);
+  return { ...meta.snapshot, appState: meta.appState };
 }
 
 /**

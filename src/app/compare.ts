@@ -12,14 +12,14 @@ import { UserError } from '../errors';
 import { optimalReconstructionError } from '../eval/convergence';
 import { defaultCacheDir } from '../eval/referenceCache';
 import { GAIN_NAMES, type GainName, type GainParameters } from '../kha/gains';
-import type { BackendRequest } from '../kernels/backend';
 import type { KernelSpec } from '../kernels/kernel';
 import type { Dataset } from '../data/dataset';
 import { datasetHash } from '../data/hash';
 import { VERSION } from '../version';
-import { checkMemory, resolveKernel } from './fit';
-import type { KhaRunOptions } from './runOptions';
+import { prepareRun } from './prepare';
+import { RUN_DEFAULTS, type KhaRunOptions } from './runOptions';
 import { withCenteredGram } from './gram';
+import { kernelScale, scaledSource } from './gainScale';
 import { readCheckpoint, writeCheckpoint, type RunIdentity } from './checkpoint';
 import { referenceSpectrum, type ReferenceInfo } from './compare/reference';
 import { runSchedule, type PassMeasurement, type ScheduleRun } from './compare/runSchedule';
@@ -51,6 +51,7 @@ export interface CompareOptions extends Omit<KhaRunOptions, 'gain' | 'tol'> {
 
 export type CompareEvent =
   | { type: 'info'; message: string }
+  | { type: 'warning'; message: string }
   | { type: 'gram'; done: number; total: number }
   | { type: 'reference'; info: ReferenceInfo; values: number[] }
   | { type: 'trial'; gain: GainName; trial: TuningTrial }
@@ -97,20 +98,17 @@ export interface CompareResult {
 export const COMPARE_DEFAULTS = {
   gains: [...GAIN_NAMES] as GainName[],
   passes: 10,
-  seed: 1,
   components: 8,
-  backend: 'auto' as BackendRequest,
-  gramCacheMB: 1024,
-  blockSize: 64,
+  ...RUN_DEFAULTS,
 };
 
 export async function compare(data: Dataset, options: CompareOptions = {}): Promise<CompareResult> {
   const o = { ...COMPARE_DEFAULTS, ...options };
   const say = (message: string) => o.onEvent?.({ type: 'info', message });
-  validate(data, o);
-  const kernel = resolveKernel(data, options.kernel, o.seed);
+  validate(o);
   // SMD keeps the most (A, A K', B); plan for it when it runs.
-  checkMemory(data, o.components, o.gains.some((g) => g !== 'constant' && g !== 'annealed'), o.gains.includes('smd'), o.gramCacheMB, o.blockSize, o.memoryLimitMB);
+  const memory = { keepsAK: o.gains.some((g) => g !== 'constant' && g !== 'annealed'), keepsB: o.gains.includes('smd') };
+  const kernel = prepareRun(data, { ...o, kernel: options.kernel }, o.components, memory, (e) => e.type === 'warning' && o.onEvent?.({ type: 'warning', message: e.message }));
 
   const onProgress = (done: number, total: number) => o.onEvent?.({ type: 'gram', done, total });
   return withCenteredGram(data, kernel, o, { say, onProgress }, async ({ gram, backend, gramSeconds }) => {
@@ -123,6 +121,10 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
     );
     o.onEvent?.({ type: 'reference', info, values: Array.from(reference.values) });
     const optimalError = optimalReconstructionError(reference, o.components);
+    // polynomial and linear kernels run on K′/s, as in fit; measured against the reference of K′/s
+    const scale = kernelScale(kernel, data.X, data.l, data.d, gram.rowMeans, gram.grandMean);
+    const source = scaledSource(gram, scale);
+    const scaledReference = { ...reference, values: reference.values.map((v) => v / scale), trace: reference.trace / scale };
 
     const run = { components: o.components, seed: o.seed, blockSize: o.blockSize, threads: o.threads, signal: o.signal };
     const parametersFor = (gain: GainName): GainParameters => ({ ...definedOnly(o.gainParameters ?? {}), ...definedOnly(o.scheduleParameters?.[gain] ?? {}) });
@@ -144,7 +146,7 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
         blockSize: o.blockSize,
       },
     };
-    const resumeFrom = o.resumeFrom ? await readCheckpoint(o.resumeFrom, identity) : undefined;
+    const resumeFrom = o.resumeFrom ? await readCheckpoint(o.resumeFrom, identity, data.l) : undefined;
     const saved = resumeFrom?.appState as SavedComparison | undefined;
     if (resumeFrom && saved) say(`resuming from ${o.resumeFrom}: ${saved.done.length} schedule(s) done, ${o.gains[saved.done.length]} at pass ${resumeFrom.pass + 1}`);
 
@@ -153,7 +155,7 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
       const passes = (typeof o.tune === 'object' && o.tune.passes) || TUNE_PASSES;
       tuning = [];
       for (const gain of o.gains)
-        tuning.push(await tuneSchedule(gram, reference, gain, parametersFor(gain), { ...run, passes }, (trial) => o.onEvent?.({ type: 'trial', gain, trial })));
+        tuning.push(await tuneSchedule(source, scaledReference, gain, parametersFor(gain), { ...run, passes }, (trial) => o.onEvent?.({ type: 'trial', gain, trial })));
     }
 
     const schedules: ScheduleRun[] = [...(saved?.done ?? [])];
@@ -166,8 +168,9 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
       // the schedule that was in progress continues from its engine and series
       const resume = saved && resumeFrom && i === saved.done.length ? { snapshot: resumeFrom, series: saved.current.series } : undefined;
       schedules.push(
-        await runSchedule(gram, reference, {
+        await runSchedule(source, scaledReference, {
           ...run,
+          unscaled: { source: gram, scale },
           gain,
           parameters,
           passes: o.passes,
@@ -205,10 +208,8 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
   });
 }
 
-function validate(data: Dataset, o: typeof COMPARE_DEFAULTS & CompareOptions): void {
-  if (!Number.isInteger(o.components) || o.components < 1 || o.components > data.l)
-    throw new UserError(`--components must be an integer between 1 and the number of points (${data.l}), got ${o.components}`);
-  if (!Number.isInteger(o.passes) || o.passes < 1) throw new UserError(`--passes must be a positive integer, got ${o.passes}`);
+/** What only compare validates (prepareRun does the rest). */
+function validate(o: typeof COMPARE_DEFAULTS & CompareOptions): void {
   if (o.gains.length === 0) throw new UserError('--gains: name at least one schedule');
   for (const g of o.gains) if (!GAIN_NAMES.includes(g)) throw new UserError(`--gains: unknown schedule "${g}"; choose from ${GAIN_NAMES.join(', ')}`);
   if (new Set(o.gains).size !== o.gains.length) throw new UserError(`--gains: a schedule is named twice (${o.gains.join(',')})`);

@@ -61,6 +61,21 @@ function countLabels(labels: string[]): Array<{ label: string; count: number }> 
   return order.map((label) => ({ label, count: counts.get(label) as number }));
 }
 
+/**
+ * A warning when the label column was chosen by default (a column named label, class or y) but looks
+ * like a feature: numbers, more than half of them distinct (a plain `x,y` file would otherwise be
+ * fitted as one feature with hundreds of "classes").
+ */
+export function labelColumnWarning(ds: Dataset, labelColumn: LoadOptions['labelColumn']): string | undefined {
+  if (labelColumn !== undefined || !ds.labels || ds.l < 10) return undefined;
+  const distinct = new Set(ds.labels);
+  if (distinct.size <= ds.l / 2 || ![...distinct].every(isNumeric)) return undefined;
+  return (
+    `${ds.source}: the column named label, class or y was taken as the labels but holds ${distinct.size} distinct numbers ` +
+    `in ${ds.l} rows; if it is a feature, pass --no-label-column`
+  );
+}
+
 export interface ConvertOptions extends LoadOptions {
   /** output format; default from the output's extension, else csv */
   to?: DataFormat;

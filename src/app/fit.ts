@@ -3,37 +3,41 @@
  * Centering statistics (one pass over the Gram rows, caching K when it fits), then KHA passes,
  * then an exact A K' refresh and the Rayleigh–Ritz step; the result is a KpcaModel.
  */
-import { UserError } from '../errors';
 import { KhaEngine, type PassReport, type StopReason } from '../kha/engine';
 import { createGainSchedule, type GainName } from '../kha/gains';
 import { rayleighRitz } from '../kha/rayleighRitz';
 import { rayleighQuotients } from '../kha/state';
-import { medianPairwiseDistance } from '../kernels/bandwidth';
-import type { BackendRequest } from '../kernels/backend';
-import { gramCacheBytes } from '../kernels';
-import * as os from 'os';
-import { sigmaToGamma, type KernelSpec } from '../kernels/kernel';
 import type { Dataset } from '../data/dataset';
 import { datasetHash } from '../data/hash';
 import type { KpcaModel } from '../model/model';
 import { VERSION } from '../version';
-import type { KhaRunOptions, ResumableOptions } from './runOptions';
+import { RUN_DEFAULTS, type KhaRunOptions, type ResumableOptions } from './runOptions';
 import { checkpointing, readCheckpoint, type RunIdentity } from './checkpoint';
 import { withCenteredGram } from './gram';
+import { prepareRun } from './prepare';
+import { explainFailure } from './advice';
+
+export { checkMemory, checkRank, resolveKernel } from './prepare';
+import { kernelScale, scaledSource } from './gainScale';
+import { certifyRkhs, CERTIFICATE_TOL } from '../eval/certificate';
 
 export interface FitOptions extends KhaRunOptions, ResumableOptions {
   /** r, the number of components (default 8) */
   components?: number;
   /** finish with the Rayleigh–Ritz step (default true; false keeps the raw KHA iterate) */
   rayleighRitz?: boolean;
+  /** the certificate's tolerance on each eigenvalue bound, relative to λ1 (default CERTIFICATE_TOL) */
+  certificateTol?: number;
   /** progress and information, for a CLI or a log */
   onEvent?: (event: FitEvent) => void;
 }
 
 export type FitEvent =
   | { type: 'info'; message: string }
+  /** something the user should know even without --verbose (the CLI prints it unless --quiet) */
+  | { type: 'warning'; message: string }
   /** a pass over all Gram rows: the centering pass, or the exact A K' before and after iterating */
-  | { type: 'gram'; done: number; total: number; phase?: 'initial A K′' | 'final A K′' }
+  | { type: 'gram'; done: number; total: number; phase?: 'initial A K′' | 'final A K′' | 'certificate' }
   | { type: 'step'; pass: number; step: number; l: number }
   | { type: 'pass'; report: PassReport };
 
@@ -61,57 +65,20 @@ export const FIT_DEFAULTS = {
   components: 8,
   gain: 'smd' as GainName,
   passes: 20,
-  seed: 1,
-  backend: 'auto' as BackendRequest,
-  gramCacheMB: 1024,
-  blockSize: 64,
+  ...RUN_DEFAULTS,
 };
-
-/** The kernel a fit uses: the given one, or a Gaussian at the median pairwise distance. */
-export function resolveKernel(data: Dataset, kernel?: KernelSpec, seed = FIT_DEFAULTS.seed): KernelSpec {
-  if (kernel) return kernel;
-  return { type: 'gaussian', gamma: sigmaToGamma(medianPairwiseDistance(data.X, data.l, data.d, seed)) };
-}
-
-const MiB = 2 ** 20;
-
-/**
- * Refuse, before any work, a fit that would not fit the memory budget: the figure it needs and the
- * flags that change it. Counted: the data (and the f32 copy a fast Gram backend keeps), A (and A K',
- * B for the schedules that keep them), the model's copy of A, the row blocks (two in the engine, one
- * fetched while it steps through the other, and the backend's f32 and f64 output: 3.5 blocks of
- * f64), and the f32 Gram cache when its budget lets it be kept.
- */
-export function checkMemory(data: Dataset, r: number, keepsAK: boolean, keepsB: boolean, gramCacheMB: number, blockSize: number, limitMB?: number): void {
-  const limit = limitMB ?? (0.9 * os.totalmem()) / MiB;
-  const physical = os.totalmem() / MiB;
-  if (gramCacheMB > physical)
-    throw new UserError(`--gram-cache ${gramCacheMB} MiB is more than this machine's memory (${physical.toFixed(0)} MiB); lower it (0 computes rows on the fly)`);
-  const rl = r * data.l * 8;
-  const matrices = rl * (2 + (keepsAK ? 1 : 0) + (keepsB ? 1 : 0));
-  const cache = gramCacheBytes(data.l) <= gramCacheMB * MiB ? gramCacheBytes(data.l) : 0;
-  const dataBytes = data.X.byteLength + data.l * Math.ceil(data.d / 4) * 4 * 4;
-  const needed = (dataBytes + matrices + 3.5 * blockSize * data.l * 8 + cache) / MiB;
-  if (needed > limit)
-    throw new UserError(
-      `this fit needs about ${needed.toFixed(0)} MiB (data ${(dataBytes / MiB).toFixed(0)}, iterates ${(matrices / MiB).toFixed(0)}` +
-        `${cache ? `, Gram cache ${(cache / MiB).toFixed(0)}` : ''} MiB), more than the limit of ${limit.toFixed(0)} MiB: ` +
-        `${cache ? 'use --gram-cache 0, ' : ''}lower --components, or raise --memory-limit`,
-    );
-}
 
 export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitResult> {
   const o = { ...FIT_DEFAULTS, ...options };
   const say = (message: string) => o.onEvent?.({ type: 'info', message });
-  if (!Number.isInteger(o.components) || o.components < 1 || o.components > data.l)
-    throw new UserError(`--components must be an integer between 1 and the number of points (${data.l}), got ${o.components}`);
-  if (!Number.isInteger(o.passes) || o.passes < 1) throw new UserError(`--passes must be a positive integer, got ${o.passes}`);
-  const kernel = resolveKernel(data, options.kernel, o.seed);
   const schedule = createGainSchedule(o.gain, o.gainParameters);
-  checkMemory(data, o.components, schedule.needsAK, o.gain === 'smd', o.gramCacheMB, o.blockSize, o.memoryLimitMB);
+  const kernel = prepareRun(data, { ...o, kernel: options.kernel }, o.components, { keepsAK: schedule.needsAK, keepsB: o.gain === 'smd' }, o.onEvent);
 
   const onProgress = (done: number, total: number) => o.onEvent?.({ type: 'gram', done, total });
   return withCenteredGram(data, kernel, o, { say, onProgress }, async ({ gram, backend, gramSeconds }) => {
+    const scale = kernelScale(kernel, data.X, data.l, data.d, gram.rowMeans, gram.grandMean);
+    if (scale !== 1) say(`iterating on K′/${scale.toPrecision(4)} (max K′_pp: a kernel of unit scale for the gains)`);
+    const source = scaledSource(gram, scale);
 
     const engineOptions = {
       components: o.components,
@@ -134,9 +101,9 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
         blockSize: o.blockSize,
       },
     };
-    const resumeFrom = options.resumeFrom ? await readCheckpoint(options.resumeFrom, identity) : undefined;
+    const resumeFrom = options.resumeFrom ? await readCheckpoint(options.resumeFrom, identity, data.l) : undefined;
     if (resumeFrom) say(`resuming from ${options.resumeFrom}: pass ${resumeFrom.pass + 1}, step ${resumeFrom.t}`);
-    const engine = await KhaEngine.create(gram, engineOptions, resumeFrom);
+    const engine = await KhaEngine.create(source, engineOptions, resumeFrom);
 
     // the passes before an interruption are kept in the checkpoint, so a resumed fit reports them all
     const history: PassSummary[] = (resumeFrom?.appState as PassSummary[] | undefined) ?? [];
@@ -149,8 +116,9 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       onProgress: (step, l) => o.onEvent?.({ type: 'step', pass: engine.pass + 1, step, l }),
       onBlock: checkpoints.onBlock,
       onPass: async (report) => {
-        history.push({ pass: report.pass, seconds: report.seconds, change: report.change, passEigenvalues: Array.from(report.passEigenvalues) });
-        o.onEvent?.({ type: 'pass', report });
+        const passEigenvalues = report.passEigenvalues.map((v) => v * scale);
+        history.push({ pass: report.pass, seconds: report.seconds, change: report.change, passEigenvalues: Array.from(passEigenvalues) });
+        o.onEvent?.({ type: 'pass', report: { ...report, passEigenvalues } });
         await checkpoints.afterPass(report.pass);
       },
     });
@@ -158,10 +126,19 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
 
     const r = o.components;
     const AK = await engine.refreshAK((done, total) => o.onEvent?.({ type: 'gram', phase: 'final A K′', done, total }));
-    const { A: finalA, eigenvalues } =
+    const scaled =
       o.rayleighRitz === false
-        ? { A: engine.state.A, eigenvalues: rayleighQuotients(engine.state.A, AK, r, data.l) }
+        ? { A: engine.state.A, AK, eigenvalues: rayleighQuotients(engine.state.A, AK, r, data.l) }
         : rayleighRitz(engine.state.A, AK, r, data.l);
+    // back to K′ = s·(K′/s): λ = s·θ, A = A_s/√s, A K′ = √s·A_s(K′/s)
+    const root = Math.sqrt(scale);
+    const finalA = scaled.A.map((v) => v / root);
+    const finalAK = scaled.AK.map((v) => v * root);
+    const eigenvalues = scaled.eigenvalues.map((v) => v * scale);
+    // one more pass over the Gram rows: K′ (A K′)ᵀ for the residuals (see eval/certificate.ts)
+    const certificate = await certifyRkhs(gram, finalA, finalAK, eigenvalues, o.certificateTol ?? CERTIFICATE_TOL, (done, total) =>
+      o.onEvent?.({ type: 'gram', phase: 'certificate', done, total }),
+    );
 
     const model: KpcaModel = {
       kernel,
@@ -173,7 +150,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       rowMeans: gram.rowMeans,
       grandMean: gram.grandMean,
       trace: gram.trace,
-      A: Float64Array.from(finalA),
+      A: finalA,
       eigenvalues,
       gain: { name: schedule.name, parameters: { ...schedule.parameters } },
       seed: o.seed,
@@ -183,7 +160,10 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       backend: backend.name,
       stoppedBy: outcome.stoppedBy,
       softwareVersion: VERSION,
+      certificate,
     };
     return { model, gramSeconds, seconds: outcome.seconds, stoppedBy: outcome.stoppedBy, history, gramCached: gram.cached, checkpointWritten };
+  }).catch((err) => {
+    throw explainFailure(err, kernel, data, o.components);
   });
 }

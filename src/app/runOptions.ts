@@ -5,15 +5,24 @@
 import type { GainName, GainParameters } from '../kha/gains';
 import type { BackendRequest } from '../kernels/backend';
 import type { KernelSpec } from '../kernels/kernel';
+import { DEFAULT_BLOCK_SIZE, DEFAULT_CACHE_BUDGET_MB } from '../kernels/gramRows';
+
+/** The defaults every use-case and the CLI help share (one source: the Gram layer's constants). */
+export const RUN_DEFAULTS = {
+  backend: 'auto' as BackendRequest,
+  gramCacheMB: DEFAULT_CACHE_BUDGET_MB,
+  blockSize: DEFAULT_BLOCK_SIZE,
+  seed: 1,
+};
 
 export interface GramOptions {
   /** default: Gaussian with σ = the median pairwise distance */
   kernel?: KernelSpec;
   /** Gram backend (default 'auto': the fastest correct one here) */
   backend?: BackendRequest;
-  /** keep the f32 Gram (or affinity) matrix in memory when it fits this many MiB (default 1024; 0 = rows on the fly) */
+  /** keep the f32 Gram (or affinity) matrix in memory when it fits this many MiB (default RUN_DEFAULTS; 0 = rows on the fly) */
   gramCacheMB?: number;
-  /** rows per backend call (default 64) */
+  /** rows per backend call (default RUN_DEFAULTS.blockSize) */
   blockSize?: number;
   /** threads computing the wasm backend's rows (default: the available cores); results do not depend on it */
   threads?: number;

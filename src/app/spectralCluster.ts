@@ -19,20 +19,21 @@ import { UserError } from '../errors';
 import { rowSourceMultiply, type BlockMultiply } from '../eval/blockMultiply';
 import { clusteringScores, type ClusteringScores } from '../eval/clustering';
 import { kmeans } from '../eval/kmeans';
+import { certificate as certify, CERTIFICATE_TOL, l2Residuals, productAndFrobenius, type Certificate } from '../eval/certificate';
 import { exactEigen, iterativeEigen, type TopEigenpairs } from '../eval/referenceSolver';
 import { KhaEngine, type StopReason } from '../kha/engine';
 import { createGainSchedule, type GainName, type GainParameters } from '../kha/gains';
-import type { RowSource } from '../kha/rowSource';
+import type { RowSource } from '../kernels/rowSource';
 import { createGramBackend, NormalizedAffinity } from '../kernels';
-import type { BackendRequest } from '../kernels/backend';
 import type { KernelSpec } from '../kernels/kernel';
 import { matmul, matmulTransB, transpose } from '../linalg/dense';
 import { orthonormalizeRows } from '../linalg/orthonormalize';
 import { Rng } from '../linalg/rng';
-import type { KhaRunOptions, ResumableOptions } from './runOptions';
+import { RUN_DEFAULTS, type KhaRunOptions, type ResumableOptions } from './runOptions';
 import { checkpointing, readCheckpoint, type RunIdentity } from './checkpoint';
 import { symmetricEigen } from '../linalg/symmetricEigen';
-import { checkMemory, resolveKernel, type FitEvent } from './fit';
+import type { FitEvent } from './fit';
+import { prepareRun } from './prepare';
 
 export interface SpectralClusterOptions extends KhaRunOptions, ResumableOptions {
   /** k, the number of clusters */
@@ -45,6 +46,8 @@ export interface SpectralClusterOptions extends KhaRunOptions, ResumableOptions 
   restarts?: number;
   /** also cluster with exact eigenvectors of the same K̃ (not when stopped by the signal) */
   reference?: 'exact';
+  /** the certificate's tolerance on each eigenvalue bound, relative to λ1 (default CERTIFICATE_TOL) */
+  certificateTol?: number;
   /** after every pass, cluster the current iterate and score it against the labels (needs labels) */
   perPass?: boolean;
   /** default: data.labels; scores are computed when there are labels */
@@ -83,7 +86,7 @@ export interface SpectralClusterResult {
   /** seconds of the affinity pass (degrees, cache) */
   affinitySeconds: number;
   affinityCached: boolean;
-  kha: Clustering & { passes: number; steps: number; seconds: number; stoppedBy: StopReason };
+  kha: Clustering & { certificate: Certificate; passes: number; steps: number; seconds: number; stoppedBy: StopReason };
   exact?: Clustering & { solver: 'dense' | 'iterative'; seconds: number };
   perPass?: PassClustering[];
   /** the checkpoint written last, if any (when stopped by the signal, the one to resume from) */
@@ -93,11 +96,8 @@ export interface SpectralClusterResult {
 export const SPECTRAL_DEFAULTS = {
   gain: 'smd' as GainName,
   passes: 20,
-  seed: 1,
   restarts: 10,
-  backend: 'auto' as BackendRequest,
-  gramCacheMB: 1024,
-  blockSize: 64,
+  ...RUN_DEFAULTS,
 };
 
 /**
@@ -138,17 +138,14 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
   const r = o.components ?? k;
   const { l } = data;
   if (!Number.isInteger(k) || k < 2 || k > l) throw new UserError(`--clusters must be an integer between 2 and the number of points (${l}), got ${k}`);
-  if (!Number.isInteger(r) || r < 1 || r > l) throw new UserError(`--components must be an integer between 1 and the number of points (${l}), got ${r}`);
-  if (!Number.isInteger(o.passes) || o.passes < 1) throw new UserError(`--passes must be a positive integer, got ${o.passes}`);
   if (!Number.isInteger(o.restarts) || o.restarts < 1) throw new UserError(`--restarts must be a positive integer, got ${o.restarts}`);
   const labels = options.labels ?? data.labels;
   if (labels && labels.length !== l) throw new UserError(`${labels.length} labels for ${l} points`);
   if (o.perPass && !labels) throw new UserError('per-pass clustering quality needs labels (--label-column, or a data set with labels)');
 
-  const kernel = resolveKernel(data, options.kernel, o.seed);
   const given = definedFields(options.gainParameters);
   const probe = createGainSchedule(o.gain, given); // refuses bad gain parameters before any work
-  checkMemory(data, r, probe.needsAK, o.gain === 'smd', o.gramCacheMB, o.blockSize, o.memoryLimitMB);
+  const kernel = prepareRun(data, { ...o, kernel: options.kernel }, r, { keepsAK: probe.needsAK, keepsB: o.gain === 'smd', rank: false }, o.onEvent);
   const say = (message: string) => o.onEvent?.({ type: 'info', message });
 
   const backend = await createGramBackend(o.backend, kernel, data.X, l, data.d, { verbose: say, threads: o.threads });
@@ -187,7 +184,7 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
         perPass: !!o.perPass,
       },
     };
-    const resumeFrom = options.resumeFrom ? await readCheckpoint(options.resumeFrom, identity) : undefined;
+    const resumeFrom = options.resumeFrom ? await readCheckpoint(options.resumeFrom, identity, data.l) : undefined;
     if (resumeFrom) say(`resuming from ${options.resumeFrom}: pass ${resumeFrom.pass + 1}, step ${resumeFrom.t}`);
     const engine = await KhaEngine.create(affinity, { components: r, schedule, seed: o.seed, blockSize: o.blockSize, threads: o.threads }, resumeFrom);
     // the per-pass scores before an interruption are kept in the checkpoint
@@ -211,7 +208,15 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
       },
     });
     const checkpointWritten = await checkpoints.finish(outcome.stoppedBy);
-    const kha = { ...(await finish(Float64Array.from(engine.state.A))), passes: engine.pass, steps: engine.state.t, seconds: outcome.seconds, stoppedBy: outcome.stoppedBy };
+    // the final product also sums ‖K̃‖F² (the certificate's tail bound) in the same pass
+    let frobenius2 = NaN;
+    const final = await ritzPairs(Float64Array.from(engine.state.A), r, l, async (V) => {
+      const { XM, frobenius2: f } = await productAndFrobenius(affinity, V);
+      frobenius2 = f;
+      return XM;
+    }, o.seed);
+    const certificate = certify('l2', final.values, l2Residuals(final.vectors, final.product, final.values, r, l), frobenius2, o.certificateTol ?? CERTIFICATE_TOL);
+    const kha = { ...cluster(final), certificate, passes: engine.pass, steps: engine.state.t, seconds: outcome.seconds, stoppedBy: outcome.stoppedBy };
 
     let exact: SpectralClusterResult['exact'];
     if (o.reference === 'exact' && outcome.stoppedBy !== 'signal') {
@@ -293,12 +298,14 @@ function numberByFirstAppearance(assignments: Int32Array): Int32Array {
  * eigendirections (seen after pass 1 on USPS). At convergence both give the top eigenpairs. A is
  * overwritten.
  */
-export async function ritzPairs(A: Float64Array, r: number, l: number, multiply: BlockMultiply, seed: number): Promise<TopEigenpairs> {
+export async function ritzPairs(A: Float64Array, r: number, l: number, multiply: BlockMultiply, seed: number): Promise<TopEigenpairs & { product: Float64Array }> {
   orthonormalizeRows(A, r, l, new Float64Array(0), 0, new Rng(seed));
   const KQ = await multiply(A, r);
   // symmetricEigen uses (T + Tᵀ)/2: Q (K̃ Qᵀ) is symmetric only up to rounding
   const { values, vectors } = symmetricEigen(matmulTransB(A, KQ, r, l, r), r);
-  return { l, r, values, vectors: matmul(transpose(vectors, r, r), A, r, r, l) };
+  const St = transpose(vectors, r, r);
+  // Y K̃ = Sᵀ (Q K̃): the residuals of the certificate without another product
+  return { l, r, values, vectors: matmul(St, A, r, r, l), product: matmul(St, KQ, r, r, l) };
 }
 
 /**

@@ -7,11 +7,38 @@ import { UserError } from '../errors';
 import { createGramBackend, centerCrossRows } from '../kernels';
 import type { BackendRequest } from '../kernels/backend';
 import type { KpcaModel } from '../model/model';
+import type { Dataset } from '../data/dataset';
+import { RUN_DEFAULTS } from './runOptions';
 
 export interface TransformOptions {
   backend?: BackendRequest;
-  /** points per backend call (default 64) */
+  /** points per backend call (default RUN_DEFAULTS.blockSize) */
   blockSize?: number;
+}
+
+/**
+ * The points' features in the model's column order. Files with a header are matched by name:
+ * reordered columns are put back in order, missing or extra ones refused by name. Without names on
+ * either side (col1, col2, …: no header, LIBSVM, USPS) columns are taken by position.
+ */
+export function alignColumns(points: Dataset, model: Pick<KpcaModel, 'featureNames' | 'd'>): Float64Array {
+  const numbered = (names: string[]) => names.every((name, j) => name === `col${j + 1}`);
+  if (numbered(points.featureNames) || numbered(model.featureNames)) return points.X;
+  const names = model.featureNames;
+  const missing = names.filter((n) => !points.featureNames.includes(n));
+  const extra = points.featureNames.filter((n) => !names.includes(n));
+  if (missing.length || extra.length)
+    throw new UserError(
+      `${points.source}: the columns do not match the model's (${names.join(', ')})` +
+        `${missing.length ? `; missing: ${missing.join(', ')}` : ''}${extra.length ? `; not in the model: ${extra.join(', ')}` : ''}` +
+        ' (a label column is left out of the features by --label-column)',
+    );
+  const order = names.map((n) => points.featureNames.indexOf(n));
+  if (order.every((j, i) => j === i)) return points.X;
+  const { l, d } = points;
+  const X = new Float64Array(l * d);
+  for (let p = 0; p < l; p++) for (let i = 0; i < d; i++) X[p * d + i] = points.X[p * d + order[i]];
+  return X;
 }
 
 /** Projections of the m points Z (m × d, row-major): m × r, row-major. */
@@ -19,8 +46,8 @@ export async function transform(model: KpcaModel, Z: Float64Array, m: number, op
   const { l, d, components: r, A } = model;
   if (Z.length !== m * d)
     throw new UserError(`the data have ${m > 0 ? Z.length / m : 0} features per point, but the model was fitted on ${d}`);
-  const blockSize = options.blockSize ?? 64;
-  const backend = await createGramBackend(options.backend ?? 'auto', model.kernel, model.X, l, d);
+  const blockSize = options.blockSize ?? RUN_DEFAULTS.blockSize;
+  const backend = await createGramBackend(options.backend ?? RUN_DEFAULTS.backend, model.kernel, model.X, l, d);
   const out = new Float64Array(m * r);
   const block = new Float64Array(blockSize * l);
   try {

@@ -1,11 +1,12 @@
 import { join } from 'path';
 import { Command, Option } from 'commander';
 import { compare, COMPARE_DEFAULTS, TUNE_PASSES, type CompareEvent } from '../app/compare';
-import { loadDataset } from '../data/load';
 import { ExitCode, UserError } from '../errors';
 import { GAIN_NAMES, type GainName, type GainParameters } from '../kha/gains';
 import { describeKernel } from '../kernels/kernel';
+import type { Certificate } from '../eval/certificate';
 import { writeReport } from '../report';
+import { FIT_ADVICE, warnCertificate } from './certificate';
 import { action, addOutputOptions, interruptOnSignals, parseNumber, printJson } from './common';
 import {
   addGainParameterOptions,
@@ -13,20 +14,24 @@ import {
   addKernelOptions,
   runOptionsFromFlags,
   requireOutput,
+  checkOutputPath,
   type GainFlags,
   type IterationFlags,
   type KernelFlags,
+  addDataOptions,
+  loadInput,
+  type DataFlags,
 } from './options';
 
-interface CompareFlags extends KernelFlags, GainFlags, IterationFlags {
+interface CompareFlags extends DataFlags, KernelFlags, GainFlags, IterationFlags {
   out?: string;
+  output?: string;
   gains: GainName[];
   set: Partial<Record<GainName, GainParameters>>;
   tune?: boolean;
   tunePasses?: number;
   cacheDir?: string;
   resume?: string;
-  labelColumn?: string;
   html: boolean;
   json?: boolean;
   quiet?: boolean;
@@ -59,13 +64,16 @@ function commandLine(argv: string[]): string {
   return ['kpca', ...argv.map(quote)].join(' ');
 }
 
-function progressPrinter(silent: boolean, verbose: boolean): (e: CompareEvent) => void {
+function progressPrinter(silent: boolean, verbose: boolean, quiet: boolean): (e: CompareEvent) => void {
   const say = (line: string) => silent || process.stderr.write(`${line}\n`);
   const fmt = (v: number) => (Number.isFinite(v) ? v.toExponential(2) : String(v));
   return (e) => {
     switch (e.type) {
       case 'info':
         if (verbose) say(e.message);
+        break;
+      case 'warning':
+        if (!quiet) process.stderr.write(`kpca: warning: ${e.message}\n`);
         break;
       case 'gram':
         break;
@@ -111,8 +119,10 @@ export function registerCompareCommand(program: Command): void {
         `smd η0 0.03, μ 1, ξ 0.99). --tune grid-searches η0 (and τ, μ) on ${TUNE_PASSES} passes first (see report).`,
     )
     .argument('<data>', 'data file, - for stdin, or a built-in set (mnist:2000, usps)')
-    .option('--out <dir>', 'directory for report.json, report.md and report.html (created if needed)')
+    .option('-o, --out <dir>', 'directory for report.json, report.md and report.html (created if needed)')
+    .addOption(new Option('--output <dir>').hideHelp())
     .addOption(new Option('--gains <list>', 'schedules to compare, comma-separated').argParser(parseGains).default(COMPARE_DEFAULTS.gains, GAIN_NAMES.join(',')));
+  addDataOptions(cmd);
   addKernelOptions(cmd);
   addGainParameterOptions(cmd);
   cmd.addOption(new Option('--set <schedule.param=value>', 'a parameter for one schedule only (repeatable), e.g. --set annealed.tau=1000').argParser(parseSet).default({}, 'none'));
@@ -122,7 +132,6 @@ export function registerCompareCommand(program: Command): void {
     .addOption(new Option('--tune-passes <n>', 'passes per tuning trial').argParser(parseNumber('--tune-passes', { integer: true, min: 1 })).default(TUNE_PASSES))
     .option('--cache-dir <dir>', 'cache of exact reference spectra (default: $XDG_CACHE_HOME/kpca-hebbian or ~/.cache/kpca-hebbian)')
     .option('--resume <checkpoint>', 'continue an interrupted comparison (same data and options; Ctrl-C writes DIR/compare.checkpoint)')
-    .option('--label-column <name|index>', 'column holding labels, kept out of the features (default: label, class or y)')
     .option('--no-html', 'write report.json and report.md only (no plots)')
     .option('-v, --verbose', 'say which backend runs and how the Gram matrix is held');
   addOutputOptions(cmd);
@@ -141,9 +150,10 @@ reported, not fatal), 2 bad input, 130 interrupted (partial report and DIR/compa
   );
   cmd.action(
     action(async (data: string, flags: CompareFlags) => {
-      const out = requireOutput(flags.out, '--out');
+      const out = requireOutput(flags.out ?? flags.output, '-o, --out <dir> (the report folder)');
+      await checkOutputPath(out, 'dir');
       const silent = Boolean(flags.quiet || flags.json);
-      const dataset = await loadDataset(data, { labelColumn: flags.labelColumn });
+      const dataset = await loadInput(data, flags, flags.quiet);
       if (!silent) process.stderr.write(`${dataset.source}: ${dataset.l} points × ${dataset.d} features\n`);
       const interrupt = interruptOnSignals('stopping at the next block and writing a partial report and a checkpoint');
       const result = await compare(dataset, {
@@ -156,7 +166,7 @@ reported, not fatal), 2 bad input, 130 interrupted (partial report and DIR/compa
         signal: interrupt.signal,
         checkpoint: join(out, 'compare.checkpoint'),
         resumeFrom: flags.resume,
-        onEvent: progressPrinter(silent, Boolean(flags.verbose)),
+        onEvent: progressPrinter(silent, Boolean(flags.verbose), Boolean(flags.quiet)),
       }).finally(() => interrupt.release());
       const { report, files } = await writeReport(out, result, { command: commandLine(process.argv.slice(2)), html: flags.html });
       if (result.interrupted) {
@@ -164,16 +174,35 @@ reported, not fatal), 2 bad input, 130 interrupted (partial report and DIR/compa
         process.stderr.write(`kpca: interrupted; partial report written to ${Object.values(files).join(', ')}${resume}\n`);
         process.exitCode = ExitCode.interrupted;
       }
+      for (const s of result.schedules) if (s.certificate) warnCertificate(s.certificate, flags.quiet, FIT_ADVICE, `${s.gain}: `);
+      const certificates = result.schedules.map((s) => ({ gain: s.gain, converged: s.certificate?.converged ?? false, certificate: s.certificate ?? null }));
       if (flags.json) {
-        printJson({ out, files, kernel: result.kernel, reference: { values: result.reference.values, trace: result.reference.trace }, summary: report.summary });
+        printJson({
+          out,
+          files,
+          kernel: result.kernel,
+          reference: { values: result.reference.values, trace: result.reference.trace },
+          summary: report.summary,
+          converged: certificates.every((c) => c.converged),
+          certificates,
+        });
         return;
       }
+      if (flags.quiet) return;
       process.stdout.write(`kernel: ${describeKernel(result.kernel)}; report: ${Object.values(files).join(', ')}\n`);
       for (const s of report.summary)
         process.stdout.write(
           `${s.gain.padEnd(9)} passes to 1e-1/1e-2/1e-3: ${s.reached.map((x) => x.passes ?? '—').join('/')}; ` +
-            `final excess ${s.final ? s.final.relativeExcessError.toExponential(2) : '—'}${s.failure ? ` (diverged: ${s.failure})` : ''}\n`,
+            `final excess ${s.final ? s.final.relativeExcessError.toExponential(2) : '—'}${s.failure ? ` (diverged: ${s.failure})` : ''}` +
+            `${certified(result.schedules.find((run) => run.gain === s.gain)?.certificate)}\n`,
         );
     }),
   );
+}
+
+/** `; converged (max |θ − λ| ≤ …)` from a schedule's certificate. */
+function certified(cert: Certificate | undefined): string {
+  if (!cert) return '';
+  const worst = Math.max(...cert.components.map((c) => c.residual));
+  return `; ${cert.converged ? 'converged' : 'NOT converged'} (max |θ − λ| ≤ ${worst.toExponential(1)})`;
 }

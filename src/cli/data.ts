@@ -2,9 +2,9 @@ import { Argument, Command, Option } from 'commander';
 import { convertData, DataInfo, dataInfo } from '../app/data';
 import { DATA_FORMATS, DataFormat } from '../data/format';
 import { fetchUsps, USPS_BASE_URL } from '../data/fetchUsps';
-import { LabelColumn } from '../data/readers/delimited';
 import { loadDataset } from '../data/load';
 import { action, addOutputOptions, parseNumber, printJson } from './common';
+import { addDataOptions, type DataFlags } from './options';
 
 const SOURCES_HELP = `
 Inputs: a path (CSV, TSV, LIBSVM or USPS text, plain or gzip-compressed; the format is detected
@@ -14,16 +14,13 @@ from the extension, then the content), "-" for stdin, or a built-in data set:
   usps           $KPCA_USPS_DIR/zip.train.gz (7291 digits, 16x16); see "kpca data fetch usps"
   usps-test      $KPCA_USPS_DIR/zip.test.gz (2007 digits)`;
 
-interface InputOptions {
-  labelColumn?: LabelColumn;
+interface InputOptions extends DataFlags {
   format?: DataFormat;
 }
 
-/** --label-column / --no-label-column / --format, shared by the commands that read a data set. */
+/** The data flags of every command (options.ts), and --format (or --from). */
 function addInputOptions(cmd: Command, formatFlag: string): Command {
-  return cmd
-    .addOption(new Option('--label-column <name|number>', 'CSV/TSV: the label column, by header name or 1-based number (default: a column named label, class or y)'))
-    .addOption(new Option('--no-label-column', 'CSV/TSV: no column holds labels, even one named label, class or y'))
+  return addDataOptions(cmd)
     .addOption(
       new Option(`${formatFlag} <format>`, 'input format, when detection guesses wrong').choices([...DATA_FORMATS]),
     );
@@ -47,7 +44,7 @@ Examples:
     )
     .action(
       action(async (file: string, opts: InputOptions & { json?: boolean }) => {
-        const ds = await loadDataset(file, { labelColumn: opts.labelColumn, format: opts.format });
+        const ds = await loadDataset(file, { labelColumn: opts.labelColumn, features: opts.features, format: opts.format });
         const info = dataInfo(ds);
         if (opts.json) printJson(info);
         else process.stdout.write(formatInfo(info));
@@ -71,8 +68,8 @@ Examples:
   kpca data convert points.csv points.svm --to libsvm --label-column class`,
     )
     .action(
-      action(async (input: string, output: string, opts: { labelColumn?: LabelColumn; from?: DataFormat; to?: DataFormat; quiet?: boolean }) => {
-        const done = await convertData(input, output, { labelColumn: opts.labelColumn, format: opts.from, to: opts.to });
+      action(async (input: string, output: string, opts: DataFlags & { from?: DataFormat; to?: DataFormat; quiet?: boolean }) => {
+        const done = await convertData(input, output, { labelColumn: opts.labelColumn, features: opts.features, format: opts.from, to: opts.to });
         if (!opts.quiet) process.stderr.write(`wrote ${done.output}: ${done.rows} rows × ${done.columns} features, ${done.format}\n`);
       }),
     );

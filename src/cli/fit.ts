@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
 import { fit, FIT_DEFAULTS } from '../app/fit';
-import { loadDataset } from '../data/load';
-import { describeKernel } from '../kernels/kernel';
+import { describeKernel, gammaToSigma } from '../kernels/kernel';
 import { saveModel } from '../model/modelFile';
-import { ExitCode } from '../errors';
+import { ExitCode, UserError } from '../errors';
+import type { Certificate } from '../eval/certificate';
 import { action, addOutputOptions, interruptOnSignals, printJson } from './common';
 import {
   addCheckpointOptions,
@@ -16,18 +16,24 @@ import {
   interruptedMessage,
   runOptionsFromFlags,
   requireOutput,
+  checkOutputPath,
   type CheckpointFlags,
   type GainFlags,
   type IterationFlags,
   type KernelFlags,
+  addDataOptions,
+  loadInput,
+  type DataFlags,
 } from './options';
 import { createProgress } from './progress';
+import { certificateJson, certificateLines, FIT_ADVICE, warnCertificate } from './certificate';
 
-interface FitFlags extends KernelFlags, GainFlags, IterationFlags, CheckpointFlags {
+interface FitFlags extends DataFlags, KernelFlags, GainFlags, IterationFlags, CheckpointFlags {
   tol?: number;
+  certificateTol: number;
   output?: string;
+  out?: string;
   gain: string;
-  labelColumn?: string;
   json?: boolean;
   quiet?: boolean;
   verbose?: boolean;
@@ -47,14 +53,15 @@ export function registerFitCommand(program: Command): void {
         "(the scale of scikit-learn's KernelPCA.eigenvalues_).",
     )
     .argument('<data>', 'data file, - for stdin, or a built-in set (mnist:2000, usps)')
-    .option('-o, --output <model>', 'model file to write (atomically)');
+    .option('-o, --output <model>', 'model file to write (atomically)')
+    .addOption(new Option('--out <model>').hideHelp());
+  addDataOptions(cmd);
   addKernelOptions(cmd);
   cmd.addOption(gainOption(FIT_DEFAULTS.gain));
   addGainParameterOptions(cmd);
   addIterationOptions(cmd, { components: FIT_DEFAULTS.components, passes: FIT_DEFAULTS.passes });
   addToleranceOption(cmd);
   cmd
-    .option('--label-column <name|index>', 'column holding labels, kept out of the features (default: label, class or y)')
     .addOption(new Option('--raw', 'save the raw KHA iterate instead of the Rayleigh–Ritz vectors'))
     .option('-v, --verbose', 'say which backend runs and how the Gram matrix is held');
   addCheckpointOptions(cmd, 'fit', '<model>.checkpoint');
@@ -74,15 +81,18 @@ Exit codes: 0 done, 2 bad input, 3 numerical failure (advice printed), 130 inter
   );
   cmd.action(
     action(async (data: string, flags: FitFlags) => {
-      const output = requireOutput(flags.output);
-      const progress = createProgress({ quiet: flags.quiet || flags.json, verbose: flags.verbose, passes: flags.passes });
-      const dataset = await loadDataset(data, { labelColumn: flags.labelColumn });
+      const output = requireOutput(flags.output ?? flags.out);
+      if (output === '-') throw new UserError('-o -: a model is a binary file written atomically; give a file name');
+      await checkOutputPath(output);
+      const progress = createProgress({ quiet: flags.quiet, json: flags.json, verbose: flags.verbose, passes: flags.passes });
+      const dataset = await loadInput(data, flags, flags.quiet);
       progress.note(`${dataset.source}: ${dataset.l} points × ${dataset.d} features`);
       const interrupt = interruptOnSignals('stopping at the next block and writing a checkpoint');
       const result = await fit(dataset, {
         ...runOptionsFromFlags(flags),
         gain: flags.gain as never,
         tol: flags.tol,
+        certificateTol: flags.certificateTol,
         components: flags.components,
         rayleighRitz: !flags.raw,
         signal: interrupt.signal,
@@ -100,6 +110,7 @@ Exit codes: 0 done, 2 bad input, 3 numerical failure (advice printed), 130 inter
       }
       await saveModel(output, result.model);
       const m = result.model;
+      if (m.certificate) warnCertificate(m.certificate, flags.quiet, FIT_ADVICE);
       if (flags.json) {
         printJson({
           model: output,
@@ -113,18 +124,20 @@ Exit codes: 0 done, 2 bad input, 3 numerical failure (advice printed), 130 inter
           backend: m.backend,
           gramCached: result.gramCached,
           kernel: m.kernel,
+          sigma: m.kernel.type === 'gaussian' ? gammaToSigma(m.kernel.gamma) : null,
           gain: m.gain,
           seed: m.seed,
           points: m.l,
           features: m.d,
+          ...certificateJson(m.certificate),
         });
-      } else {
+      } else if (!flags.quiet) {
         process.stdout.write(
           `model: ${output}\n` +
             `kernel: ${describeKernel(m.kernel)}, gain: ${m.gain.name} ${JSON.stringify(m.gain.parameters)}, backend: ${m.backend}\n` +
             `passes: ${m.passes} (stopped by ${result.stoppedBy}), ${result.seconds.toFixed(2)} s iterating ` +
             `(${(result.seconds / Math.max(1, m.passes)).toFixed(3)} s/pass) + ${result.gramSeconds.toFixed(2)} s centering\n` +
-            `eigenvalues of K′:\n${Array.from(m.eigenvalues, (v, i) => `  λ${i + 1} = ${v.toPrecision(8)}`).join('\n')}\n`,
+            `eigenvalues of K′ with their error bounds:\n${certificateLines(m.certificate as Certificate).join('\n')}\n`,
         );
       }
     }),

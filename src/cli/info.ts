@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { describeKernel } from '../kernels/kernel';
 import { loadModel } from '../model/modelFile';
 import { action, printJson } from './common';
+import { certificateJson, certificateLines } from './certificate';
 
 export function registerInfoCommand(program: Command): void {
   program
@@ -14,7 +15,7 @@ export function registerInfoCommand(program: Command): void {
     .action(
       action(async (path: string, flags: { json?: boolean }) => {
         const { X, rowMeans, A, ...m } = await loadModel(path);
-        const summary = { ...m, eigenvalues: Array.from(m.eigenvalues) };
+        const summary = { ...m, eigenvalues: Array.from(m.eigenvalues), ...certificateJson(m.certificate) };
         if (flags.json) return printJson(summary);
         process.stdout.write(
           [
@@ -24,8 +25,12 @@ export function registerInfoCommand(program: Command): void {
             `components: ${m.components}`,
             `gain: ${m.gain.name} ${JSON.stringify(m.gain.parameters)}, seed ${m.seed}`,
             `fit: ${m.passes} passes, ${m.steps} steps, stopped by ${m.stoppedBy}, backend ${m.backend}`,
-            `eigenvalues of K′ (tr K′ = ${m.trace.toPrecision(8)}):`,
-            ...summary.eigenvalues.map((v, i) => `  λ${i + 1} = ${v.toPrecision(8)}`),
+            ...(m.certificate
+              ? [`eigenvalues of K′ (tr K′ = ${m.trace.toPrecision(8)}) with their error bounds:`, ...certificateLines(m.certificate)]
+              : [
+                  `eigenvalues of K′ (tr K′ = ${m.trace.toPrecision(8)}; no error bounds: written before certificates):`,
+                  ...summary.eigenvalues.map((v, i) => `  λ${i + 1} = ${v.toPrecision(8)}`),
+                ]),
           ].join('\n') + '\n',
         );
       }),

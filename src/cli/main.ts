@@ -7,8 +7,10 @@ import { VERSION } from '../version';
 import { reportError } from './common';
 import { registerCompareCommand } from './compare';
 import { registerDataCommands } from './data';
+import { registerDenoiseCommand } from './denoise';
 import { registerFitCommand } from './fit';
 import { registerInfoCommand } from './info';
+import { registerPlotCommand } from './plot';
 import { registerSpectralClusterCommand } from './spectralCluster';
 import { registerTransformCommand } from './transform';
 
@@ -30,6 +32,8 @@ export function buildProgram(): Command {
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
   registerFitCommand(program);
   registerTransformCommand(program);
+  registerDenoiseCommand(program);
+  registerPlotCommand(program);
   registerInfoCommand(program);
   registerCompareCommand(program);
   registerSpectralClusterCommand(program);
@@ -39,6 +43,11 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // a reader that stops early (`kpca transform … | head -1`) is not an error, as in coreutils
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

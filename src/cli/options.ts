@@ -2,14 +2,23 @@
  * Option groups shared by the commands that fit (fit, compare, spectral-cluster): kernel, gain,
  * iteration and backend flags are declared once here and turned into library options once.
  */
+import { access, stat } from 'fs/promises';
+import { constants } from 'fs';
+import { dirname, resolve } from 'path';
 import { Command, Option } from 'commander';
+import { checkWritable } from '../io/atomicWrite';
 import { UserError } from '../errors';
 import { GAIN_NAMES, type GainName, type GainParameters } from '../kha/gains';
 import { BACKEND_NAMES } from '../kernels';
 import type { BackendRequest } from '../kernels/backend';
 import { sigmaToGamma, type KernelSpec } from '../kernels/kernel';
-import type { CheckpointPlan, KhaRunOptions } from '../app/runOptions';
+import { RUN_DEFAULTS, type CheckpointPlan, type KhaRunOptions } from '../app/runOptions';
 import { parseNumber } from './common';
+import { labelColumnWarning } from '../app/data';
+import { CERTIFICATE_TOL } from '../eval/certificate';
+import type { Dataset } from '../data/dataset';
+import { loadDataset } from '../data/load';
+import type { LabelColumn } from '../data/readers/delimited';
 
 const positive = (flag: string) => parseNumber(flag, { exclusiveMin: 0 });
 const positiveInteger = (flag: string) => parseNumber(flag, { integer: true, min: 1 });
@@ -52,7 +61,10 @@ export interface GainFlags {
   xi?: number;
 }
 
-export function addGainParameterOptions(cmd: Command, eta0Help = 'base gain (defaults: constant 0.03, annealed 0.3, kha-et 0.03, smd 0.03)'): Command {
+export function addGainParameterOptions(
+  cmd: Command,
+  eta0Help = 'base gain (defaults: constant 0.03, annealed 0.3, kha-et 0.03, smd 0.03; polynomial and linear kernels: of K′ scaled to unit diagonal)',
+): Command {
   return cmd
     .addOption(new Option('--eta0 <η0>', eta0Help).argParser(positive('--eta0')))
     .addOption(new Option('--tau <τ>', 'annealed: η0·τ/(t+τ) (default: the number of points)').argParser(positive('--tau')))
@@ -87,11 +99,11 @@ export function addIterationOptions(cmd: Command, defaults: { components?: numbe
     .addOption(components)
     .addOption(new Option('--passes <n>', 'maximum passes through the data').argParser(positiveInteger('--passes')).default(defaults.passes))
     .addOption(new Option('--max-seconds <s>', 'stop iterating after s seconds').argParser(positive('--max-seconds')))
-    .addOption(new Option('--seed <n>', 'seed of the generator (initial A, permutations)').argParser(parseNumber('--seed', { integer: true, min: 0 })).default(1))
+    .addOption(new Option('--seed <n>', 'seed of the generator (initial A, permutations)').argParser(parseNumber('--seed', { integer: true, min: 0, max: 2 ** 32 - 1 })).default(RUN_DEFAULTS.seed))
     .addOption(
       new Option('--backend <name>', 'Gram-row backend: auto (fastest correct here), reference (float64 TypeScript), wasm (WebAssembly SIMD), or a gpu.js mode')
         .choices(['auto', ...BACKEND_NAMES])
-        .default('auto'),
+        .default(RUN_DEFAULTS.backend),
     )
     .addOption(
       new Option('--threads <n>', 'threads for the wasm Gram rows and the block products of the update (default: the available cores; results do not depend on it)')
@@ -100,14 +112,20 @@ export function addIterationOptions(cmd: Command, defaults: { components?: numbe
     .addOption(
       new Option('--gram-cache <MiB>', 'keep the f32 Gram matrix in memory when it fits this budget (0: rows on the fly)')
         .argParser(parseNumber('--gram-cache', { min: 0 }))
-        .default(1024),
+        .default(RUN_DEFAULTS.gramCacheMB),
     )
-    .addOption(new Option('--memory-limit <MiB>', 'refuse up front a run planned to need more memory (default: 90% of physical memory)').argParser(positive('--memory-limit')));
+    .addOption(new Option('--memory-limit <MiB>', 'refuse up front a run planned to need more memory (default: 90% of physical memory or of the container (cgroup) limit)').argParser(positive('--memory-limit')));
 }
 
-/** --tol, for the commands that may stop early (not compare: there every schedule runs the same passes). */
+/** --tol, for the commands that may stop early (not compare: there every schedule runs the same passes); --certificate-tol. */
 export function addToleranceOption(cmd: Command): Command {
-  return cmd.addOption(new Option('--tol <t>', 'stop when a pass changes the eigenvalue estimates by less than t·λ1').argParser(positive('--tol')));
+  return cmd
+    .addOption(new Option('--tol <t>', 'stop when a pass changes the eigenvalue estimates by less than t·λ1').argParser(positive('--tol')))
+    .addOption(
+      new Option('--certificate-tol <t>', 'warn (and JSON "converged": false) when a residual bound exceeds t·λ1')
+        .argParser(positive('--certificate-tol'))
+        .default(CERTIFICATE_TOL),
+    );
 }
 
 export interface CheckpointFlags {
@@ -162,7 +180,51 @@ export function runOptionsFromFlags(flags: KernelFlags & GainFlags & IterationFl
   };
 }
 
-export function requireOutput(path: string | undefined, flag = '-o, --output'): string {
-  if (!path) throw new UserError(`missing ${flag} <file>`);
+export function requireOutput(path: string | undefined, flag = '-o, --output <file>'): string {
+  if (!path) throw new UserError(`missing ${flag}`);
   return path;
+}
+
+/**
+ * Refuse, before any work, an output the command could not write: its folder missing or not
+ * writable, or the path a folder (`dir`: the output is a folder, made if needed: its nearest existing
+ * parent must be writable). `-` (stdout) passes. Errors name the user's path.
+ */
+export async function checkOutputPath(path: string, kind: 'file' | 'dir' = 'file'): Promise<void> {
+  if (path === '-') return;
+  if (kind === 'file') return checkWritable(path);
+  const stats = await stat(path).catch(() => undefined);
+  if (stats && !stats.isDirectory()) throw new UserError(`${path}: exists and is not a directory`);
+  // the folder is made when the output is written: the nearest existing ancestor must be writable
+  let folder = stats ? path : dirname(resolve(path));
+  while (!(await stat(folder).catch(() => undefined))) folder = dirname(folder);
+  await access(folder, constants.W_OK).catch(() => {
+    throw new UserError(`${path}: cannot write there: permission denied on ${folder}`);
+  });
+}
+
+export interface DataFlags {
+  labelColumn?: LabelColumn;
+  features?: number;
+}
+
+/** --label-column, --no-label-column and --features: how every command that reads data reads it. */
+export function addDataOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--label-column <name|number>', 'CSV/TSV: the label column, by header name or 1-based number (default: a column named label, class or y)'))
+    .addOption(new Option('--no-label-column', 'CSV/TSV: no column holds labels, even one named label, class or y'))
+    .addOption(new Option('--features <n>', 'LIBSVM: the number of features (default: the largest index in the file)').argParser(positiveInteger('--features')));
+}
+
+/**
+ * Load the data a command reads, as its data flags say, and warn (unless quiet) when a default label
+ * column looks like a feature. `width`: the features a model expects (LIBSVM files are read that wide).
+ */
+export async function loadInput(source: string, flags: DataFlags, quiet?: boolean, width?: number): Promise<Dataset> {
+  const dataset = await loadDataset(source, { labelColumn: flags.labelColumn, features: flags.features ?? width });
+  if (flags.features !== undefined && dataset.d !== flags.features)
+    throw new UserError(`${source}: --features ${flags.features}, but the file has ${dataset.d} feature columns (--features is for LIBSVM files)`);
+  const warning = labelColumnWarning(dataset, flags.labelColumn);
+  if (warning && !quiet) process.stderr.write(`kpca: warning: ${warning}\n`);
+  return dataset;
 }

@@ -12,8 +12,9 @@ export interface ProgressReporter {
   stop(): void;
 }
 
-export function createProgress(opts: { quiet?: boolean; verbose?: boolean; passes: number }): ProgressReporter {
-  const silent = Boolean(opts.quiet);
+/** `quiet`: nothing but errors; `json`: no progress either (stdout holds the JSON), but warnings. */
+export function createProgress(opts: { quiet?: boolean; json?: boolean; verbose?: boolean; passes: number }): ProgressReporter {
+  const silent = Boolean(opts.quiet || opts.json);
   const tty = Boolean(process.stderr.isTTY);
   let bar: SingleBar | null = null;
   let barFor: string | null = null;
@@ -39,6 +40,10 @@ export function createProgress(opts: { quiet?: boolean; verbose?: boolean; passe
     note,
     stop: stopBar,
     onEvent(event) {
+      if (event.type === 'warning' && !opts.quiet) {
+        stopBar();
+        process.stderr.write(`kpca: warning: ${event.message}\n`);
+      }
       if (silent) return;
       switch (event.type) {
         case 'info':

@@ -1,10 +1,9 @@
 import { Command, Option } from 'commander';
-import { spectralCluster, SPECTRAL_DEFAULTS, writeAssignments, type Clustering, type SpectralClusterResult } from '../app/spectralCluster';
-import { loadDataset } from '../data/load';
+import { formatAssignments, spectralCluster, SPECTRAL_DEFAULTS, writeAssignments, type Clustering, type SpectralClusterResult } from '../app/spectralCluster';
 import { CLUSTERING_MEASURES, type ClusteringScores } from '../eval/clustering';
 import { buildClusteringReport, clusteringPage, writeReportFiles } from '../report';
 import { describeKernel } from '../kernels/kernel';
-import { ExitCode } from '../errors';
+import { ExitCode, UserError } from '../errors';
 import { action, addOutputOptions, interruptOnSignals, parseNumber, printJson } from './common';
 import {
   addCheckpointOptions,
@@ -13,6 +12,7 @@ import {
   addToleranceOption,
   addKernelOptions,
   checkpointPlan,
+  checkOutputPath,
   gainOption,
   interruptedMessage,
   runOptionsFromFlags,
@@ -20,17 +20,22 @@ import {
   type GainFlags,
   type IterationFlags,
   type KernelFlags,
+  addDataOptions,
+  loadInput,
+  type DataFlags,
 } from './options';
 import { createProgress } from './progress';
+import { certificateJson, certificateLines, FIT_ADVICE, warnCertificate } from './certificate';
 
-interface SpectralFlags extends KernelFlags, GainFlags, IterationFlags, CheckpointFlags {
+interface SpectralFlags extends DataFlags, KernelFlags, GainFlags, IterationFlags, CheckpointFlags {
   tol?: number;
+  certificateTol: number;
   clusters: number;
   gain: string;
   restarts: number;
   output?: string;
+  out?: string;
   reference?: 'exact';
-  labelColumn?: string;
   perPass?: boolean;
   report?: string;
   json?: boolean;
@@ -57,7 +62,9 @@ export function registerSpectralClusterCommand(program: Command): void {
     )
     .argument('<data>', 'data file, - for stdin, or a built-in set (mnist:2000, usps, usps-test)')
     .requiredOption('-k, --clusters <k>', 'number of clusters', parseNumber('--clusters', { integer: true, min: 2 }))
-    .option('-o, --output <csv>', 'write index,cluster[,label] (index 0-based, in data order) to this file (atomically; .gz compresses)');
+    .option('-o, --output <csv>', 'write index,cluster[,label] (index 0-based, in data order) to this file (atomically; .gz compresses; - for stdout, the summary then goes to stderr)')
+    .addOption(new Option('--out <csv>').hideHelp());
+  addDataOptions(cmd);
   addKernelOptions(cmd);
   cmd.addOption(gainOption(SPECTRAL_DEFAULTS.gain));
   addGainParameterOptions(cmd, 'base gain (default for smd and kha-et: 0.3 / rms row norm of K̃, e.g. about 12 on USPS at σ = 8; others: as kpca fit)');
@@ -66,7 +73,6 @@ export function registerSpectralClusterCommand(program: Command): void {
   cmd
     .addOption(new Option('--restarts <n>', 'k-means++ seedings; the lowest inertia is kept').argParser(parseNumber('--restarts', { integer: true, min: 1 })).default(SPECTRAL_DEFAULTS.restarts))
     .addOption(new Option('--reference <solver>', 'also cluster with exact eigenvectors of the same K̃ and compare').choices(['exact']))
-    .option('--label-column <name|index>', 'column holding labels, kept out of the features (default: label, class or y)')
     .option('--per-pass', 'after every pass, cluster the current eigenvectors and print the scores (needs labels; not timed)')
     .option('--report <dir>', 'write report.json, report.md and report.html (scores, per-pass series and plot) to this folder; implies --per-pass')
     .option('-v, --verbose', 'say which backend runs and how the affinity is held');
@@ -92,17 +98,22 @@ Ctrl-C stops at the next block and writes a checkpoint (exit code 130); run the 
   );
   cmd.action(
     action(async (data: string, flags: SpectralFlags) => {
-      const progress = createProgress({ quiet: flags.quiet || flags.json, verbose: flags.verbose, passes: flags.passes });
-      const dataset = await loadDataset(data, { labelColumn: flags.labelColumn });
+      const output = flags.output ?? flags.out;
+      if (output === '-' && flags.json) throw new UserError('--json and -o - both write to stdout: give -o a file name, or leave out one of them');
+      if (output) await checkOutputPath(output);
+      if (flags.report) await checkOutputPath(flags.report, 'dir');
+      const progress = createProgress({ quiet: flags.quiet, json: flags.json, verbose: flags.verbose, passes: flags.passes });
+      const dataset = await loadInput(data, flags, flags.quiet);
       progress.note(`${dataset.source}: ${dataset.l} points × ${dataset.d} features${dataset.labels ? ', labelled' : ''}`);
       const interrupt = interruptOnSignals('stopping at the next block and writing a checkpoint');
       const result = await spectralCluster(dataset, {
         ...runOptionsFromFlags(flags),
         signal: interrupt.signal,
-        checkpoint: checkpointPlan(flags, flags.output ? `${flags.output}.checkpoint` : DEFAULT_CHECKPOINT),
+        checkpoint: checkpointPlan(flags, output && output !== '-' ? `${output}.checkpoint` : DEFAULT_CHECKPOINT),
         resumeFrom: flags.resume,
         gain: flags.gain as never,
         tol: flags.tol,
+        certificateTol: flags.certificateTol,
         clusters: flags.clusters,
         components: flags.components,
         restarts: flags.restarts,
@@ -121,13 +132,15 @@ Ctrl-C stops at the next block and writes a checkpoint (exit code 130); run the 
         process.exitCode = ExitCode.interrupted;
         return;
       }
-      if (flags.output) await writeAssignments(flags.output, result.kha.assignments, dataset.labels);
+      if (output === '-') process.stdout.write(formatAssignments(result.kha.assignments, dataset.labels));
+      else if (output) await writeAssignments(output, result.kha.assignments, dataset.labels);
       if (flags.report) {
         const report = buildClusteringReport(result, { source: dataset.source, points: dataset.l, features: dataset.d }, `kpca ${process.argv.slice(2).join(' ')}`);
         await writeReportFiles(flags.report, report, clusteringPage(report), true);
       }
-      if (flags.json) printJson(toJson(result, flags.output));
-      else process.stdout.write(summary(result, flags.output));
+      warnCertificate(result.kha.certificate, flags.quiet, FIT_ADVICE);
+      if (flags.json) printJson(toJson(result, output));
+      else if (!flags.quiet) (output === '-' ? process.stderr : process.stdout).write(summary(result, output));
     }),
   );
 }
@@ -154,6 +167,7 @@ export function summary(result: SpectralClusterResult, output?: string): string 
   else text += '  (no labels: no scores)\n';
   text += row('k-means inertia', columns.map(([, c]) => c.inertia.toPrecision(6)));
   for (let i = 0; i < result.components; i++) text += row(`λ${i + 1} of K̃`, columns.map(([, c]) => c.eigenvalues[i].toFixed(6)));
+  text += `KHA eigenvalues of K̃ with their error bounds (ℓ2):\n${certificateLines(kha.certificate).join('\n')}\n`;
   if (result.perPass) {
     text += 'per pass (KHA iterate, Rayleigh–Ritz, k-means):\n' + `  ${'pass'.padStart(4)} ${'seconds'.padStart(9)} ${'VI'.padStart(8)} ${'NMI'.padStart(8)} ${'ARI'.padStart(8)} ${'accuracy'.padStart(9)}\n`;
     for (const p of result.perPass) {
@@ -178,6 +192,7 @@ function toJson(result: SpectralClusterResult, output?: string) {
     backend: result.backend,
     affinitySeconds: result.affinitySeconds,
     affinityCached: result.affinityCached,
+    ...certificateJson(kha.certificate),
     kha: { ...pipeline(kha), passes: kha.passes, steps: kha.steps, seconds: kha.seconds, secondsPerPass: kha.passes > 0 ? kha.seconds / kha.passes : null, stoppedBy: kha.stoppedBy },
     exact: exact ? { ...pipeline(exact), solver: exact.solver, seconds: exact.seconds } : null,
     perPass: result.perPass ?? null,

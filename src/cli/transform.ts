@@ -1,17 +1,19 @@
-import { Command } from 'commander';
-import { transform } from '../app/transform';
-import { loadDataset } from '../data/load';
+import { Command, Option } from 'commander';
+import { UserError } from '../errors';
+import { alignColumns, transform } from '../app/transform';
 import { formatDataset, writeDataset } from '../data/write';
 import { loadModel } from '../model/modelFile';
 import { BACKEND_NAMES } from '../kernels';
 import { action, addOutputOptions, printJson } from './common';
+import { addDataOptions, checkOutputPath, loadInput, type DataFlags } from './options';
 
-interface TransformFlags {
+interface TransformFlags extends DataFlags {
   model?: string;
   output?: string;
-  labelColumn?: string;
+  out?: string;
   backend: string;
   json?: boolean;
+  quiet?: boolean;
 }
 
 export function registerTransformCommand(program: Command): void {
@@ -25,16 +27,20 @@ export function registerTransformCommand(program: Command): void {
     )
     .argument('<data>', 'data file, - for stdin, or a built-in set')
     .requiredOption('-m, --model <file>', 'model written by kpca fit')
-    .option('-o, --output <file>', 'CSV file to write (atomically); default stdout')
-    .option('--label-column <name|index>', 'column holding labels (carried through to the output)')
+    .option('-o, --output <file>', 'CSV file to write (atomically); - or none: stdout')
+    .addOption(new Option('--out <file>').hideHelp())
     .option('--backend <name>', `Gram-row backend: auto or one of ${BACKEND_NAMES.join(', ')}`, 'auto');
+  addDataOptions(cmd);
   addOutputOptions(cmd);
   cmd.addHelpText('after', '\nExamples:\n  kpca transform data/blobs.csv -m blobs.kpca -o projections.csv\n  kpca transform usps-test -m usps.kpca --json');
   cmd.action(
     action(async (data: string, flags: TransformFlags) => {
+      const output = flags.output ?? flags.out;
+      if (output === '-' && flags.json) throw new UserError('--json and -o - both write to stdout: give -o a file name, or leave out one of them');
+      if (output) await checkOutputPath(output);
       const model = await loadModel(flags.model as string);
-      const points = await loadDataset(data, { labelColumn: flags.labelColumn });
-      const Y = await transform(model, points.X, points.l, { backend: flags.backend as never });
+      const points = await loadInput(data, flags, flags.quiet, model.d);
+      const Y = await transform(model, alignColumns(points, model), points.l, { backend: flags.backend as never });
       const projected = {
         X: Y,
         l: points.l,
@@ -43,11 +49,11 @@ export function registerTransformCommand(program: Command): void {
         featureNames: Array.from({ length: model.components }, (_, i) => `pc${i + 1}`),
         source: points.source,
       };
+      if (output && output !== '-') await writeDataset(projected, output, 'csv');
       if (flags.json) {
         const r = model.components;
-        printJson({ components: r, points: points.l, projections: Array.from({ length: points.l }, (_, b) => Array.from(Y.subarray(b * r, (b + 1) * r))), labels: points.labels });
-      } else if (flags.output) await writeDataset(projected, flags.output, 'csv');
-      else process.stdout.write(formatDataset(projected, 'csv'));
+        printJson({ components: r, points: points.l, output: output ?? null, projections: Array.from({ length: points.l }, (_, b) => Array.from(Y.subarray(b * r, (b + 1) * r))), labels: points.labels });
+      } else if (!output || output === '-') process.stdout.write(formatDataset(projected, 'csv'));
     }),
   );
 }

@@ -15,7 +15,7 @@ export async function forEachLine(chunks: AsyncIterable<string>, onLine: (text: 
     }
     carry = text.slice(start);
   }
-  if (carry.length > 0) onLine(stripCr(carry), ++line);
+  if (carry.length > 0) onLine(stripCr(carry), line + 1);
 }
 
 function stripCr(text: string): string {

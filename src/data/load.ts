@@ -13,6 +13,8 @@ export interface LoadOptions {
    * messages); `false` for none. Default: a column named label, class or y, if there is a header.
    */
   labelColumn?: LabelColumn;
+  /** LIBSVM: the number of features (default: the largest index seen); other formats ignore it. */
+  features?: number;
   /** Skip detection (by extension, then by content). */
   format?: DataFormat;
   /** The stream to read for source `-` (default process.stdin). */
@@ -26,6 +28,8 @@ export interface LoadOptions {
  */
 export async function loadDataset(source: string, opts: LoadOptions = {}): Promise<Dataset> {
   const builtin = parseBuiltin(source);
+  if (builtin && opts.labelColumn !== undefined && opts.labelColumn !== false)
+    throw new UserError(`--label-column: ${source} is a built-in data set with its own labels; the option applies to CSV/TSV files`);
   if (builtin?.kind === 'mnist') return loadMnist(builtin.n, builtin.side, builtin.shifted);
   const path = builtin ? builtin.path : source;
   const text = await openTextSource(path, opts.stdin);
@@ -36,7 +40,7 @@ export async function loadDataset(source: string, opts: LoadOptions = {}): Promi
     format === 'csv' || format === 'tsv'
       ? await readDelimited(text, format === 'csv' ? ',' : '\t', opts.labelColumn)
       : format === 'libsvm'
-        ? await readLibsvm(text)
+        ? await readLibsvm(text, opts.features)
         : await readUsps(text);
   return { ...table, source };
 }

@@ -38,9 +38,24 @@ export async function openTextSource(source: string, stdin?: NodeJS.ReadableStre
   const foreign = FOREIGN_MAGIC.find((m) => m.bytes.every((b, i) => head[i] === b));
   if (foreign) throw new DataError(name, `the file is ${foreign.what}; kpca reads plain or gzip-compressed text, so decompress it first`);
 
+  const utf16 = utf16Encoding(head);
+  if (utf16) throw new DataError(name, `the file is ${utf16} text; kpca reads UTF-8 (or ASCII): convert it first, e.g. iconv -f UTF-16 -t UTF-8`);
+
   const gzipped = head[0] === 0x1f && head[1] === 0x8b;
   const bytes = gzipped ? gunzip(concatBytes(head, rest)) : concatBytes(head, rest);
   return withFirstLine(name, decodeText(bytes, name, gzipped));
+}
+
+/**
+ * 'UTF-16 LE' or 'UTF-16 BE' when the bytes start with its byte order mark, or look like ASCII in
+ * UTF-16 (a NUL in every other byte) without one; null otherwise.
+ */
+function utf16Encoding(head: Buffer): string | null {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'UTF-16 LE';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'UTF-16 BE';
+  if (head.length >= 4 && head[1] === 0 && head[3] === 0 && head[0] !== 0 && head[2] !== 0) return 'UTF-16 LE (no byte order mark)';
+  if (head.length >= 4 && head[0] === 0 && head[2] === 0 && head[1] !== 0 && head[3] !== 0) return 'UTF-16 BE (no byte order mark)';
+  return null;
 }
 
 async function openFile(path: string): Promise<Readable> {
@@ -119,21 +134,30 @@ async function* decodeText(bytes: AsyncIterable<Buffer>, name: string, gzipped: 
   if (text.length > 0) yield text;
 }
 
-/** Buffer text until the first non-blank line is complete, then replay it in front of the rest. */
+/**
+ * Buffer text until the first non-blank line is complete, then replay it in front of the rest.
+ * Each character is looked at once (a line's emptiness is tested when its line break arrives), so a
+ * first line of many megabytes costs time linear in its length.
+ */
 async function withFirstLine(name: string, chunks: AsyncGenerator<string>): Promise<TextSource> {
   const seen: string[] = [];
-  let joined = '';
+  let partial = '';
   for (;;) {
-    const firstLine = /^\s*?([^\r\n]*\S[^\r\n]*)\r?\n/.exec(joined);
-    if (firstLine) return { name, firstLine: firstLine[1], chunks: replay(seen, chunks) };
     const next = await chunks.next();
     if (next.done) break;
     seen.push(next.value);
-    joined += next.value;
+    let from = 0;
+    for (let end = next.value.indexOf('\n'); end >= 0; end = next.value.indexOf('\n', from)) {
+      const line = (partial + next.value.slice(from, end)).replace(/\r$/, '');
+      partial = '';
+      from = end + 1;
+      if (/\S/.test(line)) return { name, firstLine: line, chunks: replay(seen, chunks) };
+    }
+    partial += next.value.slice(from);
   }
-  const last = joined.trim();
-  if (last === '') throw new DataError(name, `empty file: expected a header row or data rows${joined === '' ? '' : ' (found only blank lines)'}`);
-  return { name, firstLine: last.split(/\r?\n/)[0], chunks: replay(seen, chunks) };
+  if (partial.trim() === '')
+    throw new DataError(name, `empty file: expected a header row or data rows${seen.length === 0 ? '' : ' (found only blank lines)'}`);
+  return { name, firstLine: partial, chunks: replay(seen, chunks) };
 }
 
 async function* replay(seen: string[], rest: AsyncGenerator<string>): AsyncGenerator<string> {

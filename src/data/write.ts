@@ -37,7 +37,7 @@ function delimitedLines(ds: Dataset, delimiter: string): string[] {
   }
   lines.push(`${header.join(delimiter)}\n`);
   for (let i = 0; i < ds.l; i++) {
-    const fields: string[] = new Array(ds.d);
+    const fields = new Array<string>(ds.d);
     for (let j = 0; j < ds.d; j++) fields[j] = formatNumber(ds.X[i * ds.d + j]);
     if (ds.labels) fields.push(quoteField(ds.labels[i], delimiter));
     lines.push(`${fields.join(delimiter)}\n`);

@@ -65,7 +65,8 @@ export interface Container<H> {
 
 /**
  * Read and verify a container. `supportedVersions` are the format versions this build reads;
- * callers upgrade older headers themselves.
+ * callers upgrade older headers themselves, and validate `meta` and the arrays (io/schema.ts): the
+ * container checks only its own structure, and never uses a header field before checking its type.
  */
 export async function readContainer<H>(path: string, kind: ContainerKind, supportedVersions: readonly number[]): Promise<Container<H>> {
   const bytes = await fs.readFile(path);
@@ -73,17 +74,18 @@ export async function readContainer<H>(path: string, kind: ContainerKind, suppor
   const fail = (why: string): never => {
     throw new UserError(`${path}: not a usable ${what}: ${why}`);
   };
+  if (bytes.length === 0) fail('the file is empty (0 bytes): it was never written whole');
   if (bytes.length < MAGIC.length + 4 || !bytes.subarray(0, MAGIC.length).equals(MAGIC))
     fail('it is not a kpca-hebbian file (wrong magic bytes)');
   const headerLength = bytes.readUInt32LE(MAGIC.length);
   const headerStart = MAGIC.length + 4;
   if (headerStart + headerLength + CHECKSUM_BYTES > bytes.length) fail(`truncated (${bytes.length} bytes, the header alone needs ${headerStart + headerLength + CHECKSUM_BYTES})`);
-  let header: ContainerHeader<H>;
-  try {
-    header = JSON.parse(bytes.subarray(headerStart, headerStart + headerLength).toString('utf8'));
-  } catch {
-    return fail('its header is damaged (not valid JSON)');
-  }
+  const sumAt = bytes.length - CHECKSUM_BYTES;
+  const intact = createHash('sha256').update(bytes.subarray(0, sumAt)).digest().equals(bytes.subarray(sumAt));
+  const parsed = parseHeader<H>(bytes.subarray(headerStart, headerStart + headerLength));
+  // A damaged file is reported as damaged; a structural complaint is for files that were sealed so.
+  if (typeof parsed === 'string') return fail(intact ? parsed : 'corrupted (checksum mismatch)');
+  const header = parsed;
   if (header.kind !== kind) fail(`it is a ${header.kind} file, not a ${kind}`);
   if (!supportedVersions.includes(header.formatVersion))
     fail(`format version ${header.formatVersion} is not supported by this version of kpca (it reads ${supportedVersions.join(', ')})`);
@@ -91,9 +93,8 @@ export async function readContainer<H>(path: string, kind: ContainerKind, suppor
   const expected = headerStart + headerLength + payload + CHECKSUM_BYTES;
   if (bytes.length < expected) fail(`truncated (${bytes.length} bytes, expected ${expected})`);
   if (bytes.length > expected) fail(`has ${bytes.length - expected} unexpected trailing bytes`);
-  const digest = createHash('sha256').update(bytes.subarray(0, expected - CHECKSUM_BYTES)).digest();
-  if (!digest.equals(bytes.subarray(expected - CHECKSUM_BYTES))) fail('corrupted (checksum mismatch)');
-  const arrays: Record<string, StoredArray> = {};
+  if (!intact) fail('corrupted (checksum mismatch)');
+  const arrays = Object.create(null) as Record<string, StoredArray>;
   let offset = headerStart + headerLength;
   for (const entry of header.arrays) {
     const size = entry.length * (entry.type === 'int32' ? 4 : 8);
@@ -103,4 +104,32 @@ export async function readContainer<H>(path: string, kind: ContainerKind, suppor
     offset += size;
   }
   return { formatVersion: header.formatVersion, meta: header.meta, arrays };
+}
+
+/** The container header, or why it is not one: JSON of the right shape, array names unique. */
+function parseHeader<H>(bytes: Uint8Array): ContainerHeader<H> | string {
+  let header: unknown;
+  try {
+    header = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    return 'its header is damaged (not valid JSON)';
+  }
+  const h = header as Partial<ContainerHeader<H>> | null;
+  if (typeof h !== 'object' || h === null || Array.isArray(h)) return 'its header is damaged (not an object)';
+  if (typeof h.kind !== 'string') return 'its header is damaged (no kind)';
+  if (!Number.isSafeInteger(h.formatVersion)) return 'its header is damaged (no integer format version)';
+  if (!Array.isArray(h.arrays)) return 'its header is damaged (no list of arrays)';
+  const names = new Set<string>();
+  for (const e of h.arrays as unknown[]) {
+    const entry = e as Partial<ArrayEntry> | null;
+    if (typeof entry !== 'object' || entry === null) return 'its header is damaged (an array entry is not an object)';
+    if (typeof entry.name !== 'string' || !/^[A-Za-z][\w.]*$/.test(entry.name) || names.has(entry.name))
+      return `its header is damaged (array name ${JSON.stringify(entry.name)} missing, malformed or repeated)`;
+    names.add(entry.name);
+    if (entry.type !== 'float64' && entry.type !== 'int32') return `its header is damaged (array ${entry.name} has type ${JSON.stringify(entry.type)})`;
+    if (!(Number.isSafeInteger(entry.length) && (entry.length as number) >= 0))
+      return `its header is damaged (array ${entry.name} has length ${JSON.stringify(entry.length)})`;
+  }
+  if (!('meta' in h)) return 'its header is damaged (no meta data)';
+  return h as ContainerHeader<H>;
 }

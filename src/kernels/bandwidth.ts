@@ -4,7 +4,7 @@ import { Rng } from '../linalg/rng';
  * The median heuristic for the Gaussian width: the median Euclidean distance between random pairs
  * of distinct points (seeded; all pairs when there are few). Used when no --sigma/--gamma is given.
  */
-export function medianPairwiseDistance(X: Float64Array, l: number, d: number, seed = 1, maxPairs = 4000): number {
+export function medianPairwiseDistance(X: Float64Array, l: number, d: number, seed = 1, maxPairs = 4000, fallback = 1): number {
   const distances: number[] = [];
   const distance = (i: number, j: number) => {
     let s = 0;
@@ -21,9 +21,9 @@ export function medianPairwiseDistance(X: Float64Array, l: number, d: number, se
       if (i !== j) distances.push(distance(i, j));
     }
   }
-  if (distances.length === 0) return 1;
+  if (distances.length === 0) return fallback;
   distances.sort((a, b) => a - b);
   const mid = distances.length >> 1;
   const median = distances.length % 2 ? distances[mid] : 0.5 * (distances[mid - 1] + distances[mid]);
-  return median > 0 ? median : 1;
+  return median > 0 ? median : fallback;
 }

@@ -29,11 +29,12 @@ export function gaussian(spec: GaussianKernel): KernelImpl {
     gpuSource: `function (X, Z) {
       let s = 0;
       for (let t = 0; t < this.constants.d; t++) {
-        const e = X[this.thread.x * this.constants.d + t] - Z[this.thread.y * this.constants.d + t];
+        const e = X[this.thread.x][t] - Z[this.thread.y][t];
         s += e * e;
       }
       return Math.exp(-this.constants.gamma * s);
     }`,
     constants,
+    gpuConstantTypes: { gamma: 'Float' },
   };
 }

@@ -2,9 +2,12 @@
  * gpu.js backends: one class, parameterized by gpu.js mode. The kernel sources are the ones in
  * gaussian.ts / polynomial.ts / linear.ts. Inputs are Float32Array (every mode but cpu computes in
  * f32 anyway, and Float64Array only adds a conversion per call); outputs are f32.
+ * X and Z reach the kernels as 2-D inputs ([d, rows]) read as X[j][t]: gpu.js then computes the flat
+ * index in its accessor, in integers, where a kernel's own j·d + t may be computed in f32 (the loop
+ * counter t is f32 on webasm whatever the types say), exact only below 2^24.
  */
 import type * as GpujsModule from 'gpu.js';
-import type { GPU, IKernelRunShortcut } from 'gpu.js';
+import type { GPU, IKernelRunShortcut, Input } from 'gpu.js';
 import { UserError } from '../errors';
 import type { GramBackend } from './backend';
 import type { KernelImpl } from './kernelImpl';
@@ -38,8 +41,12 @@ const webGPUContext = () => (gpujs() as unknown as { WebGPUContext: { destroy():
 /** Most rows per kernel call. Kernels are built for 1, 2, 4, …, MAX_BLOCK rows (output size is fixed at build). */
 const MAX_BLOCK = 64;
 
-/** An uploaded X: a texture or buffer handle on device modes, else the array itself. */
-type XArgument = Float32Array | { delete(): void };
+/** `rows` points of dimension d as a gpu.js [d, rows] input (its typings want number[], any array works) */
+const asInput = (a: Float32Array, d: number, rows: number): Input =>
+  new (gpujs().Input)(a as unknown as number[], [d, rows]);
+
+/** An uploaded X: a texture or buffer handle on device modes, else the array itself as a [d, l] input. */
+type XArgument = Input | { delete(): void };
 
 /** The class gpu.js really runs a kernel on: what a silent fallback changes. */
 function kernelClassName(kernel: IKernelRunShortcut): string {
@@ -66,6 +73,8 @@ export class GpujsBackend implements GramBackend {
 
   /** Builds the backend and runs its smallest kernel once, so that an unavailable mode fails here, not mid-run. */
   static async create(mode: GpujsMode, impl: KernelImpl, X: Float64Array, l: number, d: number): Promise<GpujsBackend> {
+    const sizeProblem = gpujsSizeProblem(mode, paddedRows(mode, l), d);
+    if (sizeProblem) throw new UserError(sizeProblem);
     let gpu: GPU | null = null;
     let backend: GpujsBackend | null = null;
     try {
@@ -90,20 +99,20 @@ export class GpujsBackend implements GramBackend {
     l: number,
     d: number,
   ): Promise<GpujsBackend> {
-    const lPad = mode === 'webasm' ? Math.ceil(l / 4) * 4 : l;
+    const lPad = paddedRows(mode, l);
     const shift = impl.translationInvariant ? columnMeans(X, l, d) : null;
     const xF32 = new Float32Array(lPad * d); // padding rows stay zero; their outputs are dropped
     packF32(X, l, d, shift, xF32, d);
-    let xArg: XArgument = xF32;
+    let xArg: XArgument = asInput(xF32, d, lPad);
     if (DEVICE_MODES.includes(mode)) {
       // upload X once: an identity kernel's pipeline result stays on the device and feeds every call
-      const upload = gpu.createKernel(`function (a) { return a[this.thread.x]; }`, {
-        output: [lPad * d],
+      const upload = gpu.createKernel(`function (a) { return a[this.thread.y][this.thread.x]; }`, {
+        output: [d, lPad],
         pipeline: true,
         immutable: true,
         precision: 'single',
       });
-      xArg = (await upload(xF32)) as unknown as XArgument; // a Promise on webgpu
+      xArg = await (upload(xArg) as unknown as Promise<XArgument> | XArgument); // a Promise on webgpu
       assertKernelClass(mode, upload);
     }
     return new GpujsBackend(mode, gpu, X, l, d, impl, lPad, xArg, shift);
@@ -124,7 +133,7 @@ export class GpujsBackend implements GramBackend {
   }
 
   async dispose(): Promise<void> {
-    if (!(this.xArg instanceof Float32Array)) this.xArg.delete();
+    if ('delete' in this.xArg) this.xArg.delete();
     await this.gpu.destroy();
     if (this.name === 'webgpu') {
       // gpu.destroy() leaves the shared device alive, and a live device keeps Node from exiting
@@ -139,7 +148,9 @@ export class GpujsBackend implements GramBackend {
     const zF32 = new Float32Array(size * d);
     packF32(Z.subarray(b0 * d, (b0 + count) * d), count, d, this.shift, zF32, d);
     const kernel = this.kernel(size);
-    const result = (await kernel(this.xArg as Float32Array, zF32)) as unknown as Float32Array[];
+    const zArg = asInput(zF32, d, size);
+    // a Promise on webgpu
+    const result = await (kernel(this.xArg, zArg) as unknown as Promise<Float32Array[]> | Float32Array[]);
     assertKernelClass(this.name, kernel); // after the call: gpu.js swaps in a fallback when it builds
     for (let b = 0; b < count; b++) out.set(result[b].subarray(0, l), (b0 + b) * l);
   }
@@ -147,19 +158,48 @@ export class GpujsBackend implements GramBackend {
   private kernel(rows: number): IKernelRunShortcut {
     let kernel = this.kernels.get(rows);
     if (!kernel) {
-      kernel = this.gpu.createKernel(this.impl.gpuSource, {
-        output: [this.lPad, rows],
-        // l and d reach the kernel as constants, never as loop bounds from arguments:
-        // gpu.js silently stops a loop bounded by an argument after loopMaxIterations (1000)
-        constants: { d: this.d, ...this.impl.constants },
-        // webasm: spreads calls with ≥ 4096 output cells over a worker pool
-        asyncMode: this.name === 'webasm',
-        ...(DEVICE_MODES.includes(this.name) ? { precision: 'single' as const } : {}),
-      });
+      const settings = gramKernelSettings(this.name, this.impl, this.d, this.lPad, rows);
+      kernel = this.gpu.createKernel(this.impl.gpuSource, settings);
       this.kernels.set(rows, kernel);
     }
     return kernel;
   }
+}
+
+/** Output row width: webasm runs SIMD on its worker threads only when it is a multiple of 4. */
+const paddedRows = (mode: GpujsMode, l: number): number => (mode === 'webasm' ? Math.ceil(l / 4) * 4 : l);
+
+/** gpu.js settings of the Gram kernel for `rows` rows against lPad points (exported for the shader-source tests). */
+export function gramKernelSettings(mode: GpujsMode, impl: KernelImpl, d: number, lPad: number, rows: number) {
+  return {
+    output: [lPad, rows],
+    // l and d reach the kernel as constants, never as loop bounds from arguments:
+    // gpu.js silently stops a loop bounded by an argument after loopMaxIterations (1000)
+    constants: { d, ...impl.constants },
+    // gpu.js computes in f32 whatever it is not told is an integer (the loop bound d included)
+    constantTypes: { d: 'Integer' as const, ...impl.gpuConstantTypes },
+    // webasm: spreads calls with ≥ 4096 output cells over a worker pool
+    asyncMode: mode === 'webasm',
+    ...(DEVICE_MODES.includes(mode) ? { precision: 'single' as const } : {}),
+  };
+}
+
+/**
+ * Why `mode` cannot compute an lPad × d problem exactly, or null. Indices into X are 32-bit integers in
+ * every compiled mode; gpu.js's GL modes read X through GLSL ES shaders, which nothing here checks at
+ * 2^24 values or more (the f32 limit). cpu indexes with JS numbers.
+ */
+export function gpujsSizeProblem(mode: GpujsMode, lPad: number, d: number): string | null {
+  if (mode === 'cpu') return null;
+  const gl = mode === 'gpu' || mode === 'headlessgl';
+  const log2Limit = gl ? 24 : 31;
+  const cells = lPad * d;
+  if (cells < 2 ** log2Limit) return null;
+  const why = gl ? 'its GL shaders are not verified exact' : 'its indices are 32-bit integers';
+  return (
+    `gpu.js backend '${mode}' cannot index ${lPad} × ${d} = ${cells} values exactly: ${why} ` +
+    `at l·d ≥ 2^${log2Limit}; use --backend wasm or reference`
+  );
 }
 
 function assertKernelClass(mode: GpujsMode, kernel: IKernelRunShortcut): void {

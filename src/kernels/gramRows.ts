@@ -4,12 +4,13 @@
  * the same pass; afterwards rows come from that cache or are recomputed by the backend.
  */
 import type { GramBackend } from './backend';
+import { fitsF32, maxAbs } from './range';
 import { fetchAhead } from './fetchAhead';
 
 export interface GramPassOptions {
   /** rows per backend call (default 64) */
   blockSize?: number;
-  /** keep K in memory when its f32 copy (4·l² bytes) fits this many MiB (default 512; 0: never) */
+  /** keep K in memory when its f32 copy (4·l² bytes) fits this many MiB (default DEFAULT_CACHE_BUDGET_MB; 0: never) */
   cacheBudgetMB?: number;
   /** called after each block of the first pass */
   onProgress?: (done: number, total: number) => void;
@@ -18,7 +19,7 @@ export interface GramPassOptions {
 }
 
 export const DEFAULT_BLOCK_SIZE = 64;
-export const DEFAULT_CACHE_BUDGET_MB = 512;
+export const DEFAULT_CACHE_BUDGET_MB = 1024;
 
 /** Bytes of the f32 Gram cache for l points, to refuse a budget up front. */
 export function gramCacheBytes(l: number): number {
@@ -59,13 +60,16 @@ export class GramRows {
       await backend.rows(Array.from({ length: count }, (_, b) => i0 + b), rows);
       return { rows, i0, count };
     });
+    let largest = 0;
     for await (const { rows, i0, count } of fetched) {
       visit(rows, i0, count);
       cache?.set(rows, i0 * l);
+      if (cache) largest = Math.max(largest, maxAbs(rows));
       opts.onProgress?.(i0 + count, l);
       opts.signal?.throwIfAborted();
     }
-    return new GramRows(backend, cache);
+    // an f32 copy of values beyond f32's range would be infinite or lose its digits: compute rows instead
+    return new GramRows(backend, cache && fitsF32(largest) ? cache : null);
   }
 
   /** out[b*l + j] = K[indices[b], j] */

@@ -4,6 +4,7 @@ import type { BackendName, BackendRequest, GramBackend } from './backend';
 import { GpujsBackend, gpujs, type GpujsMode } from './gpujsBackend';
 import type { KernelSpec } from './kernel';
 import { kernelImpl } from './kernelImpl';
+import { createInF32Range } from './range';
 import { ReferenceBackend } from './referenceBackend';
 import { defaultWasmThreads, describeWasm, isWasmSimdSupported, WasmBackend } from './wasmBackend';
 import { hasVulkanLoader, installWebGPU, webgpuUnsuitability } from './webgpuShim';
@@ -64,29 +65,44 @@ export async function createGramBackend(
   if (!(Number.isInteger(l) && l > 0 && Number.isInteger(d) && d > 0) || X.length < l * d) {
     throw new UserError(`Gram backend: X must hold l × d values with l, d ≥ 1 (l=${l}, d=${d}, ${X.length} values)`);
   }
-  const impl = kernelImpl(kernel);
   const threads = opts.threads ?? defaultWasmThreads();
   const name = request === 'auto' ? await chooseAuto(threads, opts.verbose) : request;
+  // f32 backends see X scaled into their range, with the kernel adjusted exactly (range.ts)
+  const make = (k: KernelSpec, Xs: Float64Array) => createNamed(name, request, kernelImpl(k), Xs, l, d, threads, opts);
   try {
-    switch (name) {
-      case 'reference':
-        return new ReferenceBackend(impl, X, l, d);
-      case 'wasm':
-        if (!isWasmSimdSupported()) throw new UserError('WebAssembly SIMD is not supported by this runtime');
-        if (request === 'wasm') opts.verbose?.(`backend wasm (${describeWasm(threads)})`);
-        return await WasmBackend.create(impl, X, l, d, threads);
-      case 'cpu':
-      case 'webasm':
-      case 'gpu':
-      case 'webgpu':
-      case 'headlessgl':
-        return await GpujsBackend.create(name satisfies GpujsMode, impl, X, l, d);
-      default:
-        throw new UserError(`unknown backend '${name as string}'`);
-    }
+    if (name === 'reference') return await make(kernel, X);
+    return await createInF32Range(name, kernel, X, l, d, make);
   } catch (e) {
     if (!(e instanceof UserError) || request === 'auto') throw e;
     throw new UserError(`${e.message.replace(/\.+$/, '')}. Backends available here: ${(await availableBackends()).join(', ')}`);
+  }
+}
+
+async function createNamed(
+  name: BackendName,
+  request: BackendRequest,
+  impl: ReturnType<typeof kernelImpl>,
+  X: Float64Array,
+  l: number,
+  d: number,
+  threads: number,
+  opts: CreateBackendOptions,
+): Promise<GramBackend> {
+  switch (name) {
+    case 'reference':
+      return new ReferenceBackend(impl, X, l, d);
+    case 'wasm':
+      if (!isWasmSimdSupported()) throw new UserError('WebAssembly SIMD is not supported by this runtime');
+      if (request === 'wasm') opts.verbose?.(`backend wasm (${describeWasm(threads)})`);
+      return await WasmBackend.create(impl, X, l, d, threads);
+    case 'cpu':
+    case 'webasm':
+    case 'gpu':
+    case 'webgpu':
+    case 'headlessgl':
+      return await GpujsBackend.create(name satisfies GpujsMode, impl, X, l, d);
+    default:
+      throw new UserError(`unknown backend '${name as string}'`);
   }
 }
 

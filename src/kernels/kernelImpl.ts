@@ -29,21 +29,29 @@ export interface KernelImpl {
    */
   readonly fromDotsSource: string;
   /**
-   * gpu.js kernel source, a `function` expression in gpu.js's JS subset: arguments (X, Z) as flat
-   * Float32Array (l × d and m × d), output [l, m], thread.x = j, thread.y = b; reads
+   * gpu.js kernel source, a `function` expression in gpu.js's JS subset: arguments (X, Z) as 2-D
+   * inputs of size [d, l] and [d, m], read as X[j][t] (never as a flat X[j * d + t]: gpu.js may
+   * compute that index in f32), output [l, m], thread.x = j, thread.y = b; reads
    * this.constants.d and `constants`. Kept as text so that no transpiler or coverage
    * instrumentation can rewrite the body gpu.js parses.
    */
   readonly gpuSource: string;
   /** the kernel's parameters, for fromDotsSource and gpuSource */
   readonly constants: Readonly<Record<string, number>>;
+  /**
+   * gpu.js type of each constant. gpu.js computes in f32 whatever it is not told is an integer;
+   * loop bounds (d, the polynomial degree) are 'Integer' so that loops count in integers.
+   */
+  readonly gpuConstantTypes: Readonly<Record<string, 'Integer' | 'Float'>>;
 }
 
 export type FromDots = (dots: Float64Array, m: number, l: number, zNorms: Float64Array, xNorms: Float64Array) => void;
 
 /** `fromDots` from its source text (KernelImpl.fromDotsSource) and the kernel's constants. */
 export function compileFromDots(source: string, constants: Readonly<Record<string, number>>): FromDots {
-  return new Function(`return ${source}`)()(constants);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- our own source text, shared with the worker threads
+  const make = (new Function(`return ${source}`) as () => (constants: Readonly<Record<string, number>>) => FromDots)();
+  return make(constants);
 }
 
 export function kernelImpl(spec: KernelSpec): KernelImpl {

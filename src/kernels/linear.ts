@@ -16,10 +16,11 @@ export function linear(spec: LinearKernel): KernelImpl {
     gpuSource: `function (X, Z) {
       let s = 0;
       for (let t = 0; t < this.constants.d; t++) {
-        s += X[this.thread.x * this.constants.d + t] * Z[this.thread.y * this.constants.d + t];
+        s += X[this.thread.x][t] * Z[this.thread.y][t];
       }
       return s;
     }`,
     constants: {},
+    gpuConstantTypes: {},
   };
 }

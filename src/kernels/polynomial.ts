@@ -26,7 +26,7 @@ export function polynomial(spec: PolynomialKernel): KernelImpl {
     gpuSource: `function (X, Z) {
       let s = 0;
       for (let t = 0; t < this.constants.d; t++) {
-        s += X[this.thread.x * this.constants.d + t] * Z[this.thread.y * this.constants.d + t];
+        s += X[this.thread.x][t] * Z[this.thread.y][t];
       }
       const base = s + this.constants.coef0;
       let v = 1;
@@ -36,5 +36,6 @@ export function polynomial(spec: PolynomialKernel): KernelImpl {
       return v;
     }`,
     constants,
+    gpuConstantTypes: { degree: 'Integer', coef0: 'Float' },
   };
 }

@@ -36,8 +36,9 @@ const COMPUTE_SLOT = `function (wasm, buffer, slot, count, fromDots) {
   fromDots(out, count, l, new Float64Array(buffer, slot.zNorms, count), new Float64Array(buffer, slot.xNorms, l));
 }`;
 
-export const computeSlot: (wasm: DotsExports, buffer: ArrayBufferLike, slot: Slot, count: number, fromDots: FromDots) => void =
-  new Function(`return ${COMPUTE_SLOT}`)();
+type ComputeSlot = (wasm: DotsExports, buffer: ArrayBufferLike, slot: Slot, count: number, fromDots: FromDots) => void;
+// eslint-disable-next-line @typescript-eslint/no-implied-eval -- our own source text, shared with the worker threads
+export const computeSlot = (new Function(`return ${COMPUTE_SLOT}`) as () => ComputeSlot)();
 
 /**
  * workerData: { memory (the shared WebAssembly.Memory), dotsModule (the compiled dots.wat), slot,

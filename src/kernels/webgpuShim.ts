@@ -3,7 +3,7 @@
  * `webgpu` package (Dawn). See docs/GPUJS.md §1d for the driver side (a Vulkan loader and a
  * Vulkan driver; lavapipe is a software one).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 
 interface DawnBinding {
@@ -29,6 +29,7 @@ export function installWebGPU(): NavigatorGpu {
   // works from CommonJS and under jest, which cannot require ES modules.
   const dir = path.dirname(require.resolve('webgpu/package.json'));
   const arch = process.platform === 'darwin' ? 'universal' : process.arch;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a native addon, found by platform
   const dawn = require(path.join(dir, 'dist', `${process.platform}-${arch}.dawn.node`)) as DawnBinding;
   Object.assign(globalThis, dawn.globals); // GPUBufferUsage and friends, which gpu.js reads as globals
   if (!scope.navigator) Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true });
@@ -44,6 +45,9 @@ export function installWebGPU(): NavigatorGpu {
 export async function webgpuUnsuitability(): Promise<string | null> {
   // Without a Vulkan loader Dawn can only fail, and it says so on stderr from native code: don't ask.
   if (!hasVulkanLoader()) return 'no Vulkan loader (libvulkan.so.1) on this machine';
+  // Without a GPU device node the only adapter is a software one, and asking Dawn for it prints
+  // driver warnings on stderr from native code: don't ask.
+  if (!hasGpuDeviceNode()) return 'no GPU device (/dev/nvidia*, /dev/dri/renderD*) on this machine';
   let adapter;
   try {
     adapter = await installWebGPU().requestAdapter();
@@ -64,4 +68,15 @@ export function hasVulkanLoader(): boolean {
   if (process.platform !== 'linux') return true;
   const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':'), '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib', '/usr/local/nvidia/lib64'];
   return dirs.some((dir) => dir && existsSync(path.join(dir, 'libvulkan.so.1')));
+}
+
+/** Linux: whether a GPU's device node exists (NVIDIA's, or a DRM render node); elsewhere assumed. */
+export function hasGpuDeviceNode(): boolean {
+  if (process.platform !== 'linux') return true;
+  if (existsSync('/dev/nvidiactl')) return true;
+  try {
+    return readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));
+  } catch {
+    return false;
+  }
 }

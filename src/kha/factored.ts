@@ -31,7 +31,7 @@ import type { SmdIterate, UpdateKernels } from './update';
  */
 export interface FactoredSweeps {
   /** a zeroed float64 array the sweeps can read and write (views stay valid for the engine's life) */
-  allocate(length: number): Float64Array;
+  readonly allocate: (length: number) => Float64Array; // a property: callers pass it on unbound
   /** y_i = X_i · k for i < r */
   dotRows(X: Float64Array, k: Float64Array, y: Float64Array): void;
   /** h_i = X_i · k with the old row, then X_i ← X_i + δ_i k */

@@ -42,7 +42,7 @@ export interface SmdIterate {
  */
 export interface UpdateKernels {
   /** A zeroed float64 array the kernels can work on (views stay valid for the engine's life). */
-  allocate(length: number): Float64Array;
+  readonly allocate: (length: number) => Float64Array; // a property: callers pass it on unbound
   /**
    * y = A k'_p; when A K' is kept, its column p is set to y, which is exact (A K' then drifts for
    * at most one pass); and ‖A_i‖², ‖(A K')_i‖² are current for the gains. `iterate`: SMD's, or null;

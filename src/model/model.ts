@@ -4,6 +4,7 @@
  */
 import type { GainName } from '../kha/gains';
 import type { KernelSpec } from '../kernels/kernel';
+import type { Certificate } from '../eval/certificate';
 
 export interface KpcaModel {
   kernel: KernelSpec;
@@ -36,4 +37,6 @@ export interface KpcaModel {
   stoppedBy: string;
   /** kpca-hebbian version that wrote it */
   softwareVersion: string;
+  /** error bounds of the eigenpairs (absent in model files written before certificates existed) */
+  certificate?: Certificate;
 }

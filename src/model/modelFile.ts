@@ -6,9 +6,10 @@
  * Format versions this build reads: 1. When the format changes, bump MODEL_FORMAT_VERSION, keep a
  * reader for the old one here, and add a fixture under test/fixtures/models/.
  */
-import { UserError } from '../errors';
 import { readContainer, writeContainer } from '../io/container';
+import { validated } from '../io/schema';
 import type { KpcaModel } from './model';
+import { checkModel } from './modelSchema';
 
 export const MODEL_FORMAT_VERSION = 1;
 const READABLE_VERSIONS = [1] as const;
@@ -22,14 +23,5 @@ export async function saveModel(path: string, model: KpcaModel): Promise<void> {
 
 export async function loadModel(path: string): Promise<KpcaModel> {
   const { meta, arrays } = await readContainer<ModelHeader>(path, 'model', READABLE_VERSIONS);
-  const model = { ...meta, X: arrays.X, rowMeans: arrays.rowMeans, A: arrays.A, eigenvalues: arrays.eigenvalues } as KpcaModel;
-  const { l, d, components: r } = model;
-  const expect = (name: string, actual: number | undefined, wanted: number) => {
-    if (actual !== wanted) throw new UserError(`${path}: not a usable model file: ${name} has ${actual} values, expected ${wanted} (l=${l}, d=${d}, r=${r})`);
-  };
-  expect('X', model.X?.length, l * d);
-  expect('rowMeans', model.rowMeans?.length, l);
-  expect('A', model.A?.length, r * l);
-  expect('eigenvalues', model.eigenvalues?.length, r);
-  return model;
+  return validated(path, 'model file', () => checkModel(meta, arrays));
 }

@@ -2,12 +2,28 @@
  * A report page: a title and sections (tables, bullet lists, plots), rendered once to HTML (one
  * self-contained file: inline CSS and inline SVG, nothing fetched, so it opens offline) and to
  * Markdown (tables and lists; plots are in the HTML). The compare and clustering reports are pages.
+ * Pictures (PNG files written beside the page) are linked from both.
  */
 import { renderSvg } from './plots';
 import type { Plot } from './plotSpecs';
 import type { Table } from './report';
 
-export type Section = { table: Table } | { list: { heading: string; items: string[] } } | { plots: Plot[] };
+/**
+ * A PNG picture: written beside the page as `file` (linked from the Markdown) and inlined in the
+ * HTML as a data URL, so that report.html stays one self-contained file.
+ */
+export interface Picture {
+  id: string;
+  file: string;
+  png: Buffer;
+  caption: string;
+}
+
+export type Section =
+  | { table: Table }
+  | { list: { heading: string; items: string[] } }
+  | { plots: Plot[] }
+  | { pictures: { heading: string; items: Picture[] } };
 
 export interface Page {
   title: string;
@@ -25,6 +41,7 @@ code, pre { background: #f6f6f6; padding: 2px 4px; }
 pre { padding: 8px; overflow-x: auto; }
 figure { margin: 1.5em 0; }
 figcaption { color: #444; max-width: 900px; }
+figure.picture img { image-rendering: pixelated; }
 .note { color: #444; max-width: 900px; }
 `;
 
@@ -36,7 +53,11 @@ export async function renderPageHtml(page: Page): Promise<string> {
     if ('table' in section) parts.push(htmlTable(section.table));
     else if ('list' in section)
       parts.push(`<h2>${escape(section.list.heading)}</h2>`, `<ul>${section.list.items.map((l) => `<li>${escape(l)}</li>`).join('')}</ul>`);
-    else {
+    else if ('pictures' in section) {
+      parts.push(`<h2>${escape(section.pictures.heading)}</h2>`);
+      for (const p of section.pictures.items)
+        parts.push(`<figure id="${p.id}" class="picture"><img src="data:image/png;base64,${p.png.toString('base64')}" alt="${escape(p.caption)}"><figcaption>${escape(p.caption)}</figcaption></figure>`);
+    } else {
       parts.push('<h2>Plots</h2>');
       for (const plot of section.plots)
         parts.push(`<figure id="${plot.id}" class="plot">${await renderSvg(plot.spec)}<figcaption>${escape(plot.caption)}</figcaption></figure>`);
@@ -54,6 +75,8 @@ export function renderPageMarkdown(page: Page, withHtml = true): string {
   for (const section of page.sections) {
     if ('table' in section) out.push(...markdownTable(section.table));
     else if ('list' in section) out.push(`## ${section.list.heading}`, '', ...section.list.items.map((line) => `- ${line}`), '');
+    else if ('pictures' in section)
+      out.push(`## ${section.pictures.heading}`, '', ...section.pictures.items.flatMap((p) => [`![${p.caption}](${p.file})`, '', p.caption, '']));
   }
   return out.join('\n');
 }

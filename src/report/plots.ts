@@ -19,6 +19,7 @@ interface VegaLiteModule {
   compile(spec: unknown): { spec: unknown };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-implied-eval -- tsc turns a literal import() into require()
 const importEsm = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
 
 let modules: Promise<[VegaModule, VegaLiteModule]> | undefined;

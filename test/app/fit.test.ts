@@ -95,7 +95,7 @@ describe('fit → save → load → transform against the exact decomposition', 
 describe('resource limits are checked up front', () => {
   test('a fit over the memory limit is refused with the figure and the flags to change', async () => {
     await expect(fit(data, { components: 4, memoryLimitMB: 0.1, backend: 'reference' })).rejects.toThrow(
-      /this fit needs about \d+ MiB \(data 0, iterates 0, Gram cache 0 MiB\), more than the limit of 0 MiB: use --gram-cache 0, lower --components, or raise --memory-limit/,
+      /this fit needs about \d+ MiB \(runtime and data \d+, iterates 0, Gram cache 0 MiB\), more than the limit of 0 MiB: use --gram-cache 0, lower --components, or raise --memory-limit/,
     );
     await expect(fit(data, { components: 4, gramCacheMB: 1e9, backend: 'reference' })).rejects.toThrow(/--gram-cache 1000000000 MiB is more than this machine's memory/);
   });
@@ -140,6 +140,6 @@ test('progress: the centering pass and, for schedules that keep A K′, the exac
       },
     }).then(() => Object.fromEntries([...seen].map(([phase, done]) => [phase, done[done.length - 1]])));
   };
-  expect(await progress('smd')).toEqual({ centering: l, 'initial A K′': l, 'final A K′': l });
-  expect(await progress('constant')).toEqual({ centering: l, 'final A K′': l });
+  expect(await progress('smd')).toEqual({ centering: l, 'initial A K′': l, 'final A K′': l, certificate: l });
+  expect(await progress('constant')).toEqual({ centering: l, 'final A K′': l, certificate: l });
 });

@@ -210,7 +210,8 @@ describe('spectralCluster interrupted and resumed', () => {
     // the scores of passes 1–5 came through the checkpoint
     expect(resumed.perPass?.map((p) => p.pass)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     expect(resumed.perPass?.map((p) => p.scores)).toEqual(straight.perPass?.map((p) => p.scores));
-    // iteration seconds carry on from the checkpoint: the series keeps rising across the resume
+    // iteration seconds carry on from the checkpoint: passes 1–5 keep the interrupted run's, and the series keeps rising
+    expect(resumed.perPass?.slice(0, 5).map((p) => p.seconds)).toEqual(interrupted.perPass?.map((p) => p.seconds));
     const seconds = resumed.perPass?.map((p) => p.seconds) as number[];
     for (let i = 1; i < seconds.length; i++) expect(seconds[i]).toBeGreaterThan(seconds[i - 1]);
     expect(resumed.kha.seconds).toBeGreaterThan(seconds[4]);

@@ -11,12 +11,16 @@ describe('kpca fit / info / transform', () => {
   test('fit writes a model; --json prints the result; info and transform read it', () => {
     const model = join(dir, 'm.kpca');
     const fit = kpca([...fitArgs(model, 3), '--json']);
-    expect(fit.stderr).toBe('');
+    // 3 passes: only the certificate's one-line warning (JSON converged: false)
+    expect(fit.stderr).toMatch(/^kpca: warning: λ\d.*run more --passes.*\n$/);
     expect(fit.code).toBe(0);
     const result = JSON.parse(fit.stdout);
     expect(result.eigenvalues).toHaveLength(4);
     expect(result).toMatchObject({ passes: 3, backend: 'reference', gain: { name: 'smd' }, stoppedBy: 'passes' });
     expect(typeof result.seconds).toBe('number');
+    expect(result.converged).toBe(false);
+    expect(result.certificate.components).toHaveLength(4);
+    expect(result.sigma).toBe(3);
 
     const info = kpca(['info', model]);
     expect(info.code).toBe(0);

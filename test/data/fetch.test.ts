@@ -51,11 +51,10 @@ describe('failures leave nothing behind', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  // The message names the idle limit that fired, so no wall-clock bound is needed; a hang fails on jest's timeout.
   test('a server that never answers times out (bounded)', async () => {
     const dir = emptyDir();
-    const started = Date.now();
     await expect(fetchUsps({ dir, baseUrl: server.baseUrl('silent'), idleTimeoutMs: 300 })).rejects.toThrow(/\/silent\/zip\.train\.gz: download failed: no data for 0\.3 s$/);
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(readdirSync(dir)).toEqual([]);
   });
 

@@ -97,7 +97,11 @@ describe('clustering scores: invariances and edge cases', () => {
     // every (u, v) combination exactly once: I = 0
     const u: number[] = [];
     const v: number[] = [];
-    for (let i = 0; i < 3; i++) for (let j = 0; j < 4; j++) (u.push(i), v.push(j));
+    for (let i = 0; i < 3; i++)
+      for (let j = 0; j < 4; j++) {
+        u.push(i);
+        v.push(j);
+      }
     const t = contingencyTable(u, v);
     expect(mutualInformation(t)).toBeLessThan(1e-15);
     expect(variationOfInformation(t)).toBeCloseTo(Math.log(3) + Math.log(4), 14);

@@ -1,7 +1,7 @@
 import { NumericalError } from '../../src/errors';
 import { denseMultiply, rowSourceMultiply } from '../../src/eval/blockMultiply';
 import { exactEigen, iterativeEigen, iterativeEigenDense, TopEigenpairs } from '../../src/eval/referenceSolver';
-import type { RowSource } from '../../src/kha/rowSource';
+import type { RowSource } from '../../src/kernels/rowSource';
 import { Rng } from '../../src/linalg/rng';
 import { matrixWithSpectrum, spectrumWithTies } from './spectra';
 

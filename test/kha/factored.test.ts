@@ -3,6 +3,11 @@
  * its sweeps in JS and in WebAssembly, across block boundaries (folds), inside long blocks (folds
  * on a small diagonal of G or E) and across a snapshot and restore.
  */
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { readCheckpoint, writeCheckpoint } from '../../src/app/checkpoint';
+import { readContainer, writeContainer } from '../../src/io/container';
 import { DenseRowSource } from '../../src/kha/denseRowSource';
 import { KhaEngine, type EngineSnapshot } from '../../src/kha/engine';
 import { factoredKernels, FOLD_BELOW, jsFactoredSweeps, type FactoredSweeps } from '../../src/kha/factored';
@@ -119,11 +124,6 @@ describe('snapshots of the factored form', () => {
 });
 
 test('a checkpoint written before the rename (arrays kernel.NAME, meta kernelKeys) still loads its update state', async () => {
-  const { writeCheckpoint, readCheckpoint } = await import('../../src/app/checkpoint');
-  const { readContainer, writeContainer } = await import('../../src/io/container');
-  const { mkdtempSync } = await import('fs');
-  const { join } = await import('path');
-  const { tmpdir } = await import('os');
   const problem = smallProblem(40, 31, 2.5);
   const engine = await KhaEngine.create(new DenseRowSource(problem.Kc, problem.l), { components: 3, schedule: createGainSchedule('smd'), seed: 3, blockSize: 8 });
   await engine.run({ passes: 1 });
@@ -137,7 +137,7 @@ test('a checkpoint written before the rename (arrays kernel.NAME, meta kernelKey
   const old = Object.fromEntries(Object.entries(arrays).map(([name, v]) => [name.replace(/^update\./, 'kernel.'), v]));
   await writeContainer(join(dir, 'old.ckpt'), 'checkpoint', 2, { ...meta, updateKeys: undefined, kernelKeys: keys }, old);
   for (const file of ['new.ckpt', 'old.ckpt']) {
-    const read = await readCheckpoint(join(dir, file), identity);
+    const read = await readCheckpoint(join(dir, file), identity, problem.l);
     expect(Object.keys(read.updateState).sort()).toEqual(['AAt', 'AKAKt', 'AKAt', 'AKBt']);
     for (const key of keys) expect(read.updateState[key]).toEqual(saved.updateState[key]);
   }

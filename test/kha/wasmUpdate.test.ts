@@ -6,8 +6,8 @@ import { arenaDoubles, isWasmUpdateSupported, wasmFactoredSweeps } from '../../s
 import { Rng } from '../../src/linalg/rng';
 import { relativeMaxError } from '../helpers/problems';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { assemble } = require('../../scripts/build-wasm.js') as { assemble(name: string): Promise<Uint8Array> };
+// scripts/build-wasm.js is plain JavaScript without type declarations: required, and typed here.
+const { assemble } = require('../../scripts/build-wasm.js') as { assemble: (name: string) => Promise<Uint8Array> };
 
 test('updateWasm.generated.ts is up to date with update.wat (else run node scripts/build-wasm.js)', async () => {
   expect(Buffer.from(await assemble('update')).toString('hex')).toBe(UPDATE_WASM_HEX);

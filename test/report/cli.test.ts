@@ -94,7 +94,7 @@ describe('kpca compare (CLI)', () => {
       [['--set', 'smd.rho=1'], /--set: unknown parameter "rho"/],
       [['--set', 'smd.mu=-1'], /--set smd.mu: must be greater than 0/],
       [['--tol', '1e-3'], /unknown option '--tol'/],
-      [[], /missing --out/],
+      [[], /missing -o, --out <dir>/],
     ];
     for (const [flags, message] of cases) {
       const res = kpca(['compare', csv, '-r', '2', '--passes', '1', ...flags, ...(flags.length ? ['--out', join(dir, 'bad')] : [])]);

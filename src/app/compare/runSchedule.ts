@@ -7,8 +7,10 @@ import { NumericalError } from '../../errors';
 import type { ReferenceSpectrum } from '../../eval/referenceSolver';
 import { KhaEngine, type EngineSnapshot, type StopReason } from '../../kha/engine';
 import { createGainSchedule, type GainName, type GainParameters } from '../../kha/gains';
-import type { RowSource } from '../../kha/rowSource';
+import type { RowSource } from '../../kernels/rowSource';
 import { measureIterate, type IterateMeasures } from './measure';
+import { certifyRkhs, type Certificate } from '../../eval/certificate';
+import { rayleighRitz } from '../../kha/rayleighRitz';
 
 export interface PassMeasurement extends IterateMeasures {
   /** passes completed (0: the initial iterate) */
@@ -32,6 +34,8 @@ export interface ScheduleRun {
   failure?: string;
   /** one entry per measured pass, pass 0 (the common initial iterate) first */
   series: PassMeasurement[];
+  /** error bounds of the final Ritz pairs, as fit's (not for tuning trials or diverged runs) */
+  certificate?: Certificate;
 }
 
 export interface RunScheduleOptions {
@@ -50,6 +54,8 @@ export interface RunScheduleOptions {
   onPass?: (m: PassMeasurement) => void;
   /** continue an interrupted run: its engine and its series so far */
   resume?: { snapshot: EngineSnapshot; series: PassMeasurement[] };
+  /** the source runs on K′/scale (app/gainScale.ts): the certificate is of K′, from `unscaled` */
+  unscaled?: { source: RowSource; scale: number };
   /** when stopped by the signal, before returning: save what `resume` needs */
   onInterrupted?: (engine: KhaEngine, series: PassMeasurement[]) => Promise<void>;
 }
@@ -60,6 +66,10 @@ export async function runSchedule(source: RowSource, reference: ReferenceSpectru
   const series: PassMeasurement[] = o.resume ? [...o.resume.series] : [];
   const record = async (seconds: number, gains: ArrayLike<number>) => {
     const m: PassMeasurement = { pass: engine.pass, seconds, gains: Array.from(gains), ...(await measureIterate(engine, reference)) };
+    // the absolute figures back on the scale of K′ (the relative ones do not change)
+    const scale = o.unscaled?.scale ?? 1;
+    m.reconstructionError *= scale;
+    m.rayleighQuotients = m.rayleighQuotients.map((v) => v * scale);
     series.push(m);
     o.onPass?.(m);
   };
@@ -89,5 +99,16 @@ export async function runSchedule(source: RowSource, reference: ReferenceSpectru
     failure = err.message;
   }
   if (o.measure === 'final' && stoppedBy !== 'diverged' && engine.pass > 0) await record(seconds, lastGains);
-  return { gain: o.gain, parameters: { ...schedule.parameters }, passes: engine.pass, seconds, stoppedBy, failure, series };
+  const certificate = o.measure !== 'final' && stoppedBy !== 'diverged' ? await certifyFinal(engine, o.unscaled ?? { source, scale: 1 }) : undefined;
+  return { gain: o.gain, parameters: { ...schedule.parameters }, passes: engine.pass, seconds, stoppedBy, failure, series, certificate };
+}
+
+/** fit's finish on a copy of the final iterate (exact A K′, Rayleigh–Ritz), and its certificate: two passes. */
+async function certifyFinal(engine: KhaEngine, unscaled: { source: RowSource; scale: number }): Promise<Certificate> {
+  const { r, l } = engine.state;
+  const A = Float64Array.from(engine.state.A);
+  const ritz = rayleighRitz(A, await engine.multiplyBySource(A), r, l);
+  const s = unscaled.scale;
+  const root = Math.sqrt(s);
+  return certifyRkhs(unscaled.source, ritz.A.map((v) => v / root), ritz.AK.map((v) => v * root), ritz.eigenvalues.map((v) => v * s));
 }

@@ -5,7 +5,7 @@
  */
 import type { ReferenceSpectrum } from '../../eval/referenceSolver';
 import type { GainName, GainParameters } from '../../kha/gains';
-import type { RowSource } from '../../kha/rowSource';
+import type { RowSource } from '../../kernels/rowSource';
 import { runSchedule, type RunScheduleOptions } from './runSchedule';
 
 /** η0 for every schedule */

@@ -3,12 +3,13 @@ import { AnnealedGain } from './annealed';
 import { ConstantGain } from './constant';
 import { KhaEtGain } from './khaEt';
 import { SmdGain } from './smd';
-import { GAIN_NAMES, type GainName, type GainParameters, type GainSchedule } from './schedule';
+import { GAIN_NAMES, type GainParameters, type GainSchedule } from './schedule';
 
 export * from './schedule';
 export { AnnealedGain, ConstantGain, KhaEtGain, SmdGain };
 
-export function createGainSchedule(name: GainName | string, params: GainParameters = {}): GainSchedule {
+/** `name` is a GainName, or what a user typed: anything else is refused here, naming the choices. */
+export function createGainSchedule(name: string, params: GainParameters = {}): GainSchedule {
   for (const [key, value] of Object.entries(params))
     if (value !== undefined && !(Number.isFinite(value) && value > 0))
       throw new UserError(`gain parameter ${key} must be a positive number, got ${value}`);

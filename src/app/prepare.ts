@@ -1,0 +1,122 @@
+/**
+ * The run-preparation step every KHA use-case (fit, compare, spectral-cluster) takes before any
+ * work: the shared validation, the kernel (a given one, or the median-σ Gaussian, announced), the
+ * rank check and the memory plan. Defaults come from RUN_DEFAULTS (runOptions.ts); the backend's
+ * lifecycle is withCenteredGram's (gram.ts).
+ */
+import { UserError } from '../errors';
+import type { Dataset } from '../data/dataset';
+import { gramCacheBytes } from '../kernels';
+import type { BackendRequest } from '../kernels/backend';
+import { medianPairwiseDistance } from '../kernels/bandwidth';
+import { sigmaToGamma, type KernelSpec } from '../kernels/kernel';
+import type { FitEvent } from './fit';
+import { RUN_DEFAULTS, type GramOptions } from './runOptions';
+import { checkComponentsExist } from './advice';
+import { usableMemory } from './memory';
+
+/**
+ * Validate what every run shares and return its kernel. `r`: components; `memory`: what the run
+ * keeps besides A (A K′, SMD's B); `rank`: refuse more components than the feature space holds
+ * (not for spectral clustering, whose affinity is not centered).
+ */
+export function prepareRun(
+  data: Dataset,
+  o: Required<Pick<GramOptions, 'gramCacheMB' | 'blockSize'>> & Pick<GramOptions, 'kernel' | 'memoryLimitMB' | 'backend'> & { passes: number; seed: number },
+  r: number,
+  memory: { keepsAK: boolean; keepsB: boolean; rank?: boolean },
+  onEvent?: (event: FitEvent) => void,
+): KernelSpec {
+  if (!Number.isInteger(r) || r < 1 || r > data.l)
+    throw new UserError(`--components must be an integer between 1 and the number of points (${data.l}), got ${r}`);
+  if (!Number.isInteger(o.passes) || o.passes < 1) throw new UserError(`--passes must be a positive integer, got ${o.passes}`);
+  const kernel = resolveKernel(data, o.kernel, o.seed, onEvent);
+  if (memory.rank !== false) checkRank(data, kernel, r);
+  checkMemory(data, r, memory.keepsAK, memory.keepsB, o.gramCacheMB, o.blockSize, o.memoryLimitMB, o.backend);
+  return kernel;
+}
+
+/**
+ * The kernel a fit uses: the given one, or a Gaussian at the median pairwise distance (announced
+ * through `say`; σ = 1 when more than half the sampled pairs are identical points, announced too).
+ */
+export function resolveKernel(data: Dataset, kernel?: KernelSpec, seed = RUN_DEFAULTS.seed, onEvent?: (event: FitEvent) => void): KernelSpec {
+  if (kernel) return kernel;
+  const median = medianPairwiseDistance(data.X, data.l, data.d, seed, undefined, 0);
+  const say = (message: string) => onEvent?.({ type: median === 0 ? 'warning' : 'info', message });
+  if (median === 0) say('the median pairwise distance is 0 (mostly identical points): using σ = 1; give --sigma');
+  else say?.(`σ = ${+median.toPrecision(6)} (median pairwise distance; --sigma sets it)`);
+  return { type: 'gaussian', gamma: sigmaToGamma(median || 1) };
+}
+
+/**
+ * Refuse, up front and with the reason, more components than the feature space can hold: distinct
+ * points − 1 (centering), d for a linear kernel, C(d + degree, degree) − 1 for a polynomial one.
+ * (Otherwise the Rayleigh–Ritz step meets a singular A K′ Aᵀ: a Cholesky failure.)
+ */
+export function checkRank(data: Dataset, kernel: KernelSpec, r: number): void {
+  checkComponentsExist(data, kernel, r);
+  if (kernel.type !== 'polynomial') return;
+  let dimension = 1;
+  for (let k = 1; k <= kernel.degree; k++) dimension = (dimension * (data.d + k)) / k;
+  dimension -= 1;
+  if (r > dimension)
+    throw new UserError(`a polynomial kernel on ${data.d} features has at most ${dimension} components; lower --components (now ${r})`);
+}
+
+const MiB = 2 ** 20;
+
+/**
+ * What a run holds besides its own arrays, on top of the memory in use when it is planned (the
+ * runtime and the loaded data): the wasm backend's worker threads (measured: about 30 MiB), or the
+ * WebGPU/gpu.js modules that `auto` loads to probe for a GPU and the gpu.js backends use (60–75 MiB).
+ */
+const backendOverhead = (backend: BackendRequest): number =>
+  (backend === 'reference' ? 0 : backend === 'wasm' ? 32 : 80) * MiB;
+/**
+ * r × l float64 arrays besides A, A K′ and B: the Ritz vectors, their A K′, the model's copy of A (3),
+ * and the certificate's K′(A K′)ᵀ, its product buffer and the 2r × l bases of span{w, K′w} (6)
+ */
+const RITZ_RL_ARRAYS = 9;
+/**
+ * r × r float64 arrays at the peak: the factored update's Gram and step matrices and Rayleigh–Ritz's
+ * (12), and the certificate's eight 2r × 2r matrices (32)
+ */
+const RR_ARRAYS = 44;
+
+/**
+ * Refuse, before any work, a fit that would not fit the memory budget: the figure it needs and the
+ * flags that change it. Counted: the memory in use now (runtime and data), a fast backend's overhead
+ * and the f32 copy of the data it keeps, A (and A K', B for the schedules that keep
+ * them) and the r × l and r × r arrays of the factored update and of Rayleigh–Ritz, the row blocks
+ * (two in the engine, one fetched while it steps through the other, and the backend's f32 and f64
+ * output: 3.5 blocks of f64), and the f32 Gram cache when its budget lets it be kept. Checked
+ * against peak RSS for l = 2000 and r = 100 … 1000 (docs/RELIABILITY.md).
+ */
+export function checkMemory(
+  data: Dataset,
+  r: number,
+  keepsAK: boolean,
+  keepsB: boolean,
+  gramCacheMB: number,
+  blockSize: number,
+  limitMB?: number,
+  backend: BackendRequest = 'auto',
+): void {
+  const physical = usableMemory() / MiB;
+  const limit = limitMB ?? 0.9 * physical;
+  if (gramCacheMB > physical)
+    throw new UserError(`--gram-cache ${gramCacheMB} MiB is more than this machine's memory (${physical.toFixed(0)} MiB); lower it (0 computes rows on the fly)`);
+  const rl = r * data.l * 8;
+  const matrices = rl * (1 + RITZ_RL_ARRAYS + (keepsAK ? 1 : 0) + (keepsB ? 1 : 0)) + RR_ARRAYS * r * r * 8;
+  const cache = gramCacheBytes(data.l) <= gramCacheMB * MiB ? gramCacheBytes(data.l) : 0;
+  const f32Copy = backend === 'reference' ? 0 : data.l * Math.ceil(data.d / 4) * 4 * 4;
+  const runtime = process.memoryUsage.rss() + backendOverhead(backend) + f32Copy;
+  const needed = (runtime + matrices + 3.5 * blockSize * data.l * 8 + cache) / MiB;
+  if (needed > limit)
+    throw new UserError(
+      `this fit needs about ${needed.toFixed(0)} MiB (runtime and data ${(runtime / MiB).toFixed(0)}, iterates ${(matrices / MiB).toFixed(0)}` +
+        `${cache ? `, Gram cache ${(cache / MiB).toFixed(0)}` : ''} MiB), more than the limit of ${limit.toFixed(0)} MiB: ` +
+        `${cache ? 'use --gram-cache 0, ' : ''}lower --components, or raise --memory-limit`,
+    );
+}

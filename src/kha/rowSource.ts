@@ -1,2 +1,0 @@
-/** RowSource lives with the Gram backends (src/kernels), below kha; this name stays for existing importers. */
-export type { RowSource } from '../kernels/rowSource';

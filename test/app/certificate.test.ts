@@ -1,0 +1,56 @@
+import { fit } from '../../src/app/fit';
+import { compare } from '../../src/app/compare';
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import type { Dataset } from '../../src/data/dataset';
+import { sigmaToGamma } from '../../src/kernels/kernel';
+import { smallProblem } from '../helpers/problems';
+
+// 200 points of the anisotropic cloud, σ = 3: exact eigenvalues from ml-matrix (helpers/problems).
+const problem = smallProblem(200, 3, 3);
+const data: Dataset = { X: problem.X, l: problem.l, d: problem.d, featureNames: ['a', 'b', 'c', 'd', 'e'], source: 'generated' };
+const kernel = { type: 'gaussian' as const, gamma: sigmaToGamma(problem.sigma) };
+const r = 4;
+
+describe('fit certificate', () => {
+  test('a fit stopped after 1 pass is flagged, with bounds that hold', async () => {
+    const { model } = await fit(data, { components: r, kernel, gain: 'constant', passes: 1, backend: 'reference' });
+    const cert = model.certificate!;
+    expect(cert.converged).toBe(false);
+    expect(cert.warnings.length).toBeGreaterThan(0);
+    // unconverged, θ_i need not approximate λ_i yet, but some eigenvalue lies within ‖r_i‖ of it
+    for (let i = 0; i < r; i++) {
+      const nearest = Math.min(...problem.eigenvalues.map((v) => Math.abs(model.eigenvalues[i] - v)));
+      expect(nearest).toBeLessThanOrEqual(cert.components[i].residual * (1 + 1e-6));
+    }
+  });
+
+  test('a converged fit is not flagged, and its bounds hold and are tight', async () => {
+    const { model } = await fit(data, { components: r, kernel, gain: 'smd', gainParameters: { eta0: 0.05 }, passes: 60, backend: 'reference', seed: 2 });
+    const cert = model.certificate!;
+    expect(cert.warnings).toEqual([]);
+    expect(cert.converged).toBe(true);
+    for (let i = 0; i < r; i++) {
+      const error = Math.abs(model.eigenvalues[i] - problem.eigenvalues[i]);
+      // f32 Gram cache: residuals near 1e-6·λ1 at best
+      expect(error).toBeLessThanOrEqual(cert.components[i].eigenvalueBound * (1 + 1e-6) + 1e-6 * problem.eigenvalues[0]);
+      // with a gap shown, the quadratic bound is tight: within 100× of the error (f32 cache floor aside)
+      if (cert.components[i].angleBound !== null)
+        expect(cert.components[i].eigenvalueBound).toBeLessThan(Math.max(100 * error, 1e-5 * problem.eigenvalues[0]));
+      expect(cert.components[i].residual).toBeLessThan(1e-2 * problem.eigenvalues[0]);
+    }
+  });
+});
+
+describe('compare certificates', () => {
+  test('each schedule carries one; 1 pass of constant is flagged, 60 of smd not; bounds hold', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'kpca-cert-'));
+    const short = await compare(data, { components: r, kernel, gains: ['constant'], passes: 1, backend: 'reference', cacheDir });
+    const long = await compare(data, { components: r, kernel, gains: ['smd'], gainParameters: { eta0: 0.05 }, passes: 60, backend: 'reference', seed: 2, cacheDir });
+    expect(short.schedules[0].certificate!.converged).toBe(false);
+    const cert = long.schedules[0].certificate!;
+    expect(cert.converged).toBe(true);
+    for (let i = 0; i < r; i++) expect(Math.abs(cert.components[i].eigenvalue - problem.eigenvalues[i])).toBeLessThanOrEqual(cert.components[i].residual + 1e-6 * problem.eigenvalues[0]);
+  });
+});

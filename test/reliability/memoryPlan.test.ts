@@ -1,0 +1,36 @@
+/**
+ * The memory plan against the peak resident set of a real fit (a child process running the built
+ * library): within 25%. Figures for larger runs (l = 2000, r up to 1000) are in docs/RELIABILITY.md;
+ * these are sized for the test suite.
+ */
+import { spawnSync } from 'child_process';
+import { join } from 'path';
+
+const DIST = join(__dirname, '..', '..', 'dist');
+
+/** Run fit in a child; return the planned MiB (from the refusal at a 0 MiB limit) and the peak RSS in MiB. */
+function planAndPeak(l: number, d: number, r: number, backend: string): { plan: number; peak: number } {
+  const script = `
+    const { fit, checkMemory } = require(${JSON.stringify(join(DIST, 'app', 'fit'))});
+    const l = ${l}, d = ${d};
+    let seed = 12345;
+    const X = Float64Array.from({ length: l * d }, () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 4 - 2);
+    const data = { X, l, d, featureNames: Array.from({ length: d }, (_, k) => 'f' + k), source: 'generated' };
+    let plan;
+    try { checkMemory(data, ${r}, true, true, 1024, 64, 0, '${backend}'); } catch (e) { plan = Number(/needs about (\\d+) MiB/.exec(e.message)[1]); }
+    fit(data, { components: ${r}, passes: 1, backend: '${backend}', kernel: { type: 'gaussian', gamma: 0.5 } }).then(() => {
+      process.stdout.write(JSON.stringify({ plan, peak: process.resourceUsage().maxRSS / 1024 }));
+    });`;
+  const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 240_000 });
+  if (run.status !== 0) throw new Error(run.stderr);
+  return JSON.parse(run.stdout);
+}
+
+test.each([
+  [800, 10, 50, 'reference'],
+  [800, 10, 400, 'reference'],
+  [800, 10, 400, 'wasm'],
+])('l=%i d=%i r=%i backend %s: plan within 25%% of the peak', (l, d, r, backend) => {
+  const { plan, peak } = planAndPeak(l, d, r, backend);
+  expect(Math.abs(plan - peak) / peak).toBeLessThan(0.25);
+}, 240_000);
