@@ -68,11 +68,13 @@ const MiB = 2 ** 20;
 
 /**
  * What a run holds besides its own arrays, on top of the memory in use when it is planned (the
- * runtime and the loaded data): the wasm backend's worker threads (measured: about 30 MiB), or the
+ * runtime and the loaded data): the engine's WebAssembly update module and its memory (about 16 MiB,
+ * with every backend), plus the wasm backend's worker threads (about 24 MiB more), or the
  * WebGPU/gpu.js modules that `auto` loads to probe for a GPU and the gpu.js backends use (60–75 MiB).
+ * Measured against peak RSS at l = 800, r = 50 and 400 (test/reliability/memoryPlan.test.ts).
  */
 const backendOverhead = (backend: BackendRequest): number =>
-  (backend === 'reference' ? 0 : backend === 'wasm' ? 32 : 80) * MiB;
+  (backend === 'reference' ? 16 : backend === 'wasm' ? 40 : 88) * MiB;
 /**
  * r × l float64 arrays besides A, A K′ and B: the Ritz vectors, their A K′, the model's copy of A (3),
  * and the certificate's K′(A K′)ᵀ, its product buffer and the 2r × l bases of span{w, K′w} (6)

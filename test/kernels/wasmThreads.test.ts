@@ -7,7 +7,7 @@ import { mkdtempSync } from 'fs';
 import * as os from 'os';
 import { join } from 'path';
 import { CenteredGram, createGramBackend, type GramBackend, type KernelSpec } from '../../src/kernels';
-import { WasmBackend } from '../../src/kernels/wasmBackend';
+import { defaultWasmThreads } from '../../src/kernels/wasmBackend';
 import { KhaEngine } from '../../src/kha/engine';
 import { createGainSchedule } from '../../src/kha/gains';
 import { kpca, writeCloudCsv } from '../helpers/cli';
@@ -76,7 +76,7 @@ describe('threads', () => {
     const messages: string[] = [];
     const backend = await createGramBackend('wasm', kernel, X, l, d, { verbose: (m) => messages.push(m) });
     const threads = os.availableParallelism();
-    expect((backend as WasmBackend).threads).toBe(threads);
+    expect(defaultWasmThreads()).toBe(threads);
     expect(messages.join('\n')).toContain(`${threads} thread`);
     await backend.dispose();
     await expect(createGramBackend('wasm', kernel, X, l, d, { threads: 0 })).rejects.toThrow(/threads must be a positive integer/);
