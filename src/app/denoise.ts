@@ -2,7 +2,7 @@
  * Use-case: pre-images and denoising (Mika, Schölkopf, Smola, Müller, Scholz & Rätsch, "Kernel PCA
  * and De-Noising in Feature Spaces", NIPS 1998). A point x is projected onto the top-r centered
  * kernel principal subspace, and a point z of input space is sought whose image Φ(z) is closest to
- * that projection P Φ(x). docs/DENOISE.md derives the coefficients:
+ * that projection P Φ(x). docs/ALGORITHMS.md ("Pre-images and denoising") derives the coefficients:
  *
  *     P Φ(x) = Σ_j γ_j Φ(x_j),   γ = Aᵀy + (1 − 1ᵀAᵀy)/l · 1,   y = A k'(x)
  *

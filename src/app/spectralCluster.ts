@@ -1,6 +1,6 @@
 /**
  * Use-case: spectral clustering (Ng, Jordan & Weiss 2001) with the Kernel Hebbian Algorithm
- * (ALGORITHMS.md, "Spectral clustering").
+ * (docs/ALGORITHMS.md, "Spectral clustering").
  *
  *   affinity W (W_ii = 0), degrees d in one pass  →  K̃ = D^{-1/2} W D^{-1/2}, row by row (not centered)
  *   →  KHA (default smd) for the top r eigenvectors of K̃ (r = k clusters by default)

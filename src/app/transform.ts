@@ -1,6 +1,6 @@
 /**
  * Use-case: project points onto a fitted model's components, y(x) = A k'(x), with k'(x) centered
- * against the training statistics (ALGORITHMS.md, "Centering"). Equal to scikit-learn's
+ * against the training statistics (docs/ALGORITHMS.md, "Centering"). Equal to scikit-learn's
  * KernelPCA.transform up to sign.
  */
 import { UserError } from '../errors';

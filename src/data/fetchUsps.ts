@@ -10,8 +10,8 @@ import { downloadBuffer, DownloadOptions } from './download';
 export const USPS_BASE_URL = 'https://hastie.su.domains/ElemStatLearn/datasets/';
 
 /**
- * sha256 of the files as published, from /work/shared/data/usps/README.md (the shared data README
- * of this project), where two independent copies were found to agree byte for byte.
+ * sha256 of the files as published, recorded when two independent copies of each were found to agree
+ * byte for byte (data/README.md).
  */
 export const USPS_SHA256: Record<string, string> = {
   'zip.train.gz': '66ebf231ab51f2cf6ac1a892d0f98ccffee1079d7a5db638c1f11f366046ca16',

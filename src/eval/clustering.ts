@@ -3,7 +3,7 @@ import { contingencyTable, Labels } from './contingency';
 import { normalizedMutualInformation, variationOfInformation } from './informationMeasures';
 import { matchedAccuracy } from './matchedAccuracy';
 
-/** How well a clustering agrees with reference labels (ALGORITHMS.md, "Spectral clustering"). */
+/** How well a clustering agrees with reference labels (docs/ALGORITHMS.md, "Spectral clustering"). */
 export interface ClusteringScores {
   /** variation of information, nats; 0 is perfect, lower is better */
   variationOfInformation: number;

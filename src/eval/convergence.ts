@@ -3,7 +3,7 @@ import { generalizedSymmetricEigen } from '../linalg/generalizedEigen';
 import type { ReferenceSpectrum } from './referenceSolver';
 
 /**
- * Measures of convergence of a KHA iterate (ALGORITHMS.md, "Measures of convergence").
+ * Measures of convergence of a KHA iterate (docs/ALGORITHMS.md, "Measures of convergence").
  * A is r×l (row i: coefficients of w_i = Σ_j A_ij Φ'(x_j)), AK = A·K' (r×l), both row-major.
  * Costs O(r²·l); K' itself is never needed. The reference (ReferenceSpectrum) holds the exact
  * top eigenpairs (λ_i, u_i) of K' (at least r of them) and tr(K').

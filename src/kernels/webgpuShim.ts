@@ -1,6 +1,6 @@
 /**
  * gpu.js finds WebGPU only through `navigator.gpu`, which Node lacks: provide it from the
- * `webgpu` package (Dawn). See docs/GPUJS.md §1d for the driver side (a Vulkan loader and a
+ * `webgpu` package (Dawn). See docs/GPU.md, "WebGPU in Node", for the driver side (a Vulkan loader and a
  * Vulkan driver; lavapipe is a software one).
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -40,7 +40,7 @@ export function installWebGPU(): NavigatorGpu {
 /**
  * Why WebGPU should not be chosen automatically here, or null when a hardware adapter answers.
  * A software adapter (lavapipe reports architecture 'software' and isFallbackAdapter) computes
- * correctly but slower than plain JS (GPUJS.md §2).
+ * correctly but slower than plain JS (docs/GPU.md, "Measured on a CPU-only machine").
  */
 export async function webgpuUnsuitability(): Promise<string | null> {
   // Without a Vulkan loader Dawn can only fail, and it says so on stderr from native code: don't ask.

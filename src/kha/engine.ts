@@ -1,5 +1,5 @@
 /**
- * The Kernel Hebbian Algorithm engine (ALGORITHMS.md). Each pass presents every sample once, in a
+ * The Kernel Hebbian Algorithm engine (docs/ALGORITHMS.md). Each pass presents every sample once, in a
  * fresh seeded permutation; the rows of a block of the permutation are fetched together (this is
  * where a Gram backend earns its keep), then stepped through one by one, while the rows of the next
  * block are being fetched (an asynchronous source, such as the threaded wasm backend, computes

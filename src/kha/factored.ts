@@ -1,6 +1,6 @@
 /**
  * The factored update: the engine issue's "factored update", measured faster than the prefix-sum
- * form (ALGORITHMS.md, "Cost") because a step reads and writes far fewer r × l values.
+ * form (docs/ALGORITHMS.md, "Cost") because a step reads and writes far fewer r × l values.
  *
  * Every step multiplies A, A K' and B on the left by small r × r matrices and changes one column:
  *

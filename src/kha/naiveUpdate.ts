@@ -1,5 +1,5 @@
 /**
- * The literal O(r²·l) updates of ALGORITHMS.md, kept as the oracle the prefix-sum form
+ * The literal O(r²·l) updates of docs/ALGORITHMS.md, kept as the oracle the prefix-sum form
  * (`update.ts`) is tested against. Every matrix is formed explicitly; nothing is clever here.
  */
 import type { KhaState } from './state';

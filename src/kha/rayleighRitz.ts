@@ -1,5 +1,5 @@
 /**
- * The Rayleigh–Ritz step that finishes every fit (ALGORITHMS.md, "What the engine reports as
+ * The Rayleigh–Ritz step that finishes every fit (docs/ALGORITHMS.md, "What the engine reports as
  * eigenvalues"): within span(A) in the RKHS, solve H c = λ G c with G = A K' Aᵀ and
  * H = (A K')(A K')ᵀ, and replace A by Cᵀ A. KHA finds a subspace long before it separates nearly
  * tied vectors inside it; the Ritz vectors separate them, and the Ritz values are as accurate as the

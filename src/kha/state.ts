@@ -48,7 +48,7 @@ export function recomputeNorms(state: KhaState): void {
 
 /**
  * RKHS Rayleigh quotients λ̃_i = ‖(A K')_i‖² / (A K' Aᵀ)_ii: exact for any scaling of an
- * eigenvector, unlike the paper's estimate (ALGORITHMS.md, "What the engine reports").
+ * eigenvector, unlike the paper's estimate (docs/ALGORITHMS.md, "What the engine reports").
  */
 export function rayleighQuotients(A: Float64Array, AK: Float64Array, r: number, l: number): Float64Array {
   const out = new Float64Array(r);

@@ -1,6 +1,6 @@
 /**
  * The per-step KHA and KHA-SMD updates in O(r·l), written as prefix sums over the rows
- * (ALGORITHMS.md, "The O(r·l) update"). Row p of lt(y yᵀ) A is y_p · Σ_{q≤p} y_q A_q (old rows),
+ * (docs/ALGORITHMS.md, "The O(r·l) update"). Row p of lt(y yᵀ) A is y_p · Σ_{q≤p} y_q A_q (old rows),
  * so one sweep down the rows with running l-vectors does the whole update in place: each running
  * sum takes in the old row before the row is overwritten.
  *
@@ -55,7 +55,7 @@ export interface UpdateKernels {
    */
   kha(state: KhaState, p: number, k: Float64Array, y: Float64Array, eta: Float64Array): void;
   /**
-   * One KHA-SMD step (ALGORITHMS.md, `smd`), in this order: ρ ← ρ + μ diag(Γ K' Bᵀ);
+   * One KHA-SMD step (docs/ALGORITHMS.md, `smd`), in this order: ρ ← ρ + μ diag(Γ K' Bᵀ);
    * P = diag(e^ρ ⊙ η); B ← ξ B + P [Γ + ξ DΓ(A)[B]]; A K' ← A K' + P Γ K'; A ← A + P Γ.
    */
   smd(state: KhaState, smd: SmdIterate, p: number, k: Float64Array, y: Float64Array, eta: Float64Array, mu: number, xi: number): void;

@@ -5,7 +5,7 @@ import { symmetricEigen } from './symmetricEigen';
 /**
  * The generalized symmetric eigenproblem H c = λ G c, H symmetric, G symmetric positive definite
  * (both r×r row-major). This is the engine's Rayleigh–Ritz step with G = A K' Aᵀ and
- * H = (A K')(A K')ᵀ (ALGORITHMS.md, "What the engine reports as eigenvalues").
+ * H = (A K')(A K')ᵀ (docs/ALGORITHMS.md, "What the engine reports as eigenvalues").
  *
  * Reduction to a standard problem: G = L Lᵀ (Cholesky); with c = L⁻ᵀ y,
  *   H L⁻ᵀ y = λ L Lᵀ L⁻ᵀ y = λ L y   ⇔   (L⁻¹ H L⁻ᵀ) y = λ y.

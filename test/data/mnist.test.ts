@@ -1,7 +1,7 @@
 import { loadDataset } from '../../src/data/load';
 import { datasetHash } from '../../src/data/hash';
 
-/** Per-digit counts of the 10,000 digits in the mnist package (see /work/shared/data/README.md). */
+/** Per-digit counts of the 10,000 digits in the mnist package (counted once from the package's data). */
 const PACKAGE_COUNTS = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
 
 describe('mnist:N built-in', () => {

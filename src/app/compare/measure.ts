@@ -1,5 +1,5 @@
 /**
- * Measurements of a KHA iterate against the reference (ALGORITHMS.md, "Measures of convergence").
+ * Measurements of a KHA iterate against the reference (docs/ALGORITHMS.md, "Measures of convergence").
  * They work on a copy of A and compute A K' afresh (engine.multiplyBySource), so measuring never
  * changes the iteration; the engine excludes the time spent here from its `seconds`.
  */

@@ -6,14 +6,14 @@ import { khaEtGains } from './khaEt';
 
 /**
  * ρ below this (a gain factor e^-25 ≈ 1e-11) means SMD has frozen a component. On USPS with
- * μ = 10 log-gains fell to −40 … −360 (ALGORITHMS.md); healthy runs stay within a few units of 0.
+ * μ = 10 log-gains fell to −40 … −360 (docs/ALGORITHMS.md); healthy runs stay within a few units of 0.
  */
 export const SMD_COLLAPSE_LOG_GAIN = -25;
 
 /**
  * KHA-SMD: stochastic meta-descent in the RKHS. One log-gain ρ_i per component multiplies the
  * kha-et gains, P_t = diag(e^{ρ_t} ⊙ η_t); ρ follows the RKHS inner product of the step with the
- * gradient trace B (ALGORITHMS.md, `smd`). B_1 = 0, ρ_0 = 0.
+ * gradient trace B (docs/ALGORITHMS.md, `smd`). B_1 = 0, ρ_0 = 0.
  */
 export class SmdGain implements GainSchedule {
   readonly name = 'smd' as const;
