@@ -52,7 +52,9 @@ const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9
 const rows: Row[] = [];
 const add = (row: Row) => {
   rows.push(row);
-  process.stderr.write(`  ${row.measure}: ${row.value.toPrecision(4)} ${row.unit}${row.note ? ` (${row.note})` : ''}\n`);
+  process.stderr.write(
+    `  ${row.measure}: ${row.value.toPrecision(4)} ${row.unit}${row.note ? ` (${row.note})` : ''}\n`,
+  );
 };
 
 async function gramThroughput(data: Awaited<ReturnType<typeof loadDataset>>) {
@@ -72,7 +74,12 @@ async function gramThroughput(data: Awaited<ReturnType<typeof loadDataset>>) {
       await backend.dispose();
       const flops = 2 * B * blocks * data.l * data.d;
       const measure = `Gram rows, ${name}${threads ? `, ${threads} thread${threads > 1 ? 's' : ''}` : ''}`;
-      add({ measure, value: flops / s / 1e9, unit: 'GFlop/s', note: `${((s / (B * blocks)) * 1e3).toFixed(3)} ms/row, B = ${B}` });
+      add({
+        measure,
+        value: flops / s / 1e9,
+        unit: 'GFlop/s',
+        note: `${((s / (B * blocks)) * 1e3).toFixed(3)} ms/row, B = ${B}`,
+      });
     }
   }
 }
@@ -86,14 +93,25 @@ async function secondsPerPass(data: Awaited<ReturnType<typeof loadDataset>>, bac
       for (const update of ['factored', 'blocked'] as const) {
         if (!cached && gain !== 'smd' && gain !== 'constant') continue; // rows on the fly: the Gram cost dominates
         const threads = update === 'blocked' ? defaultWasmThreads() : 1;
-        const engine = await KhaEngine.create(gram, { components: R, schedule: createGainSchedule(gain), seed: 1, update, threads });
+        const engine = await KhaEngine.create(gram, {
+          components: R,
+          schedule: createGainSchedule(gain),
+          seed: 1,
+          update,
+          threads,
+        });
         // The second pass: the first one also pays for compiling the engine's JS for this schedule
         // (by 0.2–0.8 s, more when another schedule ran before it in the process).
         const ends: number[] = [];
         await engine.run({ passes: 2, onPass: (report) => void ends.push(report.seconds) });
         const note = `backend ${backend.name}; first pass ${ends[0].toFixed(2)} s`;
         const form = update === 'blocked' ? `blocked, ${threads} thread${threads > 1 ? 's' : ''}` : 'factored';
-        add({ measure: `pass, ${gain}, ${cached ? 'Gram cached' : 'rows on the fly'}, ${form}`, value: ends[1] - ends[0], unit: 's', note });
+        add({
+          measure: `pass, ${gain}, ${cached ? 'Gram cached' : 'rows on the fly'}, ${form}`,
+          value: ends[1] - ends[0],
+          unit: 's',
+          note,
+        });
       }
     await backend.dispose();
   }
@@ -103,12 +121,41 @@ async function secondsPerPass(data: Awaited<ReturnType<typeof loadDataset>>, bac
 async function fitToTarget(passes: number, gramCache: number) {
   const model = path.join(os.tmpdir(), `kpca-bench-${process.pid}.kpca`);
   const cli = path.join(root, 'bin', 'kpca');
-  const run = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, cli, 'fit', uspsTrain, '--sigma', String(SIGMA), '-r', String(R), '--gain', 'smd', '--passes', String(passes), '--gram-cache', String(gramCache), '--json', '-o', model], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const run = spawnSync(
+    '/usr/bin/time',
+    [
+      '-f',
+      '%e %M',
+      process.execPath,
+      cli,
+      'fit',
+      uspsTrain,
+      '--sigma',
+      String(SIGMA),
+      '-r',
+      String(R),
+      '--gain',
+      'smd',
+      '--passes',
+      String(passes),
+      '--gram-cache',
+      String(gramCache),
+      '--json',
+      '-o',
+      model,
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 28 },
+  );
   if (run.status !== 0) throw new Error(`kpca fit failed: ${run.stderr}`);
   const [wall, rssKiB] = run.stderr.trim().split('\n').pop()!.split(' ').map(Number);
   const excess = await excessError(model);
   const how = gramCache > 0 ? 'Gram cached' : 'rows on the fly';
-  add({ measure: `fit ${passes} SMD passes from the file, ${how}: wall`, value: wall, unit: 's', note: `excess error ${excess.toExponential(2)}` });
+  add({
+    measure: `fit ${passes} SMD passes from the file, ${how}: wall`,
+    value: wall,
+    unit: 's',
+    note: `excess error ${excess.toExponential(2)}`,
+  });
   add({ measure: `fit ${passes} SMD passes from the file, ${how}: peak RSS`, value: rssKiB / 1024, unit: 'MiB' });
   return wall;
 }
@@ -123,7 +170,10 @@ async function excessError(modelPath: string): Promise<number> {
   const block = new Float64Array(64 * l);
   for (let start = 0; start < l; start += 64) {
     const count = Math.min(64, l - start);
-    await gram.rows(Array.from({ length: count }, (_, b) => start + b), block);
+    await gram.rows(
+      Array.from({ length: count }, (_, b) => start + b),
+      block,
+    );
     const products = matmulTransB(A, block.subarray(0, count * l), r, l, count);
     for (let i = 0; i < r; i++) for (let b = 0; b < count; b++) AK[i * l + start + b] = products[i * count + b];
   }
@@ -152,8 +202,15 @@ async function gramThroughput784() {
   await backend.dispose();
   const gflops = (2 * B * blocks * l * d) / s / 1e9;
   const roof = f32Roof();
-  const share = roof ? ` = ${((100 * gflops) / roof).toFixed(0)}% of the f32 roof ${roof.toFixed(0)} GFlop/s` : ' (no roof: numpy not found)';
-  add({ measure: `Gram rows, 784 dims, wasm, ${defaultWasmThreads()} threads`, value: gflops, unit: 'GFlop/s', note: `${l} points, B = ${B}${share}` });
+  const share = roof
+    ? ` = ${((100 * gflops) / roof).toFixed(0)}% of the f32 roof ${roof.toFixed(0)} GFlop/s`
+    : ' (no roof: numpy not found)';
+  add({
+    measure: `Gram rows, 784 dims, wasm, ${defaultWasmThreads()} threads`,
+    value: gflops,
+    unit: 'GFlop/s',
+    note: `${l} points, B = ${B}${share}`,
+  });
   if (roof) add({ measure: 'f32 GEMM roof (numpy BLAS sgemm, all cores)', value: roof, unit: 'GFlop/s' });
 }
 
@@ -174,9 +231,31 @@ function f32Roof(): number | null {
 async function largeOnTheFly() {
   const cli = path.join(root, 'bin', 'kpca');
   const model = path.join(os.tmpdir(), `kpca-bench-large-${process.pid}.kpca`);
-  const argv = [cli, 'fit', 'mnist-shifted:60000', '--sigma', '8', '-r', String(R), '--gain', 'smd', '--passes', '2', '--gram-cache', '0', '--json', '-o', model];
-  const run = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, ...argv], { encoding: 'utf8', maxBuffer: 1 << 28, timeout: 60 * 60 * 1000 });
-  if (run.status !== 0) return void process.stderr.write(`  60000 × 784: not run (${run.stderr.trim().split('\n').slice(-2).join(' ')})\n`);
+  const argv = [
+    cli,
+    'fit',
+    'mnist-shifted:60000',
+    '--sigma',
+    '8',
+    '-r',
+    String(R),
+    '--gain',
+    'smd',
+    '--passes',
+    '2',
+    '--gram-cache',
+    '0',
+    '--json',
+    '-o',
+    model,
+  ];
+  const run = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, ...argv], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    timeout: 60 * 60 * 1000,
+  });
+  if (run.status !== 0)
+    return void process.stderr.write(`  60000 × 784: not run (${run.stderr.trim().split('\n').slice(-2).join(' ')})\n`);
   const [wall, rssKiB] = run.stderr.trim().split('\n').pop()!.split(' ').map(Number);
   add({ measure: '60000 × 784 SMD fit, 2 passes on the fly: wall', value: wall, unit: 's' });
   add({ measure: '60000 × 784 SMD fit, 2 passes on the fly: peak RSS', value: rssKiB / 1024, unit: 'MiB' });
@@ -189,7 +268,10 @@ function targetNotes(): string[] {
     v === undefined
       ? `- ${what}: not measured in this run`
       : `- ${what}: ${v.toPrecision(3)} ${unit} against ≤ ${target} ${unit}: ${(below ? v <= target : v >= target) ? 'met' : 'NOT met'}`;
-  const bestSmd = Math.min(value('pass, smd, Gram cached, factored') ?? Infinity, value('pass, smd, Gram cached, blocked') ?? Infinity);
+  const bestSmd = Math.min(
+    value('pass, smd, Gram cached, factored') ?? Infinity,
+    value('pass, smd, Gram cached, blocked') ?? Infinity,
+  );
   const roof = value('f32 GEMM roof');
   const gram784 = value('Gram rows, 784 dims');
   return [
@@ -200,23 +282,42 @@ function targetNotes(): string[] {
     gram784 !== undefined && roof !== undefined
       ? `- Gram rows, 784 dims: ${gram784.toPrecision(3)} GFlop/s = ${((100 * gram784) / roof).toFixed(0)}% of the roof against ≥ 25%: ${gram784 >= 0.25 * roof ? 'met' : 'NOT met'}`
       : '- Gram rows, 784 dims, against the roof: not measured in this run',
-    line('60000 × 784 SMD 2-pass fit on the fly, wall', value('60000 × 784 SMD fit, 2 passes on the fly: wall'), 480, 's'),
+    line(
+      '60000 × 784 SMD 2-pass fit on the fly, wall',
+      value('60000 × 784 SMD fit, 2 passes on the fly: wall'),
+      480,
+      's',
+    ),
     '- 20000 × 784 against scikit-learn: not in this bench (no generator for the mixture yet)',
   ];
 }
 
-function peer(command: string, argv: string[], label: string): { wall: number; rss: number; json: Record<string, unknown> } | null {
-  const run = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...argv], { encoding: 'utf8', timeout: 30 * 60 * 1000 });
+function peer(
+  command: string,
+  argv: string[],
+  label: string,
+): { wall: number; rss: number; json: Record<string, unknown> } | null {
+  const run = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...argv], {
+    encoding: 'utf8',
+    timeout: 30 * 60 * 1000,
+  });
   if (run.status !== 0) {
-    process.stderr.write(`  ${label}: not run (${(run.stderr || run.error?.message || '').trim().split('\n').slice(-2).join(' ')})\n`);
+    process.stderr.write(
+      `  ${label}: not run (${(run.stderr || run.error?.message || '').trim().split('\n').slice(-2).join(' ')})\n`,
+    );
     return null;
   }
   const [wall, rssKiB] = run.stderr.trim().split('\n').pop()!.split(' ').map(Number);
-  return { wall, rss: rssKiB / 1024, json: JSON.parse(run.stdout.trim().split('\n').pop() as string) as Record<string, unknown> };
+  return {
+    wall,
+    rss: rssKiB / 1024,
+    json: JSON.parse(run.stdout.trim().split('\n').pop() as string) as Record<string, unknown>,
+  };
 }
 
 async function main() {
-  if (!existsSync(uspsTrain)) throw new Error(`USPS not found at ${uspsTrain}: set KPCA_USPS_DIR (or run kpca data fetch usps)`);
+  if (!existsSync(uspsTrain))
+    throw new Error(`USPS not found at ${uspsTrain}: set KPCA_USPS_DIR (or run kpca data fetch usps)`);
   const machine = {
     cpu: os.cpus()[0]?.model,
     cores: os.cpus().length,
@@ -242,27 +343,51 @@ async function main() {
   const ours = await fitToTarget(passes, 1024);
   await fitToTarget(passes, 0);
 
-  const sk = peer('/usr/bin/python3', [path.join(root, 'bench', 'peers', 'sklearn_kpca.py'), uspsTrain, String(SIGMA), String(R)], 'scikit-learn');
+  const sk = peer(
+    '/usr/bin/python3',
+    [path.join(root, 'bench', 'peers', 'sklearn_kpca.py'), uspsTrain, String(SIGMA), String(R)],
+    'scikit-learn',
+  );
   if (sk) {
-    add({ measure: 'scikit-learn KernelPCA (arpack): wall', value: sk.wall, unit: 's', note: `fit ${(sk.json.fit_s as number).toFixed(2)} s` });
+    add({
+      measure: 'scikit-learn KernelPCA (arpack): wall',
+      value: sk.wall,
+      unit: 's',
+      note: `fit ${(sk.json.fit_s as number).toFixed(2)} s`,
+    });
     add({ measure: 'scikit-learn KernelPCA (arpack): peak RSS', value: sk.rss, unit: 'MiB' });
     add({ measure: 'our SMD fit to 1e-3 / scikit-learn wall', value: ours / sk.wall, unit: '×' });
-    const ourRss = rows.find((r) => r.measure.startsWith(`fit ${passes} SMD passes from the file, Gram cached: peak RSS`))?.value ?? NaN;
+    const ourRss =
+      rows.find((r) => r.measure.startsWith(`fit ${passes} SMD passes from the file, Gram cached: peak RSS`))?.value ??
+      NaN;
     add({ measure: 'our cached fit peak RSS / scikit-learn peak RSS', value: ourRss / sk.rss, unit: '×' });
   }
   if (large) await largeOnTheFly();
 
   if (peers) {
-    const kl = peer('Rscript', [path.join(root, 'bench', 'peers', 'kernlab_kha.R'), uspsTrain, String(SIGMA), String(R)], 'kernlab');
+    const kl = peer(
+      'Rscript',
+      [path.join(root, 'bench', 'peers', 'kernlab_kha.R'), uspsTrain, String(SIGMA), String(R)],
+      'kernlab',
+    );
     if (kl) {
       const smdPass = rows.find((r) => r.measure === 'pass, smd, Gram cached')?.value ?? NaN;
-      add({ measure: 'kernlab kha, one pass', value: kl.json.fit_s as number, unit: 's', note: `wall ${kl.wall.toFixed(1)} s, RSS ${kl.rss.toFixed(0)} MiB` });
+      add({
+        measure: 'kernlab kha, one pass',
+        value: kl.json.fit_s as number,
+        unit: 's',
+        note: `wall ${kl.wall.toFixed(1)} s, RSS ${kl.rss.toFixed(0)} MiB`,
+      });
       add({ measure: 'kernlab pass / our SMD pass (cached)', value: (kl.json.fit_s as number) / smdPass, unit: '×' });
     }
   }
 
   process.stdout.write(`\n${targetNotes().join('\n')}\n`);
-  const table = ['| measure | value | unit | note |', '|---|---|---|---|', ...rows.map((r) => `| ${r.measure} | ${r.value.toPrecision(4)} | ${r.unit} | ${r.note ?? ''} |`)].join('\n');
+  const table = [
+    '| measure | value | unit | note |',
+    '|---|---|---|---|',
+    ...rows.map((r) => `| ${r.measure} | ${r.value.toPrecision(4)} | ${r.unit} | ${r.note ?? ''} |`),
+  ].join('\n');
   process.stdout.write(`\n${table}\n\nmachine: ${JSON.stringify(machine)}\n`);
   mkdirSync(path.dirname(out), { recursive: true });
   await writeFileAtomic(out, JSON.stringify({ machine, rows }, null, 2) + '\n');

@@ -60,7 +60,9 @@ function measure(s: Setup): number {
   const eta = new Float64Array(r).fill(1e-7);
   const y = new Float64Array(r);
   // ‖k'_p‖² of each row of the block (the engine keeps them per sample)
-  const squares = Array.from({ length: blockSize }, (_, b) => dotFromOffset(s.block, b * l, s.block.subarray(b * l, (b + 1) * l), l));
+  const squares = Array.from({ length: blockSize }, (_, b) =>
+    dotFromOffset(s.block, b * l, s.block.subarray(b * l, (b + 1) * l), l),
+  );
   const indices = new Int32Array(blockSize);
   const run = (n: number): number => {
     const t0 = process.hrtime.bigint();
@@ -89,21 +91,34 @@ function main(): void {
     ['prefix-sum (JS)', () => prefixSumKernels(new UpdateScratch(r, l))],
     ['factored, JS sweeps', () => factoredKernels(r, l, jsFactoredSweeps(r, l))],
     ['factored, wasm sweeps', () => factoredKernels(r, l, wasmFactoredSweeps(r, l, blockSize))],
-    ['blocked, JS products', () => {
-      const sweeps = wasmFactoredSweeps(r, l, blockSize);
-      return factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, jsBlockProducts(l)));
-    }],
-    ['blocked, wasm products', () => {
-      const sweeps = wasmFactoredSweeps(r, l, blockSize);
-      return factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products));
-    }],
-    [`blocked, wasm products, ${threads} threads`, () => {
-      const sweeps = wasmFactoredSweeps(r, l, blockSize, threads);
-      return factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products));
-    }],
+    [
+      'blocked, JS products',
+      () => {
+        const sweeps = wasmFactoredSweeps(r, l, blockSize);
+        return factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, jsBlockProducts(l)));
+      },
+    ],
+    [
+      'blocked, wasm products',
+      () => {
+        const sweeps = wasmFactoredSweeps(r, l, blockSize);
+        return factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products));
+      },
+    ],
+    [
+      `blocked, wasm products, ${threads} threads`,
+      () => {
+        const sweeps = wasmFactoredSweeps(r, l, blockSize, threads);
+        return factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products));
+      },
+    ],
   ];
-  console.log(`update, l = ${l}, r = ${r}, ${steps} steps × ${reps} reps (min), fold every ${blockSize} steps; Node ${process.version}`);
-  console.log(`| op | ${kinds.map(([name]) => `${name} ms/step (s/pass)`).join(' | ')} | factored wasm / blocked wasm, ${threads} threads |`);
+  console.log(
+    `update, l = ${l}, r = ${r}, ${steps} steps × ${reps} reps (min), fold every ${blockSize} steps; Node ${process.version}`,
+  );
+  console.log(
+    `| op | ${kinds.map(([name]) => `${name} ms/step (s/pass)`).join(' | ')} | factored wasm / blocked wasm, ${threads} threads |`,
+  );
   console.log(`|---|${kinds.map(() => '---|').join('')}---|`);
   for (const op of OPS) {
     const ms = kinds.map(([, make]) => measure(setup(make(), op)));

@@ -12,8 +12,16 @@ const path = require('node:path');
 
 const src = (...parts) => path.join(__dirname, '..', 'src', ...parts);
 const MODULES = {
-  dots: { wat: src('kernels', 'wasm', 'dots.wat'), out: src('kernels', 'wasm', 'dotsWasm.generated.ts'), constant: 'DOTS_WASM_HEX' },
-  update: { wat: src('kha', 'wasm', 'update.wat'), out: src('kha', 'wasm', 'updateWasm.generated.ts'), constant: 'UPDATE_WASM_HEX' },
+  dots: {
+    wat: src('kernels', 'wasm', 'dots.wat'),
+    out: src('kernels', 'wasm', 'dotsWasm.generated.ts'),
+    constant: 'DOTS_WASM_HEX',
+  },
+  update: {
+    wat: src('kha', 'wasm', 'update.wat'),
+    out: src('kha', 'wasm', 'updateWasm.generated.ts'),
+    constant: 'UPDATE_WASM_HEX',
+  },
 };
 
 /** @param {keyof MODULES} name @param {string} [wat] another source (benchmarks of variants) @returns {Promise<Uint8Array>} */

@@ -16,8 +16,16 @@ const path = require('path');
 const SEED = 20240601;
 const PER_CLASS = 100;
 /** cluster centres; spread 0.5 around centres at least 4 apart keeps the clusters disjoint */
-const CENTRES_2D = [[0, 0], [5, 0], [2.5, 4.5]];
-const CENTRES_5D = [[0, 0, 0, 0, 0], [4, 4, 0, 0, 0], [0, 4, 4, 4, 0]];
+const CENTRES_2D = [
+  [0, 0],
+  [5, 0],
+  [2.5, 4.5],
+];
+const CENTRES_5D = [
+  [0, 0, 0, 0, 0],
+  [4, 4, 0, 0, 0],
+  [0, 4, 4, 4, 0],
+];
 const SPREAD = 0.5;
 
 function mulberry32(seed) {

@@ -8,7 +8,14 @@
  */
 export { fit, FIT_DEFAULTS, type FitOptions, type FitResult, type FitEvent } from './app/fit';
 export { transform, type TransformOptions } from './app/transform';
-export { preimage, denoise, denoisingError, preimageCoefficients, type PreimageOptions, type PreimageResult } from './app/denoise';
+export {
+  preimage,
+  denoise,
+  denoisingError,
+  preimageCoefficients,
+  type PreimageOptions,
+  type PreimageResult,
+} from './app/denoise';
 export { compare, type CompareOptions, type CompareResult } from './app/compare';
 export { writeReport } from './report';
 export {

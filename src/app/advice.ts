@@ -55,7 +55,8 @@ export function checkComponentsExist(data: Dataset, kernel: KernelSpec, r: numbe
 function meanSelfSimilarity(data: Dataset, kernel: KernelSpec): number {
   if (kernel.type === 'gaussian') return 1;
   let sum = 0;
-  for (const s of squaredNorms(data.X, data.l, data.d)) sum += kernel.type === 'linear' ? s : (s + kernel.coef0) ** kernel.degree;
+  for (const s of squaredNorms(data.X, data.l, data.d))
+    sum += kernel.type === 'linear' ? s : (s + kernel.coef0) ** kernel.degree;
   return sum / data.l;
 }
 

@@ -51,8 +51,19 @@ export function identityHash(identity: RunIdentity): string {
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }
 
-export async function writeCheckpoint(path: string, identity: RunIdentity, s: EngineSnapshot, appState?: unknown): Promise<void> {
-  const arrays: Record<string, StoredArray> = { A: s.A, normA2: s.normA2, normAK2: s.normAK2, permutation: s.permutation, passSquares: s.passSquares };
+export async function writeCheckpoint(
+  path: string,
+  identity: RunIdentity,
+  s: EngineSnapshot,
+  appState?: unknown,
+): Promise<void> {
+  const arrays: Record<string, StoredArray> = {
+    A: s.A,
+    normA2: s.normA2,
+    normAK2: s.normAK2,
+    permutation: s.permutation,
+    passSquares: s.passSquares,
+  };
   if (s.AK) arrays.AK = s.AK;
   if (s.previousPassEigenvalues) arrays.previousPassEigenvalues = s.previousPassEigenvalues;
   for (const [key, value] of Object.entries(s.schedule)) arrays[`schedule.${key}`] = value;
@@ -78,25 +89,35 @@ export async function writeCheckpoint(path: string, identity: RunIdentity, s: En
  * Read a checkpoint, check every field (checkpointSchema.ts), and check it belongs to this data
  * (`points` of them) and these options.
  */
-export async function readCheckpoint(path: string, expected: RunIdentity, points: number): Promise<EngineSnapshot & { appState?: unknown }> {
+export async function readCheckpoint(
+  path: string,
+  expected: RunIdentity,
+  points: number,
+): Promise<EngineSnapshot & { appState?: unknown }> {
   const { meta: raw, arrays } = await readContainer<CheckpointMeta>(path, 'checkpoint', READABLE_VERSIONS);
   const meta = validated(path, 'checkpoint', () => checkCheckpoint(raw, arrays));
   if (meta.identity.dataHash !== expected.dataHash)
-    throw new UserError(`${path}: this checkpoint was made from other data (sha256 ${meta.identity.dataHash.slice(0, 12)}…, these data ${expected.dataHash.slice(0, 12)}…)`);
+    throw new UserError(
+      `${path}: this checkpoint was made from other data (sha256 ${meta.identity.dataHash.slice(0, 12)}…, these data ${expected.dataHash.slice(0, 12)}…)`,
+    );
   if (meta.identityHash !== identityHash(expected)) {
     const differing = Object.keys({ ...meta.identity.options, ...expected.options }).filter(
       (k) => JSON.stringify(meta.identity.options[k]) !== JSON.stringify(expected.options[k]),
     );
     throw new UserError(
       `${path}: this checkpoint was made with other options (${differing
-        .map((k) => `${k}: ${JSON.stringify(meta.identity.options[k])} there, ${JSON.stringify(expected.options[k])} now`)
+        .map(
+          (k) => `${k}: ${JSON.stringify(meta.identity.options[k])} there, ${JSON.stringify(expected.options[k])} now`,
+        )
         .join('; ')}); resume with the same options`,
     );
   }
   const r = meta.snapshot.normA2.length;
   const l = meta.snapshot.permutation.length;
   if (l !== points || (typeof expected.options.components === 'number' && r !== expected.options.components))
-    throw new UserError(`${path}: not a usable checkpoint: it holds ${r} components of ${l} points, this run has ${String(expected.options.components)} of ${points}`);
+    throw new UserError(
+      `${path}: not a usable checkpoint: it holds ${r} components of ${l} points, this run has ${String(expected.options.components)} of ${points}`,
+    );
   return { ...meta.snapshot, appState: meta.appState };
 }
 
@@ -111,7 +132,11 @@ export function checkpointing(
   plan: CheckpointPlan | undefined,
   say: (message: string) => void,
   appState: () => unknown = () => undefined,
-): { onBlock: RunLimits['onBlock']; afterPass(pass: number): Promise<void>; finish(stoppedBy: StopReason): Promise<string | undefined> } {
+): {
+  onBlock: RunLimits['onBlock'];
+  afterPass(pass: number): Promise<void>;
+  finish(stoppedBy: StopReason): Promise<string | undefined>;
+} {
   let written: string | undefined;
   let last = Date.now();
   const save = async () => {

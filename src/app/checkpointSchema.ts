@@ -5,7 +5,17 @@
  */
 import type { EngineSnapshot } from '../kha/engine';
 import type { RngState } from '../linalg/rng';
-import { boolean, FieldError, finite, finiteArray, integer, object, permutation, string, stringArray } from '../io/schema';
+import {
+  boolean,
+  FieldError,
+  finite,
+  finiteArray,
+  integer,
+  object,
+  permutation,
+  string,
+  stringArray,
+} from '../io/schema';
 import type { StoredArray } from '../io/container';
 
 /** The arrays of each schedule's state, by name, with their lengths. */
@@ -13,7 +23,8 @@ const SCHEDULE_ARRAYS: Record<string, (r: number, l: number) => number> = { B: (
 
 function rngState(value: unknown): RngState {
   const rng = object(value, 'rng');
-  if (!Array.isArray(rng.s) || rng.s.length !== 4) throw new FieldError(`rng.s: expected 4 integers, found ${JSON.stringify(rng.s)}`);
+  if (!Array.isArray(rng.s) || rng.s.length !== 4)
+    throw new FieldError(`rng.s: expected 4 integers, found ${JSON.stringify(rng.s)}`);
   // the generator keeps its words as int32 or uint32; it reads them modulo 2^32
   const s = rng.s.map((v, i) => integer(v, `rng.s[${i}]`, -(2 ** 31), 2 ** 32 - 1)) as RngState['s'];
   if (s.every((v) => v === 0)) throw new FieldError('rng.s: all zero, which is not a generator state');
@@ -63,7 +74,10 @@ export function checkCheckpoint(meta: unknown, arrays: Record<string, StoredArra
   );
   const pass = integer(m.pass, 'pass', 0);
   return {
-    identity: { dataHash: string(identity.dataHash, 'identity.dataHash'), options: object(identity.options, 'identity.options') },
+    identity: {
+      dataHash: string(identity.dataHash, 'identity.dataHash'),
+      options: object(identity.options, 'identity.options'),
+    },
     identityHash: string(m.identityHash, 'identityHash'),
     appState: m.appState,
     snapshot: {

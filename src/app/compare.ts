@@ -107,27 +107,55 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
   const say = (message: string) => o.onEvent?.({ type: 'info', message });
   validate(o);
   // SMD keeps the most (A, A K', B); plan for it when it runs.
-  const memory = { keepsAK: o.gains.some((g) => g !== 'constant' && g !== 'annealed'), keepsB: o.gains.includes('smd') };
-  const kernel = prepareRun(data, { ...o, kernel: options.kernel }, o.components, memory, (e) => e.type === 'warning' && o.onEvent?.({ type: 'warning', message: e.message }));
+  const memory = {
+    keepsAK: o.gains.some((g) => g !== 'constant' && g !== 'annealed'),
+    keepsB: o.gains.includes('smd'),
+  };
+  const kernel = prepareRun(
+    data,
+    { ...o, kernel: options.kernel },
+    o.components,
+    memory,
+    (e) => e.type === 'warning' && o.onEvent?.({ type: 'warning', message: e.message }),
+  );
 
   const onProgress = (done: number, total: number) => o.onEvent?.({ type: 'gram', done, total });
   return withCenteredGram(data, kernel, o, { say, onProgress }, async ({ gram, backend, gramSeconds }) => {
-    if (!gram.cached) say('the Gram matrix does not fit --gram-cache: rows are recomputed on every pass and every measurement (slow)');
+    if (!gram.cached)
+      say('the Gram matrix does not fit --gram-cache: rows are recomputed on every pass and every measurement (slow)');
 
     const hash = datasetHash(data);
     const pairs = Math.min(data.l, o.components + 1);
-    const { reference, info } = await referenceSpectrum(gram, hash, kernel, pairs, o.cacheDir ?? defaultCacheDir(), (err) =>
-      say(`could not write the reference cache: ${(err as Error).message}`),
+    const { reference, info } = await referenceSpectrum(
+      gram,
+      hash,
+      kernel,
+      pairs,
+      o.cacheDir ?? defaultCacheDir(),
+      (err) => say(`could not write the reference cache: ${(err as Error).message}`),
     );
     o.onEvent?.({ type: 'reference', info, values: Array.from(reference.values) });
     const optimalError = optimalReconstructionError(reference, o.components);
     // polynomial and linear kernels run on K′/s, as in fit; measured against the reference of K′/s
     const scale = kernelScale(kernel, data.X, data.l, data.d, gram.rowMeans, gram.grandMean);
     const source = scaledSource(gram, scale);
-    const scaledReference = { ...reference, values: reference.values.map((v) => v / scale), trace: reference.trace / scale };
+    const scaledReference = {
+      ...reference,
+      values: reference.values.map((v) => v / scale),
+      trace: reference.trace / scale,
+    };
 
-    const run = { components: o.components, seed: o.seed, blockSize: o.blockSize, threads: o.threads, signal: o.signal };
-    const parametersFor = (gain: GainName): GainParameters => ({ ...definedOnly(o.gainParameters ?? {}), ...definedOnly(o.scheduleParameters?.[gain] ?? {}) });
+    const run = {
+      components: o.components,
+      seed: o.seed,
+      blockSize: o.blockSize,
+      threads: o.threads,
+      signal: o.signal,
+    };
+    const parametersFor = (gain: GainName): GainParameters => ({
+      ...definedOnly(o.gainParameters ?? {}),
+      ...definedOnly(o.scheduleParameters?.[gain] ?? {}),
+    });
 
     // What identifies a comparison for resuming: everything that shapes its runs but the pass count.
     const identity: RunIdentity = {
@@ -148,14 +176,21 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
     };
     const resumeFrom = o.resumeFrom ? await readCheckpoint(o.resumeFrom, identity, data.l) : undefined;
     const saved = resumeFrom?.appState as SavedComparison | undefined;
-    if (resumeFrom && saved) say(`resuming from ${o.resumeFrom}: ${saved.done.length} schedule(s) done, ${o.gains[saved.done.length]} at pass ${resumeFrom.pass + 1}`);
+    if (resumeFrom && saved)
+      say(
+        `resuming from ${o.resumeFrom}: ${saved.done.length} schedule(s) done, ${o.gains[saved.done.length]} at pass ${resumeFrom.pass + 1}`,
+      );
 
     let tuning: TuningResult[] | undefined = saved?.tuning;
     if (o.tune && !tuning) {
       const passes = (typeof o.tune === 'object' && o.tune.passes) || TUNE_PASSES;
       tuning = [];
       for (const gain of o.gains)
-        tuning.push(await tuneSchedule(source, scaledReference, gain, parametersFor(gain), { ...run, passes }, (trial) => o.onEvent?.({ type: 'trial', gain, trial })));
+        tuning.push(
+          await tuneSchedule(source, scaledReference, gain, parametersFor(gain), { ...run, passes }, (trial) =>
+            o.onEvent?.({ type: 'trial', gain, trial }),
+          ),
+        );
     }
 
     const schedules: ScheduleRun[] = [...(saved?.done ?? [])];
@@ -166,7 +201,10 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
       const parameters = tuning ? tuning[i].best : parametersFor(gain);
       o.onEvent?.({ type: 'schedule', gain, parameters });
       // the schedule that was in progress continues from its engine and series
-      const resume = saved && resumeFrom && i === saved.done.length ? { snapshot: resumeFrom, series: saved.current.series } : undefined;
+      const resume =
+        saved && resumeFrom && i === saved.done.length
+          ? { snapshot: resumeFrom, series: saved.current.series }
+          : undefined;
       schedules.push(
         await runSchedule(source, scaledReference, {
           ...run,
@@ -211,8 +249,11 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
 /** What only compare validates (prepareRun does the rest). */
 function validate(o: typeof COMPARE_DEFAULTS & CompareOptions): void {
   if (o.gains.length === 0) throw new UserError('--gains: name at least one schedule');
-  for (const g of o.gains) if (!GAIN_NAMES.includes(g)) throw new UserError(`--gains: unknown schedule "${g}"; choose from ${GAIN_NAMES.join(', ')}`);
-  if (new Set(o.gains).size !== o.gains.length) throw new UserError(`--gains: a schedule is named twice (${o.gains.join(',')})`);
+  for (const g of o.gains)
+    if (!GAIN_NAMES.includes(g))
+      throw new UserError(`--gains: unknown schedule "${g}"; choose from ${GAIN_NAMES.join(', ')}`);
+  if (new Set(o.gains).size !== o.gains.length)
+    throw new UserError(`--gains: a schedule is named twice (${o.gains.join(',')})`);
 }
 
 /** Drop undefined entries, so that spreading does not erase a schedule's default. */

@@ -82,7 +82,11 @@ export interface ConvertOptions extends LoadOptions {
 }
 
 /** Read any supported input and write it in another format; returns what was written. */
-export async function convertData(input: string, output: string, opts: ConvertOptions = {}): Promise<{ rows: number; columns: number; format: DataFormat; output: string }> {
+export async function convertData(
+  input: string,
+  output: string,
+  opts: ConvertOptions = {},
+): Promise<{ rows: number; columns: number; format: DataFormat; output: string }> {
   const ds = await loadDataset(input, opts);
   const format = opts.to ?? formatFromExtension(output) ?? 'csv';
   await writeDataset(ds, output, format);

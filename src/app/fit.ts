@@ -72,7 +72,13 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
   const o = { ...FIT_DEFAULTS, ...options };
   const say = (message: string) => o.onEvent?.({ type: 'info', message });
   const schedule = createGainSchedule(o.gain, o.gainParameters);
-  const kernel = prepareRun(data, { ...o, kernel: options.kernel }, o.components, { keepsAK: schedule.needsAK, keepsB: o.gain === 'smd' }, o.onEvent);
+  const kernel = prepareRun(
+    data,
+    { ...o, kernel: options.kernel },
+    o.components,
+    { keepsAK: schedule.needsAK, keepsB: o.gain === 'smd' },
+    o.onEvent,
+  );
 
   const onProgress = (done: number, total: number) => o.onEvent?.({ type: 'gram', done, total });
   return withCenteredGram(data, kernel, o, { say, onProgress }, async ({ gram, backend, gramSeconds }) => {
@@ -117,7 +123,12 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       onBlock: checkpoints.onBlock,
       onPass: async (report) => {
         const passEigenvalues = report.passEigenvalues.map((v) => v * scale);
-        history.push({ pass: report.pass, seconds: report.seconds, change: report.change, passEigenvalues: Array.from(passEigenvalues) });
+        history.push({
+          pass: report.pass,
+          seconds: report.seconds,
+          change: report.change,
+          passEigenvalues: Array.from(passEigenvalues),
+        });
         o.onEvent?.({ type: 'pass', report: { ...report, passEigenvalues } });
         await checkpoints.afterPass(report.pass);
       },
@@ -136,8 +147,13 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     const finalAK = scaled.AK.map((v) => v * root);
     const eigenvalues = scaled.eigenvalues.map((v) => v * scale);
     // one more pass over the Gram rows: K′ (A K′)ᵀ for the residuals (see eval/certificate.ts)
-    const certificate = await certifyRkhs(gram, finalA, finalAK, eigenvalues, o.certificateTol ?? CERTIFICATE_TOL, (done, total) =>
-      o.onEvent?.({ type: 'gram', phase: 'certificate', done, total }),
+    const certificate = await certifyRkhs(
+      gram,
+      finalA,
+      finalAK,
+      eigenvalues,
+      o.certificateTol ?? CERTIFICATE_TOL,
+      (done, total) => o.onEvent?.({ type: 'gram', phase: 'certificate', done, total }),
     );
 
     const model: KpcaModel = {
@@ -162,7 +178,15 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       softwareVersion: VERSION,
       certificate,
     };
-    return { model, gramSeconds, seconds: outcome.seconds, stoppedBy: outcome.stoppedBy, history, gramCached: gram.cached, checkpointWritten };
+    return {
+      model,
+      gramSeconds,
+      seconds: outcome.seconds,
+      stoppedBy: outcome.stoppedBy,
+      history,
+      gramCached: gram.cached,
+      checkpointWritten,
+    };
   }).catch((err) => {
     throw explainFailure(err, kernel, data, o.components);
   });

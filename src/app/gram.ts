@@ -22,10 +22,17 @@ export async function withCenteredGram<T>(
   events: { say: (message: string) => void; onProgress: (done: number, total: number) => void },
   body: (run: CenteredGramRun) => Promise<T>,
 ): Promise<T> {
-  const backend = await createGramBackend(o.backend, kernel, data.X, data.l, data.d, { verbose: events.say, threads: o.threads });
+  const backend = await createGramBackend(o.backend, kernel, data.X, data.l, data.d, {
+    verbose: events.say,
+    threads: o.threads,
+  });
   try {
     const started = process.hrtime.bigint();
-    const gram = await CenteredGram.create(backend, { blockSize: o.blockSize, cacheBudgetMB: o.gramCacheMB, onProgress: events.onProgress });
+    const gram = await CenteredGram.create(backend, {
+      blockSize: o.blockSize,
+      cacheBudgetMB: o.gramCacheMB,
+      onProgress: events.onProgress,
+    });
     const gramSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     events.say(
       gram.cached

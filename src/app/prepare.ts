@@ -22,14 +22,16 @@ import { usableMemory } from './memory';
  */
 export function prepareRun(
   data: Dataset,
-  o: Required<Pick<GramOptions, 'gramCacheMB' | 'blockSize'>> & Pick<GramOptions, 'kernel' | 'memoryLimitMB' | 'backend'> & { passes: number; seed: number },
+  o: Required<Pick<GramOptions, 'gramCacheMB' | 'blockSize'>> &
+    Pick<GramOptions, 'kernel' | 'memoryLimitMB' | 'backend'> & { passes: number; seed: number },
   r: number,
   memory: { keepsAK: boolean; keepsB: boolean; rank?: boolean },
   onEvent?: (event: FitEvent) => void,
 ): KernelSpec {
   if (!Number.isInteger(r) || r < 1 || r > data.l)
     throw new UserError(`--components must be an integer between 1 and the number of points (${data.l}), got ${r}`);
-  if (!Number.isInteger(o.passes) || o.passes < 1) throw new UserError(`--passes must be a positive integer, got ${o.passes}`);
+  if (!Number.isInteger(o.passes) || o.passes < 1)
+    throw new UserError(`--passes must be a positive integer, got ${o.passes}`);
   const kernel = resolveKernel(data, o.kernel, o.seed, onEvent);
   if (memory.rank !== false) checkRank(data, kernel, r);
   checkMemory(data, r, memory.keepsAK, memory.keepsB, o.gramCacheMB, o.blockSize, o.memoryLimitMB, o.backend);
@@ -40,7 +42,12 @@ export function prepareRun(
  * The kernel a fit uses: the given one, or a Gaussian at the median pairwise distance (announced
  * through `say`; σ = 1 when more than half the sampled pairs are identical points, announced too).
  */
-export function resolveKernel(data: Dataset, kernel?: KernelSpec, seed = RUN_DEFAULTS.seed, onEvent?: (event: FitEvent) => void): KernelSpec {
+export function resolveKernel(
+  data: Dataset,
+  kernel?: KernelSpec,
+  seed = RUN_DEFAULTS.seed,
+  onEvent?: (event: FitEvent) => void,
+): KernelSpec {
   if (kernel) return kernel;
   const median = medianPairwiseDistance(data.X, data.l, data.d, seed, undefined, 0);
   const say = (message: string) => onEvent?.({ type: median === 0 ? 'warning' : 'info', message });
@@ -61,7 +68,9 @@ export function checkRank(data: Dataset, kernel: KernelSpec, r: number): void {
   for (let k = 1; k <= kernel.degree; k++) dimension = (dimension * (data.d + k)) / k;
   dimension -= 1;
   if (r > dimension)
-    throw new UserError(`a polynomial kernel on ${data.d} features has at most ${dimension} components; lower --components (now ${r})`);
+    throw new UserError(
+      `a polynomial kernel on ${data.d} features has at most ${dimension} components; lower --components (now ${r})`,
+    );
 }
 
 const MiB = 2 ** 20;
@@ -108,7 +117,9 @@ export function checkMemory(
   const physical = usableMemory() / MiB;
   const limit = limitMB ?? 0.9 * physical;
   if (gramCacheMB > physical)
-    throw new UserError(`--gram-cache ${gramCacheMB} MiB is more than this machine's memory (${physical.toFixed(0)} MiB); lower it (0 computes rows on the fly)`);
+    throw new UserError(
+      `--gram-cache ${gramCacheMB} MiB is more than this machine's memory (${physical.toFixed(0)} MiB); lower it (0 computes rows on the fly)`,
+    );
   const rl = r * data.l * 8;
   const matrices = rl * (1 + RITZ_RL_ARRAYS + (keepsAK ? 1 : 0) + (keepsB ? 1 : 0)) + RR_ARRAYS * r * r * 8;
   const cache = gramCacheBytes(data.l) <= gramCacheMB * MiB ? gramCacheBytes(data.l) : 0;

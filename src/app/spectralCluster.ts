@@ -19,7 +19,13 @@ import { UserError } from '../errors';
 import { rowSourceMultiply, type BlockMultiply } from '../eval/blockMultiply';
 import { clusteringScores, type ClusteringScores } from '../eval/clustering';
 import { kmeans } from '../eval/kmeans';
-import { certificate as certify, CERTIFICATE_TOL, l2Residuals, productAndFrobenius, type Certificate } from '../eval/certificate';
+import {
+  certificate as certify,
+  CERTIFICATE_TOL,
+  l2Residuals,
+  productAndFrobenius,
+  type Certificate,
+} from '../eval/certificate';
 import { exactEigen, iterativeEigen, type TopEigenpairs } from '../eval/referenceSolver';
 import { KhaEngine, type StopReason } from '../kha/engine';
 import { createGainSchedule, type GainName, type GainParameters } from '../kha/gains';
@@ -120,7 +126,8 @@ const GAIN_SAMPLE_ROWS = 256;
 export async function rmsRowNorm(source: RowSource, seed: number, sample = GAIN_SAMPLE_ROWS): Promise<number> {
   const { l } = source;
   const rng = new Rng(seed);
-  const indices = l <= sample ? Array.from({ length: l }, (_, i) => i) : Array.from({ length: sample }, () => rng.int(l));
+  const indices =
+    l <= sample ? Array.from({ length: l }, (_, i) => i) : Array.from({ length: sample }, () => rng.int(l));
   const rows = new Float64Array(indices.length * l);
   await source.rows(indices, rows);
   let s = 0;
@@ -131,21 +138,29 @@ export async function rmsRowNorm(source: RowSource, seed: number, sample = GAIN_
 /** Up to this many points the exact reference is a dense eigendecomposition (O(l³)). */
 const DENSE_REFERENCE_MAX_L = 1000;
 
-
 export async function spectralCluster(data: Dataset, options: SpectralClusterOptions): Promise<SpectralClusterResult> {
   const o = { ...SPECTRAL_DEFAULTS, ...options };
   const k = o.clusters;
   const r = o.components ?? k;
   const { l } = data;
-  if (!Number.isInteger(k) || k < 2 || k > l) throw new UserError(`--clusters must be an integer between 2 and the number of points (${l}), got ${k}`);
-  if (!Number.isInteger(o.restarts) || o.restarts < 1) throw new UserError(`--restarts must be a positive integer, got ${o.restarts}`);
+  if (!Number.isInteger(k) || k < 2 || k > l)
+    throw new UserError(`--clusters must be an integer between 2 and the number of points (${l}), got ${k}`);
+  if (!Number.isInteger(o.restarts) || o.restarts < 1)
+    throw new UserError(`--restarts must be a positive integer, got ${o.restarts}`);
   const labels = options.labels ?? data.labels;
   if (labels && labels.length !== l) throw new UserError(`${labels.length} labels for ${l} points`);
-  if (o.perPass && !labels) throw new UserError('per-pass clustering quality needs labels (--label-column, or a data set with labels)');
+  if (o.perPass && !labels)
+    throw new UserError('per-pass clustering quality needs labels (--label-column, or a data set with labels)');
 
   const given = definedFields(options.gainParameters);
   const probe = createGainSchedule(o.gain, given); // refuses bad gain parameters before any work
-  const kernel = prepareRun(data, { ...o, kernel: options.kernel }, r, { keepsAK: probe.needsAK, keepsB: o.gain === 'smd', rank: false }, o.onEvent);
+  const kernel = prepareRun(
+    data,
+    { ...o, kernel: options.kernel },
+    r,
+    { keepsAK: probe.needsAK, keepsB: o.gain === 'smd', rank: false },
+    o.onEvent,
+  );
   const say = (message: string) => o.onEvent?.({ type: 'info', message });
 
   const backend = await createGramBackend(o.backend, kernel, data.X, l, data.d, { verbose: say, threads: o.threads });
@@ -157,15 +172,21 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
       onProgress: (done, total) => o.onEvent?.({ type: 'gram', done, total }),
     });
     const affinitySeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    say(`affinity ${affinity.cached ? `cached (${(affinity.cacheBytes / 2 ** 20).toFixed(0)} MiB f32)` : 'rows on the fly'}, ${affinitySeconds.toFixed(2)} s`);
+    say(
+      `affinity ${affinity.cached ? `cached (${(affinity.cacheBytes / 2 ** 20).toFixed(0)} MiB f32)` : 'rows on the fly'}, ${affinitySeconds.toFixed(2)} s`,
+    );
 
     const scale = SPECTRAL_GAIN_SCALE[o.gain];
-    const gainParameters = scale !== undefined && given.eta0 === undefined ? { ...given, eta0: scale / (await rmsRowNorm(affinity, o.seed)) } : given;
+    const gainParameters =
+      scale !== undefined && given.eta0 === undefined
+        ? { ...given, eta0: scale / (await rmsRowNorm(affinity, o.seed)) }
+        : given;
     const schedule = createGainSchedule(o.gain, gainParameters);
     say(`gain ${schedule.name} ${JSON.stringify(schedule.parameters)}`);
 
     const multiply = rowSourceMultiply(affinity);
-    const cluster = (pairs: TopEigenpairs) => clusterEmbedding(embeddingOf(pairs), pairs.values, r, l, k, o.restarts, o.seed, labels);
+    const cluster = (pairs: TopEigenpairs) =>
+      clusterEmbedding(embeddingOf(pairs), pairs.values, r, l, k, o.restarts, o.seed, labels);
     /** The KHA pipeline's finish on an iterate (a copy: it is overwritten): exact products with K̃, Rayleigh–Ritz, k-means. */
     const finish = async (A: Float64Array) => cluster(await ritzPairs(A, r, l, multiply, o.seed));
 
@@ -186,7 +207,11 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
     };
     const resumeFrom = options.resumeFrom ? await readCheckpoint(options.resumeFrom, identity, data.l) : undefined;
     if (resumeFrom) say(`resuming from ${options.resumeFrom}: pass ${resumeFrom.pass + 1}, step ${resumeFrom.t}`);
-    const engine = await KhaEngine.create(affinity, { components: r, schedule, seed: o.seed, blockSize: o.blockSize, threads: o.threads }, resumeFrom);
+    const engine = await KhaEngine.create(
+      affinity,
+      { components: r, schedule, seed: o.seed, blockSize: o.blockSize, threads: o.threads },
+      resumeFrom,
+    );
     // the per-pass scores before an interruption are kept in the checkpoint
     const perPass: PassClustering[] = (resumeFrom?.appState as PassClustering[] | undefined) ?? [];
     const checkpoints = checkpointing(engine, identity, o.checkpoint, say, () => perPass);
@@ -210,20 +235,42 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
     const checkpointWritten = await checkpoints.finish(outcome.stoppedBy);
     // the final product also sums ‖K̃‖F² (the certificate's tail bound) in the same pass
     let frobenius2 = NaN;
-    const final = await ritzPairs(Float64Array.from(engine.state.A), r, l, async (V) => {
-      const { XM, frobenius2: f } = await productAndFrobenius(affinity, V);
-      frobenius2 = f;
-      return XM;
-    }, o.seed);
-    const certificate = certify('l2', final.values, l2Residuals(final.vectors, final.product, final.values, r, l), frobenius2, o.certificateTol ?? CERTIFICATE_TOL);
-    const kha = { ...cluster(final), certificate, passes: engine.pass, steps: engine.state.t, seconds: outcome.seconds, stoppedBy: outcome.stoppedBy };
+    const final = await ritzPairs(
+      Float64Array.from(engine.state.A),
+      r,
+      l,
+      async (V) => {
+        const { XM, frobenius2: f } = await productAndFrobenius(affinity, V);
+        frobenius2 = f;
+        return XM;
+      },
+      o.seed,
+    );
+    const certificate = certify(
+      'l2',
+      final.values,
+      l2Residuals(final.vectors, final.product, final.values, r, l),
+      frobenius2,
+      o.certificateTol ?? CERTIFICATE_TOL,
+    );
+    const kha = {
+      ...cluster(final),
+      certificate,
+      passes: engine.pass,
+      steps: engine.state.t,
+      seconds: outcome.seconds,
+      stoppedBy: outcome.stoppedBy,
+    };
 
     let exact: SpectralClusterResult['exact'];
     if (o.reference === 'exact' && outcome.stoppedBy !== 'signal') {
       const solveStart = process.hrtime.bigint();
       const solver = l <= DENSE_REFERENCE_MAX_L ? 'dense' : 'iterative';
       say(`exact eigenvectors of K̃ (${solver} solver)`);
-      const pairs = solver === 'dense' ? exactEigen(await denseMatrix(affinity), l, r) : await iterativeEigen(multiply, l, r, { seed: o.seed, tol: 1e-9 });
+      const pairs =
+        solver === 'dense'
+          ? exactEigen(await denseMatrix(affinity), l, r)
+          : await iterativeEigen(multiply, l, r, { seed: o.seed, tol: 1e-9 });
       const seconds = Number(process.hrtime.bigint() - solveStart) / 1e9;
       exact = { ...cluster(pairs), solver, seconds };
     }
@@ -265,7 +312,12 @@ export function clusterEmbedding(
   const embedding = unitRows(AK, r, l);
   const { assignments, inertia } = kmeans(embedding, l, r, k, { restarts, seed });
   const numbered = numberByFirstAppearance(assignments);
-  return { assignments: numbered, eigenvalues: Float64Array.from(eigenvalues), inertia, scores: labels ? clusteringScores(labels, numbered) : undefined };
+  return {
+    assignments: numbered,
+    eigenvalues: Float64Array.from(eigenvalues),
+    inertia,
+    scores: labels ? clusteringScores(labels, numbered) : undefined,
+  };
 }
 
 /** The l × r embedding: column j of the r × l matrix AK as row j, normalized to unit length (zero rows stay zero). */
@@ -298,7 +350,13 @@ function numberByFirstAppearance(assignments: Int32Array): Int32Array {
  * eigendirections (seen after pass 1 on USPS). At convergence both give the top eigenpairs. A is
  * overwritten.
  */
-export async function ritzPairs(A: Float64Array, r: number, l: number, multiply: BlockMultiply, seed: number): Promise<TopEigenpairs & { product: Float64Array }> {
+export async function ritzPairs(
+  A: Float64Array,
+  r: number,
+  l: number,
+  multiply: BlockMultiply,
+  seed: number,
+): Promise<TopEigenpairs & { product: Float64Array }> {
   orthonormalizeRows(A, r, l, new Float64Array(0), 0, new Rng(seed));
   const KQ = await multiply(A, r);
   // symmetricEigen uses (T + Tᵀ)/2: Q (K̃ Qᵀ) is symmetric only up to rounding
@@ -326,7 +384,10 @@ export function embeddingOf(pairs: TopEigenpairs): Float64Array {
 /** All of K̃ in float64 (small l only). */
 async function denseMatrix(source: RowSource): Promise<Float64Array> {
   const M = new Float64Array(source.l * source.l);
-  await source.rows(Array.from({ length: source.l }, (_, i) => i), M);
+  await source.rows(
+    Array.from({ length: source.l }, (_, i) => i),
+    M,
+  );
   return M;
 }
 
@@ -346,7 +407,14 @@ function assignmentsTable(assignments: Int32Array, labels?: ArrayLike<string | n
     X[2 * j] = j;
     X[2 * j + 1] = assignments[j];
   }
-  return { X, l, d: 2, featureNames: ['index', 'cluster'], labels: labels ? Array.from(labels, String) : undefined, source: 'assignments' };
+  return {
+    X,
+    l,
+    d: 2,
+    featureNames: ['index', 'cluster'],
+    labels: labels ? Array.from(labels, String) : undefined,
+    source: 'assignments',
+  };
 }
 
 export function formatAssignments(assignments: Int32Array, labels?: ArrayLike<string | number>): string {
@@ -354,6 +422,10 @@ export function formatAssignments(assignments: Int32Array, labels?: ArrayLike<st
 }
 
 /** Write the assignments file atomically (a `.gz` path is compressed). */
-export function writeAssignments(path: string, assignments: Int32Array, labels?: ArrayLike<string | number>): Promise<void> {
+export function writeAssignments(
+  path: string,
+  assignments: Int32Array,
+  labels?: ArrayLike<string | number>,
+): Promise<void> {
   return writeDataset(assignmentsTable(assignments, labels), path, 'csv');
 }

@@ -42,10 +42,17 @@ export function alignColumns(points: Dataset, model: Pick<KpcaModel, 'featureNam
 }
 
 /** Projections of the m points Z (m × d, row-major): m × r, row-major. */
-export async function transform(model: KpcaModel, Z: Float64Array, m: number, options: TransformOptions = {}): Promise<Float64Array> {
+export async function transform(
+  model: KpcaModel,
+  Z: Float64Array,
+  m: number,
+  options: TransformOptions = {},
+): Promise<Float64Array> {
   const { l, d, components: r, A } = model;
   if (Z.length !== m * d)
-    throw new UserError(`the data have ${m > 0 ? Z.length / m : 0} features per point, but the model was fitted on ${d}`);
+    throw new UserError(
+      `the data have ${m > 0 ? Z.length / m : 0} features per point, but the model was fitted on ${d}`,
+    );
   const blockSize = options.blockSize ?? RUN_DEFAULTS.blockSize;
   const backend = await createGramBackend(options.backend ?? RUN_DEFAULTS.backend, model.kernel, model.X, l, d);
   const out = new Float64Array(m * r);

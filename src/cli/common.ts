@@ -65,13 +65,18 @@ function fsErrorText(code: string): string {
  * (plain decimals: no 0x/0b/0o forms, no Infinity), and an out-of-range integer is refused rather
  * than wrapped.
  */
-export function parseNumber(flag: string, opts: { integer?: boolean; min?: number; max?: number; exclusiveMin?: number } = {}) {
+export function parseNumber(
+  flag: string,
+  opts: { integer?: boolean; min?: number; max?: number; exclusiveMin?: number } = {},
+) {
   return (value: string): number => {
     const v = toFiniteNumber(value.trim());
     if (!Number.isFinite(v)) throw new UserError(`${flag}: expected a decimal number, got "${value}"`);
     if (opts.integer && !Number.isInteger(v)) throw new UserError(`${flag}: expected an integer, got "${value}"`);
-    if (opts.min !== undefined && v < opts.min) throw new UserError(`${flag}: must be at least ${opts.min}, got ${value}`);
-    if (opts.max !== undefined && v > opts.max) throw new UserError(`${flag}: must be at most ${opts.max}, got ${value}`);
+    if (opts.min !== undefined && v < opts.min)
+      throw new UserError(`${flag}: must be at least ${opts.min}, got ${value}`);
+    if (opts.max !== undefined && v > opts.max)
+      throw new UserError(`${flag}: must be at most ${opts.max}, got ${value}`);
     if (opts.exclusiveMin !== undefined && !(v > opts.exclusiveMin))
       throw new UserError(`${flag}: must be greater than ${opts.exclusiveMin}, got ${value}`);
     return v;

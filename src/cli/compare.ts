@@ -40,20 +40,30 @@ interface CompareFlags extends DataFlags, KernelFlags, GainFlags, IterationFlags
 
 /** `--gains constant,smd` */
 function parseGains(value: string): GainName[] {
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const n of names) if (!GAIN_NAMES.includes(n as GainName)) throw new UserError(`--gains: unknown schedule "${n}"; choose from ${GAIN_NAMES.join(', ')}`);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const n of names)
+    if (!GAIN_NAMES.includes(n as GainName))
+      throw new UserError(`--gains: unknown schedule "${n}"; choose from ${GAIN_NAMES.join(', ')}`);
   return names as GainName[];
 }
 
 const PARAMETER_NAMES: readonly (keyof GainParameters)[] = ['eta0', 'tau', 'mu', 'xi'];
 
 /** `--set annealed.eta0=0.5` (repeatable): a parameter for one schedule only. */
-function parseSet(value: string, previous: Partial<Record<GainName, GainParameters>> = {}): Partial<Record<GainName, GainParameters>> {
+function parseSet(
+  value: string,
+  previous: Partial<Record<GainName, GainParameters>> = {},
+): Partial<Record<GainName, GainParameters>> {
   const match = /^([a-z-]+)\.([a-z0-9]+)=(.+)$/.exec(value.trim());
   if (!match) throw new UserError(`--set: expected schedule.parameter=value (e.g. annealed.eta0=0.5), got "${value}"`);
   const [, gain, name, text] = match;
-  if (!GAIN_NAMES.includes(gain as GainName)) throw new UserError(`--set: unknown schedule "${gain}"; choose from ${GAIN_NAMES.join(', ')}`);
-  if (!PARAMETER_NAMES.includes(name as keyof GainParameters)) throw new UserError(`--set: unknown parameter "${name}"; choose from ${PARAMETER_NAMES.join(', ')}`);
+  if (!GAIN_NAMES.includes(gain as GainName))
+    throw new UserError(`--set: unknown schedule "${gain}"; choose from ${GAIN_NAMES.join(', ')}`);
+  if (!PARAMETER_NAMES.includes(name as keyof GainParameters))
+    throw new UserError(`--set: unknown parameter "${name}"; choose from ${PARAMETER_NAMES.join(', ')}`);
   const v = parseNumber(`--set ${gain}.${name}`, { exclusiveMin: 0 })(text);
   return { ...previous, [gain]: { ...previous[gain as GainName], [name]: v } };
 }
@@ -84,7 +94,9 @@ function progressPrinter(silent: boolean, verbose: boolean, quiet: boolean): (e:
         );
         break;
       case 'trial':
-        say(`tune ${e.gain} ${JSON.stringify(e.trial.parameters)}: ${e.trial.error === null ? 'diverged' : fmt(e.trial.error)}`);
+        say(
+          `tune ${e.gain} ${JSON.stringify(e.trial.parameters)}: ${e.trial.error === null ? 'diverged' : fmt(e.trial.error)}`,
+        );
         break;
       case 'schedule':
         say(`${e.gain} ${JSON.stringify(e.parameters)}`);
@@ -121,17 +133,38 @@ export function registerCompareCommand(program: Command): void {
     .argument('<data>', 'data file, - for stdin, or a built-in set (mnist:2000, usps)')
     .option('-o, --out <dir>', 'directory for report.json, report.md and report.html (created if needed)')
     .addOption(new Option('--output <dir>').hideHelp())
-    .addOption(new Option('--gains <list>', 'schedules to compare, comma-separated').argParser(parseGains).default(COMPARE_DEFAULTS.gains, GAIN_NAMES.join(',')));
+    .addOption(
+      new Option('--gains <list>', 'schedules to compare, comma-separated')
+        .argParser(parseGains)
+        .default(COMPARE_DEFAULTS.gains, GAIN_NAMES.join(',')),
+    );
   addDataOptions(cmd);
   addKernelOptions(cmd);
   addGainParameterOptions(cmd);
-  cmd.addOption(new Option('--set <schedule.param=value>', 'a parameter for one schedule only (repeatable), e.g. --set annealed.tau=1000').argParser(parseSet).default({}, 'none'));
+  cmd.addOption(
+    new Option(
+      '--set <schedule.param=value>',
+      'a parameter for one schedule only (repeatable), e.g. --set annealed.tau=1000',
+    )
+      .argParser(parseSet)
+      .default({}, 'none'),
+  );
   addIterationOptions(cmd, { components: COMPARE_DEFAULTS.components, passes: COMPARE_DEFAULTS.passes });
   cmd
-    .option('--tune', 'grid-search each schedule\'s gain parameters on a few passes first, then run the best')
-    .addOption(new Option('--tune-passes <n>', 'passes per tuning trial').argParser(parseNumber('--tune-passes', { integer: true, min: 1 })).default(TUNE_PASSES))
-    .option('--cache-dir <dir>', 'cache of exact reference spectra (default: $XDG_CACHE_HOME/kpca-hebbian or ~/.cache/kpca-hebbian)')
-    .option('--resume <checkpoint>', 'continue an interrupted comparison (same data and options; Ctrl-C writes DIR/compare.checkpoint)')
+    .option('--tune', "grid-search each schedule's gain parameters on a few passes first, then run the best")
+    .addOption(
+      new Option('--tune-passes <n>', 'passes per tuning trial')
+        .argParser(parseNumber('--tune-passes', { integer: true, min: 1 }))
+        .default(TUNE_PASSES),
+    )
+    .option(
+      '--cache-dir <dir>',
+      'cache of exact reference spectra (default: $XDG_CACHE_HOME/kpca-hebbian or ~/.cache/kpca-hebbian)',
+    )
+    .option(
+      '--resume <checkpoint>',
+      'continue an interrupted comparison (same data and options; Ctrl-C writes DIR/compare.checkpoint)',
+    )
     .option('--no-html', 'write report.json and report.md only (no plots)')
     .option('-v, --verbose', 'say which backend runs and how the Gram matrix is held');
   addOutputOptions(cmd);
@@ -168,14 +201,26 @@ reported, not fatal), 2 bad input, 130 interrupted (partial report and DIR/compa
         resumeFrom: flags.resume,
         onEvent: progressPrinter(silent, Boolean(flags.verbose), Boolean(flags.quiet)),
       }).finally(() => interrupt.release());
-      const { report, files } = await writeReport(out, result, { command: commandLine(process.argv.slice(2)), html: flags.html });
+      const { report, files } = await writeReport(out, result, {
+        command: commandLine(process.argv.slice(2)),
+        html: flags.html,
+      });
       if (result.interrupted) {
-        const resume = result.checkpointWritten ? `; resume with the same command and --resume ${result.checkpointWritten}` : ' (during tuning: nothing to resume)';
-        process.stderr.write(`kpca: interrupted; partial report written to ${Object.values(files).join(', ')}${resume}\n`);
+        const resume = result.checkpointWritten
+          ? `; resume with the same command and --resume ${result.checkpointWritten}`
+          : ' (during tuning: nothing to resume)';
+        process.stderr.write(
+          `kpca: interrupted; partial report written to ${Object.values(files).join(', ')}${resume}\n`,
+        );
         process.exitCode = ExitCode.interrupted;
       }
-      for (const s of result.schedules) if (s.certificate) warnCertificate(s.certificate, flags.quiet, FIT_ADVICE, `${s.gain}: `);
-      const certificates = result.schedules.map((s) => ({ gain: s.gain, converged: s.certificate?.converged ?? false, certificate: s.certificate ?? null }));
+      for (const s of result.schedules)
+        if (s.certificate) warnCertificate(s.certificate, flags.quiet, FIT_ADVICE, `${s.gain}: `);
+      const certificates = result.schedules.map((s) => ({
+        gain: s.gain,
+        converged: s.certificate?.converged ?? false,
+        certificate: s.certificate ?? null,
+      }));
       if (flags.json) {
         printJson({
           out,

@@ -20,17 +20,18 @@ interface InputOptions extends DataFlags {
 
 /** The data flags of every command (options.ts), and --format (or --from). */
 function addInputOptions(cmd: Command, formatFlag: string): Command {
-  return addDataOptions(cmd)
-    .addOption(
-      new Option(`${formatFlag} <format>`, 'input format, when detection guesses wrong').choices([...DATA_FORMATS]),
-    );
+  return addDataOptions(cmd).addOption(
+    new Option(`${formatFlag} <format>`, 'input format, when detection guesses wrong').choices([...DATA_FORMATS]),
+  );
 }
 
 /** `kpca data info|convert|fetch`. */
 export function registerDataCommands(program: Command): void {
   const data = program.command('data').description('inspect, convert and download data sets');
 
-  addOutputOptions(addInputOptions(data.command('info').argument('<file>', 'data file, "-" or built-in name'), '--format'))
+  addOutputOptions(
+    addInputOptions(data.command('info').argument('<file>', 'data file, "-" or built-in name'), '--format'),
+  )
     .description('print the shape, label counts and per-column ranges of a data set')
     .addHelpText(
       'after',
@@ -44,16 +45,30 @@ Examples:
     )
     .action(
       action(async (file: string, opts: InputOptions & { json?: boolean }) => {
-        const ds = await loadDataset(file, { labelColumn: opts.labelColumn, features: opts.features, format: opts.format });
+        const ds = await loadDataset(file, {
+          labelColumn: opts.labelColumn,
+          features: opts.features,
+          format: opts.format,
+        });
         const info = dataInfo(ds);
         if (opts.json) printJson(info);
         else process.stdout.write(formatInfo(info));
       }),
     );
 
-  addInputOptions(data.command('convert').argument('<in>', 'data file, "-" or built-in name').argument('<out>', 'output file (.gz: compressed)'), '--from')
+  addInputOptions(
+    data
+      .command('convert')
+      .argument('<in>', 'data file, "-" or built-in name')
+      .argument('<out>', 'output file (.gz: compressed)'),
+    '--from',
+  )
     .description('convert a data set to another format (numbers round-trip exactly)')
-    .addOption(new Option('--to <format>', 'output format (default: from the output extension, else csv)').choices([...DATA_FORMATS]))
+    .addOption(
+      new Option('--to <format>', 'output format (default: from the output extension, else csv)').choices([
+        ...DATA_FORMATS,
+      ]),
+    )
     .addOption(new Option('-q, --quiet', 'no summary on stderr'))
     .addHelpText(
       'after',
@@ -68,10 +83,24 @@ Examples:
   kpca data convert points.csv points.svm --to libsvm --label-column class`,
     )
     .action(
-      action(async (input: string, output: string, opts: DataFlags & { from?: DataFormat; to?: DataFormat; quiet?: boolean }) => {
-        const done = await convertData(input, output, { labelColumn: opts.labelColumn, features: opts.features, format: opts.from, to: opts.to });
-        if (!opts.quiet) process.stderr.write(`wrote ${done.output}: ${done.rows} rows × ${done.columns} features, ${done.format}\n`);
-      }),
+      action(
+        async (
+          input: string,
+          output: string,
+          opts: DataFlags & { from?: DataFormat; to?: DataFormat; quiet?: boolean },
+        ) => {
+          const done = await convertData(input, output, {
+            labelColumn: opts.labelColumn,
+            features: opts.features,
+            format: opts.from,
+            to: opts.to,
+          });
+          if (!opts.quiet)
+            process.stderr.write(
+              `wrote ${done.output}: ${done.rows} rows × ${done.columns} features, ${done.format}\n`,
+            );
+        },
+      ),
     );
 
   data
@@ -80,7 +109,11 @@ Examples:
     .description('download a public data set and check its sha256')
     .addOption(new Option('--dir <dir>', 'where to put the files').default('./data/usps'))
     .addOption(new Option('--base-url <url>', 'where to download from').default(USPS_BASE_URL))
-    .addOption(new Option('--timeout <seconds>', 'give up when no data arrives for this long').default(30).argParser(parseNumber('--timeout', { exclusiveMin: 0 })))
+    .addOption(
+      new Option('--timeout <seconds>', 'give up when no data arrives for this long')
+        .default(30)
+        .argParser(parseNumber('--timeout', { exclusiveMin: 0 })),
+    )
     .addOption(new Option('-q, --quiet', 'no summary on stderr'))
     .addHelpText(
       'after',
@@ -98,7 +131,10 @@ Examples:
       action(async (_name: string, opts: { dir: string; baseUrl: string; timeout: number; quiet?: boolean }) => {
         const files = await fetchUsps({ dir: opts.dir, baseUrl: opts.baseUrl, idleTimeoutMs: opts.timeout * 1000 });
         if (opts.quiet) return;
-        for (const f of files) process.stderr.write(`${f.downloaded ? 'downloaded' : 'already present'}: ${f.path} (${f.bytes} bytes, sha256 ok)\n`);
+        for (const f of files)
+          process.stderr.write(
+            `${f.downloaded ? 'downloaded' : 'already present'}: ${f.path} (${f.bytes} bytes, sha256 ok)\n`,
+          );
         process.stderr.write(`use them with: export KPCA_USPS_DIR=${opts.dir}\n`);
       }),
     );
@@ -114,7 +150,8 @@ function formatInfo(info: DataInfo): string {
   const shown = info.features.slice(0, MAX_COLUMNS_SHOWN);
   out.push(`${'column'.padEnd(16)} ${'min'.padStart(12)} ${'max'.padStart(12)} ${'mean'.padStart(12)}`);
   for (const f of shown) out.push(`${f.name.padEnd(16)} ${num(f.min)} ${num(f.max)} ${num(f.mean)}`);
-  if (info.features.length > shown.length) out.push(`… ${info.features.length - shown.length} more columns (--json lists them all)`);
+  if (info.features.length > shown.length)
+    out.push(`… ${info.features.length - shown.length} more columns (--json lists them all)`);
   return `${out.join('\n')}\n`;
 }
 

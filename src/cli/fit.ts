@@ -84,7 +84,12 @@ Exit codes: 0 done, 2 bad input, 3 numerical failure (advice printed), 130 inter
       const output = requireOutput(flags.output ?? flags.out);
       if (output === '-') throw new UserError('-o -: a model is a binary file written atomically; give a file name');
       await checkOutputPath(output);
-      const progress = createProgress({ quiet: flags.quiet, json: flags.json, verbose: flags.verbose, passes: flags.passes });
+      const progress = createProgress({
+        quiet: flags.quiet,
+        json: flags.json,
+        verbose: flags.verbose,
+        passes: flags.passes,
+      });
       const dataset = await loadInput(data, flags, flags.quiet);
       progress.note(`${dataset.source}: ${dataset.l} points × ${dataset.d} features`);
       const interrupt = interruptOnSignals('stopping at the next block and writing a checkpoint');

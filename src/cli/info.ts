@@ -8,7 +8,9 @@ export function registerInfoCommand(program: Command): void {
   program
     .command('info')
     .summary('describe a model file')
-    .description('Print what a model file holds: kernel, components, eigenvalues, how it was fitted. The file is verified (version, sizes, checksum).')
+    .description(
+      'Print what a model file holds: kernel, components, eigenvalues, how it was fitted. The file is verified (version, sizes, checksum).',
+    )
     .argument('<model>', 'model written by kpca fit')
     .option('--json', 'print one JSON object')
     .addHelpText('after', '\nExample:\n  kpca info usps.kpca --json')
@@ -26,7 +28,10 @@ export function registerInfoCommand(program: Command): void {
             `gain: ${m.gain.name} ${JSON.stringify(m.gain.parameters)}, seed ${m.seed}`,
             `fit: ${m.passes} passes, ${m.steps} steps, stopped by ${m.stoppedBy}, backend ${m.backend}`,
             ...(m.certificate
-              ? [`eigenvalues of K′ (tr K′ = ${m.trace.toPrecision(8)}) with their error bounds:`, ...certificateLines(m.certificate)]
+              ? [
+                  `eigenvalues of K′ (tr K′ = ${m.trace.toPrecision(8)}) with their error bounds:`,
+                  ...certificateLines(m.certificate),
+                ]
               : [
                   `eigenvalues of K′ (tr K′ = ${m.trace.toPrecision(8)}; no error bounds: written before certificates):`,
                   ...summary.eigenvalues.map((v, i) => `  λ${i + 1} = ${v.toPrecision(8)}`),

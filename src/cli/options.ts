@@ -33,10 +33,22 @@ export interface KernelFlags {
 
 export function addKernelOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--kernel <type>', 'kernel function').choices(['gaussian', 'polynomial', 'linear']).default('gaussian'))
-    .addOption(new Option('--sigma <σ>', 'Gaussian width: k(x,x′) = exp(−‖x−x′‖²/(2σ²)) (default: median pairwise distance)').argParser(positive('--sigma')).conflicts('gamma'))
+    .addOption(
+      new Option('--kernel <type>', 'kernel function')
+        .choices(['gaussian', 'polynomial', 'linear'])
+        .default('gaussian'),
+    )
+    .addOption(
+      new Option('--sigma <σ>', 'Gaussian width: k(x,x′) = exp(−‖x−x′‖²/(2σ²)) (default: median pairwise distance)')
+        .argParser(positive('--sigma'))
+        .conflicts('gamma'),
+    )
     .addOption(new Option('--gamma <γ>', 'Gaussian γ = 1/(2σ²), as scikit-learn').argParser(positive('--gamma')))
-    .addOption(new Option('--degree <d>', 'polynomial degree: k = (x·x′ + coef0)^d').argParser(positiveInteger('--degree')).default(3))
+    .addOption(
+      new Option('--degree <d>', 'polynomial degree: k = (x·x′ + coef0)^d')
+        .argParser(positiveInteger('--degree'))
+        .default(3),
+    )
     .addOption(new Option('--coef0 <c>', 'polynomial offset').argParser(parseNumber('--coef0')).default(1));
 }
 
@@ -67,9 +79,13 @@ export function addGainParameterOptions(
 ): Command {
   return cmd
     .addOption(new Option('--eta0 <η0>', eta0Help).argParser(positive('--eta0')))
-    .addOption(new Option('--tau <τ>', 'annealed: η0·τ/(t+τ) (default: the number of points)').argParser(positive('--tau')))
+    .addOption(
+      new Option('--tau <τ>', 'annealed: η0·τ/(t+τ) (default: the number of points)').argParser(positive('--tau')),
+    )
     .addOption(new Option('--mu <μ>', 'smd: meta-gain of the log-gains (default 1)').argParser(positive('--mu')))
-    .addOption(new Option('--xi <ξ>', 'smd: decay of the gradient trace, in (0, 1) (default 0.99)').argParser(positive('--xi')));
+    .addOption(
+      new Option('--xi <ξ>', 'smd: decay of the gradient trace, in (0, 1) (default 0.99)').argParser(positive('--xi')),
+    );
 }
 
 export function gainParametersFromFlags(flags: GainFlags): GainParameters {
@@ -77,7 +93,9 @@ export function gainParametersFromFlags(flags: GainFlags): GainParameters {
 }
 
 export function gainOption(defaultGain: GainName = 'smd'): Option {
-  return new Option('--gain <schedule>', 'gain schedule: constant, annealed (1/t), kha-et, smd').choices([...GAIN_NAMES]).default(defaultGain);
+  return new Option('--gain <schedule>', 'gain schedule: constant, annealed (1/t), kha-et, smd')
+    .choices([...GAIN_NAMES])
+    .default(defaultGain);
 }
 
 export interface IterationFlags {
@@ -92,35 +110,65 @@ export interface IterationFlags {
 }
 
 /** `components: undefined` leaves -r without a default (the command decides; `componentsHelp` says how). */
-export function addIterationOptions(cmd: Command, defaults: { components?: number; passes: number; componentsHelp?: string }): Command {
-  const components = new Option('-r, --components <r>', defaults.componentsHelp ?? 'number of components').argParser(positiveInteger('--components'));
+export function addIterationOptions(
+  cmd: Command,
+  defaults: { components?: number; passes: number; componentsHelp?: string },
+): Command {
+  const components = new Option('-r, --components <r>', defaults.componentsHelp ?? 'number of components').argParser(
+    positiveInteger('--components'),
+  );
   if (defaults.components !== undefined) components.default(defaults.components);
   return cmd
     .addOption(components)
-    .addOption(new Option('--passes <n>', 'maximum passes through the data').argParser(positiveInteger('--passes')).default(defaults.passes))
-    .addOption(new Option('--max-seconds <s>', 'stop iterating after s seconds').argParser(positive('--max-seconds')))
-    .addOption(new Option('--seed <n>', 'seed of the generator (initial A, permutations)').argParser(parseNumber('--seed', { integer: true, min: 0, max: 2 ** 32 - 1 })).default(RUN_DEFAULTS.seed))
     .addOption(
-      new Option('--backend <name>', 'Gram-row backend: auto (fastest correct here), reference (float64 TypeScript), wasm (WebAssembly SIMD), or a gpu.js mode')
+      new Option('--passes <n>', 'maximum passes through the data')
+        .argParser(positiveInteger('--passes'))
+        .default(defaults.passes),
+    )
+    .addOption(new Option('--max-seconds <s>', 'stop iterating after s seconds').argParser(positive('--max-seconds')))
+    .addOption(
+      new Option('--seed <n>', 'seed of the generator (initial A, permutations)')
+        .argParser(parseNumber('--seed', { integer: true, min: 0, max: 2 ** 32 - 1 }))
+        .default(RUN_DEFAULTS.seed),
+    )
+    .addOption(
+      new Option(
+        '--backend <name>',
+        'Gram-row backend: auto (fastest correct here), reference (float64 TypeScript), wasm (WebAssembly SIMD), or a gpu.js mode',
+      )
         .choices(['auto', ...BACKEND_NAMES])
         .default(RUN_DEFAULTS.backend),
     )
     .addOption(
-      new Option('--threads <n>', 'threads for the wasm Gram rows and the block products of the update (default: the available cores; results do not depend on it)')
-        .argParser(positiveInteger('--threads')),
+      new Option(
+        '--threads <n>',
+        'threads for the wasm Gram rows and the block products of the update (default: the available cores; results do not depend on it)',
+      ).argParser(positiveInteger('--threads')),
     )
     .addOption(
-      new Option('--gram-cache <MiB>', 'keep the f32 Gram matrix in memory when it fits this budget (0: rows on the fly)')
+      new Option(
+        '--gram-cache <MiB>',
+        'keep the f32 Gram matrix in memory when it fits this budget (0: rows on the fly)',
+      )
         .argParser(parseNumber('--gram-cache', { min: 0 }))
         .default(RUN_DEFAULTS.gramCacheMB),
     )
-    .addOption(new Option('--memory-limit <MiB>', 'refuse up front a run planned to need more memory (default: 90% of physical memory or of the container (cgroup) limit)').argParser(positive('--memory-limit')));
+    .addOption(
+      new Option(
+        '--memory-limit <MiB>',
+        'refuse up front a run planned to need more memory (default: 90% of physical memory or of the container (cgroup) limit)',
+      ).argParser(positive('--memory-limit')),
+    );
 }
 
 /** --tol, for the commands that may stop early (not compare: there every schedule runs the same passes); --certificate-tol. */
 export function addToleranceOption(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--tol <t>', 'stop when a pass changes the eigenvalue estimates by less than t·λ1').argParser(positive('--tol')))
+    .addOption(
+      new Option('--tol <t>', 'stop when a pass changes the eigenvalue estimates by less than t·λ1').argParser(
+        positive('--tol'),
+      ),
+    )
     .addOption(
       new Option('--certificate-tol <t>', 'warn (and JSON "converged": false) when a residual bound exceeds t·λ1')
         .argParser(positive('--certificate-tol'))
@@ -137,7 +185,8 @@ export interface CheckpointFlags {
 /** `--checkpoint-every 5` (passes) or `--checkpoint-every 30s` (seconds). */
 function parseCheckpointEvery(value: string): { everyPasses?: number; everySeconds?: number } {
   const match = /^(\d+(?:\.\d+)?)(s?)$/.exec(value.trim());
-  if (!match || !(Number(match[1]) > 0)) throw new UserError(`--checkpoint-every: expected N (passes) or Ns (seconds), got "${value}"`);
+  if (!match || !(Number(match[1]) > 0))
+    throw new UserError(`--checkpoint-every: expected N (passes) or Ns (seconds), got "${value}"`);
   return match[2] ? { everySeconds: Number(match[1]) } : { everyPasses: Math.ceil(Number(match[1])) };
 }
 
@@ -145,7 +194,12 @@ function parseCheckpointEvery(value: string): { everyPasses?: number; everySecon
 export function addCheckpointOptions(cmd: Command, what: string, defaultPath: string): Command {
   return cmd
     .option('--checkpoint <file>', `checkpoint file (default when interrupted: ${defaultPath})`)
-    .addOption(new Option('--checkpoint-every <N|Ns>', 'write a checkpoint every N passes or every N seconds (e.g. 30s)').argParser(parseCheckpointEvery))
+    .addOption(
+      new Option(
+        '--checkpoint-every <N|Ns>',
+        'write a checkpoint every N passes or every N seconds (e.g. 30s)',
+      ).argParser(parseCheckpointEvery),
+    )
     .option('--resume <checkpoint>', `continue an interrupted ${what} (same data and options)`);
 }
 
@@ -211,9 +265,18 @@ export interface DataFlags {
 /** --label-column, --no-label-column and --features: how every command that reads data reads it. */
 export function addDataOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--label-column <name|number>', 'CSV/TSV: the label column, by header name or 1-based number (default: a column named label, class or y)'))
+    .addOption(
+      new Option(
+        '--label-column <name|number>',
+        'CSV/TSV: the label column, by header name or 1-based number (default: a column named label, class or y)',
+      ),
+    )
     .addOption(new Option('--no-label-column', 'CSV/TSV: no column holds labels, even one named label, class or y'))
-    .addOption(new Option('--features <n>', 'LIBSVM: the number of features (default: the largest index in the file)').argParser(positiveInteger('--features')));
+    .addOption(
+      new Option('--features <n>', 'LIBSVM: the number of features (default: the largest index in the file)').argParser(
+        positiveInteger('--features'),
+      ),
+    );
 }
 
 /**
@@ -223,7 +286,9 @@ export function addDataOptions(cmd: Command): Command {
 export async function loadInput(source: string, flags: DataFlags, quiet?: boolean, width?: number): Promise<Dataset> {
   const dataset = await loadDataset(source, { labelColumn: flags.labelColumn, features: flags.features ?? width });
   if (flags.features !== undefined && dataset.d !== flags.features)
-    throw new UserError(`${source}: --features ${flags.features}, but the file has ${dataset.d} feature columns (--features is for LIBSVM files)`);
+    throw new UserError(
+      `${source}: --features ${flags.features}, but the file has ${dataset.d} feature columns (--features is for LIBSVM files)`,
+    );
   const warning = labelColumnWarning(dataset, flags.labelColumn);
   if (warning && !quiet) process.stderr.write(`kpca: warning: ${warning}\n`);
   return dataset;

@@ -13,7 +13,12 @@ export interface ProgressReporter {
 }
 
 /** `quiet`: nothing but errors; `json`: no progress either (stdout holds the JSON), but warnings. */
-export function createProgress(opts: { quiet?: boolean; json?: boolean; verbose?: boolean; passes: number }): ProgressReporter {
+export function createProgress(opts: {
+  quiet?: boolean;
+  json?: boolean;
+  verbose?: boolean;
+  passes: number;
+}): ProgressReporter {
   const silent = Boolean(opts.quiet || opts.json);
   const tty = Boolean(process.stderr.isTTY);
   let bar: SingleBar | null = null;
@@ -26,7 +31,15 @@ export function createProgress(opts: { quiet?: boolean; json?: boolean; verbose?
   const ensureBar = (label: string, total: number) => {
     if (barFor === label) return bar as SingleBar;
     stopBar();
-    bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | ETA {eta_formatted} | {value}/{total}`, stream: process.stderr, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
+    bar = new SingleBar(
+      {
+        format: `${label} [{bar}] {percentage}% | ETA {eta_formatted} | {value}/{total}`,
+        stream: process.stderr,
+        hideCursor: true,
+        clearOnComplete: true,
+      },
+      Presets.shades_classic,
+    );
     bar.start(total, 0);
     barFor = label;
     return bar;

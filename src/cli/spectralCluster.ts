@@ -1,5 +1,12 @@
 import { Command, Option } from 'commander';
-import { formatAssignments, spectralCluster, SPECTRAL_DEFAULTS, writeAssignments, type Clustering, type SpectralClusterResult } from '../app/spectralCluster';
+import {
+  formatAssignments,
+  spectralCluster,
+  SPECTRAL_DEFAULTS,
+  writeAssignments,
+  type Clustering,
+  type SpectralClusterResult,
+} from '../app/spectralCluster';
 import { CLUSTERING_MEASURES, type ClusteringScores } from '../eval/clustering';
 import { buildClusteringReport, clusteringPage, writeReportFiles } from '../report';
 import { describeKernel } from '../kernels/kernel';
@@ -62,19 +69,42 @@ export function registerSpectralClusterCommand(program: Command): void {
     )
     .argument('<data>', 'data file, - for stdin, or a built-in set (mnist:2000, usps, usps-test)')
     .requiredOption('-k, --clusters <k>', 'number of clusters', parseNumber('--clusters', { integer: true, min: 2 }))
-    .option('-o, --output <csv>', 'write index,cluster[,label] (index 0-based, in data order) to this file (atomically; .gz compresses; - for stdout, the summary then goes to stderr)')
+    .option(
+      '-o, --output <csv>',
+      'write index,cluster[,label] (index 0-based, in data order) to this file (atomically; .gz compresses; - for stdout, the summary then goes to stderr)',
+    )
     .addOption(new Option('--out <csv>').hideHelp());
   addDataOptions(cmd);
   addKernelOptions(cmd);
   cmd.addOption(gainOption(SPECTRAL_DEFAULTS.gain));
-  addGainParameterOptions(cmd, 'base gain (default for smd and kha-et: 0.3 / rms row norm of K̃, e.g. about 12 on USPS at σ = 8; others: as kpca fit)');
-  addIterationOptions(cmd, { passes: SPECTRAL_DEFAULTS.passes, componentsHelp: 'eigenvectors in the embedding (default: the number of clusters)' });
+  addGainParameterOptions(
+    cmd,
+    'base gain (default for smd and kha-et: 0.3 / rms row norm of K̃, e.g. about 12 on USPS at σ = 8; others: as kpca fit)',
+  );
+  addIterationOptions(cmd, {
+    passes: SPECTRAL_DEFAULTS.passes,
+    componentsHelp: 'eigenvectors in the embedding (default: the number of clusters)',
+  });
   addToleranceOption(cmd);
   cmd
-    .addOption(new Option('--restarts <n>', 'k-means++ seedings; the lowest inertia is kept').argParser(parseNumber('--restarts', { integer: true, min: 1 })).default(SPECTRAL_DEFAULTS.restarts))
-    .addOption(new Option('--reference <solver>', 'also cluster with exact eigenvectors of the same K̃ and compare').choices(['exact']))
-    .option('--per-pass', 'after every pass, cluster the current eigenvectors and print the scores (needs labels; not timed)')
-    .option('--report <dir>', 'write report.json, report.md and report.html (scores, per-pass series and plot) to this folder; implies --per-pass')
+    .addOption(
+      new Option('--restarts <n>', 'k-means++ seedings; the lowest inertia is kept')
+        .argParser(parseNumber('--restarts', { integer: true, min: 1 }))
+        .default(SPECTRAL_DEFAULTS.restarts),
+    )
+    .addOption(
+      new Option('--reference <solver>', 'also cluster with exact eigenvectors of the same K̃ and compare').choices([
+        'exact',
+      ]),
+    )
+    .option(
+      '--per-pass',
+      'after every pass, cluster the current eigenvectors and print the scores (needs labels; not timed)',
+    )
+    .option(
+      '--report <dir>',
+      'write report.json, report.md and report.html (scores, per-pass series and plot) to this folder; implies --per-pass',
+    )
     .option('-v, --verbose', 'say which backend runs and how the affinity is held');
   addCheckpointOptions(cmd, 'run', `<output>.checkpoint, or ${DEFAULT_CHECKPOINT} without -o`);
   addOutputOptions(cmd);
@@ -99,12 +129,20 @@ Ctrl-C stops at the next block and writes a checkpoint (exit code 130); run the 
   cmd.action(
     action(async (data: string, flags: SpectralFlags) => {
       const output = flags.output ?? flags.out;
-      if (output === '-' && flags.json) throw new UserError('--json and -o - both write to stdout: give -o a file name, or leave out one of them');
+      if (output === '-' && flags.json)
+        throw new UserError('--json and -o - both write to stdout: give -o a file name, or leave out one of them');
       if (output) await checkOutputPath(output);
       if (flags.report) await checkOutputPath(flags.report, 'dir');
-      const progress = createProgress({ quiet: flags.quiet, json: flags.json, verbose: flags.verbose, passes: flags.passes });
+      const progress = createProgress({
+        quiet: flags.quiet,
+        json: flags.json,
+        verbose: flags.verbose,
+        passes: flags.passes,
+      });
       const dataset = await loadInput(data, flags, flags.quiet);
-      progress.note(`${dataset.source}: ${dataset.l} points × ${dataset.d} features${dataset.labels ? ', labelled' : ''}`);
+      progress.note(
+        `${dataset.source}: ${dataset.l} points × ${dataset.d} features${dataset.labels ? ', labelled' : ''}`,
+      );
       const interrupt = interruptOnSignals('stopping at the next block and writing a checkpoint');
       const result = await spectralCluster(dataset, {
         ...runOptionsFromFlags(flags),
@@ -135,7 +173,11 @@ Ctrl-C stops at the next block and writes a checkpoint (exit code 130); run the 
       if (output === '-') process.stdout.write(formatAssignments(result.kha.assignments, dataset.labels));
       else if (output) await writeAssignments(output, result.kha.assignments, dataset.labels);
       if (flags.report) {
-        const report = buildClusteringReport(result, { source: dataset.source, points: dataset.l, features: dataset.d }, `kpca ${process.argv.slice(2).join(' ')}`);
+        const report = buildClusteringReport(
+          result,
+          { source: dataset.source, points: dataset.l, features: dataset.d },
+          `kpca ${process.argv.slice(2).join(' ')}`,
+        );
         await writeReportFiles(flags.report, report, clusteringPage(report), true);
       }
       warnCertificate(result.kha.certificate, flags.quiet, FIT_ADVICE);
@@ -155,21 +197,39 @@ export function summary(result: SpectralClusterResult, output?: string): string 
   const columns: [string, Clustering][] = [[`KHA (${result.gain.name})`, kha]];
   if (exact) columns.push([`exact (${exact.solver})`, exact]);
   const width = 19;
-  const row = (name: string, cells: string[]) => `  ${name.padEnd(30)}${cells.map((c) => c.padStart(width)).join('')}\n`;
+  const row = (name: string, cells: string[]) =>
+    `  ${name.padEnd(30)}${cells.map((c) => c.padStart(width)).join('')}\n`;
   let text =
     `kernel: ${describeKernel(result.kernel)}, k = ${result.clusters}, ${result.components} eigenvectors, backend ${result.backend}\n` +
     `gain: ${result.gain.name} ${JSON.stringify(result.gain.parameters)}, seed ${result.seed}, k-means restarts ${result.restarts}\n` +
     `KHA: ${kha.passes} passes (stopped by ${kha.stoppedBy}), ${kha.seconds.toFixed(2)} s iterating + ${result.affinitySeconds.toFixed(2)} s affinity` +
     `${exact ? `; exact eigenvectors ${exact.seconds.toFixed(2)} s` : ''}\n` +
     (output ? `assignments: ${output}\n` : '') +
-    row('', columns.map(([name]) => name));
-  if (kha.scores) for (const [key, label] of CLUSTERING_MEASURES) text += row(label, columns.map(([, c]) => (c.scores as ClusteringScores)[key].toFixed(4)));
+    row(
+      '',
+      columns.map(([name]) => name),
+    );
+  if (kha.scores)
+    for (const [key, label] of CLUSTERING_MEASURES)
+      text += row(
+        label,
+        columns.map(([, c]) => (c.scores as ClusteringScores)[key].toFixed(4)),
+      );
   else text += '  (no labels: no scores)\n';
-  text += row('k-means inertia', columns.map(([, c]) => c.inertia.toPrecision(6)));
-  for (let i = 0; i < result.components; i++) text += row(`λ${i + 1} of K̃`, columns.map(([, c]) => c.eigenvalues[i].toFixed(6)));
+  text += row(
+    'k-means inertia',
+    columns.map(([, c]) => c.inertia.toPrecision(6)),
+  );
+  for (let i = 0; i < result.components; i++)
+    text += row(
+      `λ${i + 1} of K̃`,
+      columns.map(([, c]) => c.eigenvalues[i].toFixed(6)),
+    );
   text += `KHA eigenvalues of K̃ with their error bounds (ℓ2):\n${certificateLines(kha.certificate).join('\n')}\n`;
   if (result.perPass) {
-    text += 'per pass (KHA iterate, Rayleigh–Ritz, k-means):\n' + `  ${'pass'.padStart(4)} ${'seconds'.padStart(9)} ${'VI'.padStart(8)} ${'NMI'.padStart(8)} ${'ARI'.padStart(8)} ${'accuracy'.padStart(9)}\n`;
+    text +=
+      'per pass (KHA iterate, Rayleigh–Ritz, k-means):\n' +
+      `  ${'pass'.padStart(4)} ${'seconds'.padStart(9)} ${'VI'.padStart(8)} ${'NMI'.padStart(8)} ${'ARI'.padStart(8)} ${'accuracy'.padStart(9)}\n`;
     for (const p of result.perPass) {
       const s = p.scores;
       text += `  ${String(p.pass).padStart(4)} ${p.seconds.toFixed(2).padStart(9)} ${s.variationOfInformation.toFixed(4).padStart(8)} ${s.normalizedMutualInformation.toFixed(4).padStart(8)} ${s.adjustedRandIndex.toFixed(4).padStart(8)} ${s.accuracy.toFixed(4).padStart(9)}\n`;
@@ -179,7 +239,11 @@ export function summary(result: SpectralClusterResult, output?: string): string 
 }
 
 function toJson(result: SpectralClusterResult, output?: string) {
-  const pipeline = (c: Clustering) => ({ eigenvalues: Array.from(c.eigenvalues), inertia: c.inertia, scores: c.scores ?? null });
+  const pipeline = (c: Clustering) => ({
+    eigenvalues: Array.from(c.eigenvalues),
+    inertia: c.inertia,
+    scores: c.scores ?? null,
+  });
   const { kha, exact } = result;
   return {
     assignments: output ?? null,
@@ -193,7 +257,14 @@ function toJson(result: SpectralClusterResult, output?: string) {
     affinitySeconds: result.affinitySeconds,
     affinityCached: result.affinityCached,
     ...certificateJson(kha.certificate),
-    kha: { ...pipeline(kha), passes: kha.passes, steps: kha.steps, seconds: kha.seconds, secondsPerPass: kha.passes > 0 ? kha.seconds / kha.passes : null, stoppedBy: kha.stoppedBy },
+    kha: {
+      ...pipeline(kha),
+      passes: kha.passes,
+      steps: kha.steps,
+      seconds: kha.seconds,
+      secondsPerPass: kha.passes > 0 ? kha.seconds / kha.passes : null,
+      stoppedBy: kha.stoppedBy,
+    },
     exact: exact ? { ...pipeline(exact), solver: exact.solver, seconds: exact.seconds } : null,
     perPass: result.perPass ?? null,
   };

@@ -32,11 +32,15 @@ export function registerTransformCommand(program: Command): void {
     .option('--backend <name>', `Gram-row backend: auto or one of ${BACKEND_NAMES.join(', ')}`, 'auto');
   addDataOptions(cmd);
   addOutputOptions(cmd);
-  cmd.addHelpText('after', '\nExamples:\n  kpca transform data/blobs.csv -m blobs.kpca -o projections.csv\n  kpca transform usps-test -m usps.kpca --json');
+  cmd.addHelpText(
+    'after',
+    '\nExamples:\n  kpca transform data/blobs.csv -m blobs.kpca -o projections.csv\n  kpca transform usps-test -m usps.kpca --json',
+  );
   cmd.action(
     action(async (data: string, flags: TransformFlags) => {
       const output = flags.output ?? flags.out;
-      if (output === '-' && flags.json) throw new UserError('--json and -o - both write to stdout: give -o a file name, or leave out one of them');
+      if (output === '-' && flags.json)
+        throw new UserError('--json and -o - both write to stdout: give -o a file name, or leave out one of them');
       if (output) await checkOutputPath(output);
       const model = await loadModel(flags.model as string);
       const points = await loadInput(data, flags, flags.quiet, model.d);
@@ -52,7 +56,13 @@ export function registerTransformCommand(program: Command): void {
       if (output && output !== '-') await writeDataset(projected, output, 'csv');
       if (flags.json) {
         const r = model.components;
-        printJson({ components: r, points: points.l, output: output ?? null, projections: Array.from({ length: points.l }, (_, b) => Array.from(Y.subarray(b * r, (b + 1) * r))), labels: points.labels });
+        printJson({
+          components: r,
+          points: points.l,
+          output: output ?? null,
+          projections: Array.from({ length: points.l }, (_, b) => Array.from(Y.subarray(b * r, (b + 1) * r))),
+          labels: points.labels,
+        });
       } else if (!output || output === '-') process.stdout.write(formatDataset(projected, 'csv'));
     }),
   );

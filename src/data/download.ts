@@ -27,7 +27,11 @@ export async function downloadBuffer(url: string, opts: DownloadOptions = {}): P
   }
 }
 
-function getOnce(url: string, idleTimeoutMs: number, totalTimeoutMs: number): Promise<{ body: Buffer } | { location: string }> {
+function getOnce(
+  url: string,
+  idleTimeoutMs: number,
+  totalTimeoutMs: number,
+): Promise<{ body: Buffer } | { location: string }> {
   const fail = (why: string) => new UserError(`${url}: download failed: ${why}`);
   return new Promise((resolve, reject) => {
     let parsed: URL;
@@ -61,7 +65,9 @@ function getOnce(url: string, idleTimeoutMs: number, totalTimeoutMs: number): Pr
         chunks.push(chunk);
         received += chunk.length;
       });
-      response.on('error', (err) => finish(() => reject(fail(`connection lost after ${received} bytes (${err.message})`))));
+      response.on('error', (err) =>
+        finish(() => reject(fail(`connection lost after ${received} bytes (${err.message})`))),
+      );
       response.on('aborted', () => finish(() => reject(fail(`connection lost after ${received} bytes`))));
       response.on('end', () => {
         if (Number.isFinite(expected) && received !== expected)
@@ -70,7 +76,10 @@ function getOnce(url: string, idleTimeoutMs: number, totalTimeoutMs: number): Pr
       });
     });
     request.setTimeout(idleTimeoutMs, () => request.destroy(fail(`no data for ${idleTimeoutMs / 1000} s`)));
-    const deadline = setTimeout(() => request.destroy(fail(`not finished after ${totalTimeoutMs / 1000} s`)), totalTimeoutMs);
+    const deadline = setTimeout(
+      () => request.destroy(fail(`not finished after ${totalTimeoutMs / 1000} s`)),
+      totalTimeoutMs,
+    );
     request.on('error', (err) => finish(() => reject(err instanceof UserError ? err : fail(err.message))));
     let done = false;
     function finish(settle: () => void): void {

@@ -3,7 +3,10 @@
  * CRLF removed, blank lines included so that numbering stays true). A callback rather than an
  * async generator: one promise per line would dominate the cost of reading USPS-sized files.
  */
-export async function forEachLine(chunks: AsyncIterable<string>, onLine: (text: string, line: number) => void): Promise<void> {
+export async function forEachLine(
+  chunks: AsyncIterable<string>,
+  onLine: (text: string, line: number) => void,
+): Promise<void> {
   let carry = '';
   let line = 0;
   for await (const chunk of chunks) {

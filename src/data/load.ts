@@ -29,13 +29,17 @@ export interface LoadOptions {
 export async function loadDataset(source: string, opts: LoadOptions = {}): Promise<Dataset> {
   const builtin = parseBuiltin(source);
   if (builtin && opts.labelColumn !== undefined && opts.labelColumn !== false)
-    throw new UserError(`--label-column: ${source} is a built-in data set with its own labels; the option applies to CSV/TSV files`);
+    throw new UserError(
+      `--label-column: ${source} is a built-in data set with its own labels; the option applies to CSV/TSV files`,
+    );
   if (builtin?.kind === 'mnist') return loadMnist(builtin.n, builtin.side, builtin.shifted);
   const path = builtin ? builtin.path : source;
   const text = await openTextSource(path, opts.stdin);
   const format = opts.format ?? detectFormat(text.name, text.firstLine);
   if (opts.labelColumn !== undefined && opts.labelColumn !== false && format !== 'csv' && format !== 'tsv')
-    throw new UserError(`${text.name}: a label column can only be chosen for CSV/TSV; in ${format} files the label is the first field of each line`);
+    throw new UserError(
+      `${text.name}: a label column can only be chosen for CSV/TSV; in ${format} files the label is the first field of each line`,
+    );
   const table =
     format === 'csv' || format === 'tsv'
       ? await readDelimited(text, format === 'csv' ? ',' : '\t', opts.labelColumn)

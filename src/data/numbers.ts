@@ -73,7 +73,8 @@ export function numberFieldError(file: string, text: string, line: number, colum
   let detail: string;
   if (text.trim() === '') detail = 'expected a number, found an empty field';
   else if (/^[+-]?(?:nan|inf|infinity)$/i.test(text)) detail = `expected a finite number, found "${text}"`;
-  else if (Math.abs(Number(text)) === Infinity) detail = `number "${clip(text)}" is too large: it overflows to ${text.startsWith('-') ? '-' : ''}Infinity`;
+  else if (Math.abs(Number(text)) === Infinity)
+    detail = `number "${clip(text)}" is too large: it overflows to ${text.startsWith('-') ? '-' : ''}Infinity`;
   else detail = `expected a number, found "${clip(text)}"${hint}`;
   return new DataError(file, detail, line, column);
 }

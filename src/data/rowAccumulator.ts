@@ -80,7 +80,11 @@ export class FieldCountCheck {
       this.expected = count;
       this.firstLine = line;
     } else if (count !== this.expected) {
-      throw new DataError(this.file, `row has ${count} field${count === 1 ? '' : 's'}, expected ${this.expected} (as in line ${this.firstLine})`, line);
+      throw new DataError(
+        this.file,
+        `row has ${count} field${count === 1 ? '' : 's'}, expected ${this.expected} (as in line ${this.firstLine})`,
+        line,
+      );
     }
   }
 }

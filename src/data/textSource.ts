@@ -36,10 +36,18 @@ export async function openTextSource(source: string, stdin?: NodeJS.ReadableStre
   const { head, rest } = await peekBytes(raw as AsyncIterable<Buffer>, MAGIC_BYTES_NEEDED);
   if (head.length === 0) throw new DataError(name, 'empty file: expected a header row or data rows');
   const foreign = FOREIGN_MAGIC.find((m) => m.bytes.every((b, i) => head[i] === b));
-  if (foreign) throw new DataError(name, `the file is ${foreign.what}; kpca reads plain or gzip-compressed text, so decompress it first`);
+  if (foreign)
+    throw new DataError(
+      name,
+      `the file is ${foreign.what}; kpca reads plain or gzip-compressed text, so decompress it first`,
+    );
 
   const utf16 = utf16Encoding(head);
-  if (utf16) throw new DataError(name, `the file is ${utf16} text; kpca reads UTF-8 (or ASCII): convert it first, e.g. iconv -f UTF-16 -t UTF-8`);
+  if (utf16)
+    throw new DataError(
+      name,
+      `the file is ${utf16} text; kpca reads UTF-8 (or ASCII): convert it first, e.g. iconv -f UTF-16 -t UTF-8`,
+    );
 
   const gzipped = head[0] === 0x1f && head[1] === 0x8b;
   const bytes = gzipped ? gunzip(concatBytes(head, rest)) : concatBytes(head, rest);
@@ -53,8 +61,10 @@ export async function openTextSource(source: string, stdin?: NodeJS.ReadableStre
 function utf16Encoding(head: Buffer): string | null {
   if (head[0] === 0xff && head[1] === 0xfe) return 'UTF-16 LE';
   if (head[0] === 0xfe && head[1] === 0xff) return 'UTF-16 BE';
-  if (head.length >= 4 && head[1] === 0 && head[3] === 0 && head[0] !== 0 && head[2] !== 0) return 'UTF-16 LE (no byte order mark)';
-  if (head.length >= 4 && head[0] === 0 && head[2] === 0 && head[1] !== 0 && head[3] !== 0) return 'UTF-16 BE (no byte order mark)';
+  if (head.length >= 4 && head[1] === 0 && head[3] === 0 && head[0] !== 0 && head[2] !== 0)
+    return 'UTF-16 LE (no byte order mark)';
+  if (head.length >= 4 && head[0] === 0 && head[2] === 0 && head[1] !== 0 && head[3] !== 0)
+    return 'UTF-16 BE (no byte order mark)';
   return null;
 }
 
@@ -70,7 +80,10 @@ async function openFile(path: string): Promise<Readable> {
 }
 
 /** Read at least `n` bytes (fewer only at the end of input) and hand back the rest unread. */
-async function peekBytes(stream: AsyncIterable<Buffer>, n: number): Promise<{ head: Buffer; rest: AsyncIterator<Buffer> }> {
+async function peekBytes(
+  stream: AsyncIterable<Buffer>,
+  n: number,
+): Promise<{ head: Buffer; rest: AsyncIterator<Buffer> }> {
   const rest = stream[Symbol.asyncIterator]();
   const parts: Buffer[] = [];
   let size = 0;
@@ -156,7 +169,10 @@ async function withFirstLine(name: string, chunks: AsyncGenerator<string>): Prom
     partial += next.value.slice(from);
   }
   if (partial.trim() === '')
-    throw new DataError(name, `empty file: expected a header row or data rows${seen.length === 0 ? '' : ' (found only blank lines)'}`);
+    throw new DataError(
+      name,
+      `empty file: expected a header row or data rows${seen.length === 0 ? '' : ' (found only blank lines)'}`,
+    );
   return { name, firstLine: partial, chunks: replay(seen, chunks) };
 }
 
@@ -192,7 +208,11 @@ function readError(err: unknown, name: string, line: number, gzipped: boolean): 
   if (err instanceof DataError) return err;
   const code = (err as NodeJS.ErrnoException)?.code;
   if (gzipped && code === 'Z_BUF_ERROR')
-    return new DataError(name, 'gzip data ends early: the file is truncated (an interrupted download or copy?); obtain it again', line);
+    return new DataError(
+      name,
+      'gzip data ends early: the file is truncated (an interrupted download or copy?); obtain it again',
+      line,
+    );
   if (gzipped && typeof code === 'string' && code.startsWith('Z_'))
     return new DataError(name, `corrupt gzip data (${(err as Error).message}); obtain the file again`, line);
   return fileError(err, name);

@@ -23,7 +23,10 @@ export async function writeDataset(ds: Dataset, path: string, format: DataFormat
 
 /** The text `writeDataset` writes (for stdout). */
 export function formatDataset(ds: Dataset, format: DataFormat = 'csv'): string {
-  const lines = format === 'csv' || format === 'tsv' ? delimitedLines(ds, format === 'csv' ? ',' : '\t') : labelFirstLines(ds, format);
+  const lines =
+    format === 'csv' || format === 'tsv'
+      ? delimitedLines(ds, format === 'csv' ? ',' : '\t')
+      : labelFirstLines(ds, format);
   return lines.join('');
 }
 
@@ -32,7 +35,10 @@ function delimitedLines(ds: Dataset, delimiter: string): string[] {
   const header = ds.featureNames.map((name) => quoteField(name, delimiter));
   if (ds.labels) {
     const clash = ds.featureNames.find((name) => name.toLowerCase() === 'label');
-    if (clash !== undefined) throw new UserError(`cannot write the labels: a feature is already named "${clash}", which the label column needs; rename that feature`);
+    if (clash !== undefined)
+      throw new UserError(
+        `cannot write the labels: a feature is already named "${clash}", which the label column needs; rename that feature`,
+      );
     header.push('label');
   }
   lines.push(`${header.join(delimiter)}\n`);
@@ -48,11 +54,16 @@ function delimitedLines(ds: Dataset, delimiter: string): string[] {
 /** USPS and LIBSVM both put the label first; LIBSVM writes only non-zero entries with their index. */
 function labelFirstLines(ds: Dataset, format: 'libsvm' | 'usps'): string[] {
   const labels = ds.labels;
-  if (!labels) throw new UserError(`${format} files need a label on every line, and this data set has no labels; write csv or tsv instead`);
+  if (!labels)
+    throw new UserError(
+      `${format} files need a label on every line, and this data set has no labels; write csv or tsv instead`,
+    );
   const lines: string[] = [];
   for (let i = 0; i < ds.l; i++) {
     if (labels[i] === '' || /\s/.test(labels[i]))
-      throw new UserError(`${format} labels cannot be empty or contain whitespace; row ${i + 1} has the label "${labels[i]}"`);
+      throw new UserError(
+        `${format} labels cannot be empty or contain whitespace; row ${i + 1} has the label "${labels[i]}"`,
+      );
     const fields = [labels[i]];
     for (let j = 0; j < ds.d; j++) {
       const x = ds.X[i * ds.d + j];

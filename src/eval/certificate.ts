@@ -77,7 +77,10 @@ export async function productAndFrobenius(
   let frobenius2 = 0;
   for (let start = 0; start < l; start += rowsPerCall) {
     const count = Math.min(rowsPerCall, l - start);
-    await source.rows(Array.from({ length: count }, (_, k) => start + k), buffer);
+    await source.rows(
+      Array.from({ length: count }, (_, k) => start + k),
+      buffer,
+    );
     for (let b = 0; b < count; b++) {
       const off = b * l;
       for (let j = 0; j < l; j++) frobenius2 += buffer[off + j] * buffer[off + j];
@@ -161,7 +164,14 @@ export function certificate(
     const angle = gap > 0 && Number.isFinite(residuals[i]) ? Math.min(1, residuals[i] / gap) : null;
     const eigenvalueBound = angle === null ? residuals[i] : Math.min(residuals[i], residuals[i] ** 2 / gap);
     const lowerBound = Math.max(theta[i], lowerBounds[i]);
-    components.push({ eigenvalue: theta[i], residual: residuals[i], eigenvalueBound, lowerBound, gap, angleBound: angle });
+    components.push({
+      eigenvalue: theta[i],
+      residual: residuals[i],
+      eigenvalueBound,
+      lowerBound,
+      gap,
+      angleBound: angle,
+    });
   }
   let residual2 = 0;
   for (let i = 0; i < r; i++) residual2 += residuals[i] ** 2;
@@ -175,11 +185,16 @@ export function certificate(
   for (let i = 0; i < r; i++) {
     const { eigenvalue, residual, lowerBound } = components[i];
     const name = `λ${i + 1}`;
-    if (!Number.isFinite(eigenvalue) || !Number.isFinite(residual)) warnings.push(`${name}: estimate ${eigenvalue} is not finite`);
+    if (!Number.isFinite(eigenvalue) || !Number.isFinite(residual))
+      warnings.push(`${name}: estimate ${eigenvalue} is not finite`);
     else if (eigenvalue <= 0)
-      warnings.push(`${name}: estimate ${eigenvalue.toPrecision(4)} is not positive (bound ±${residual.toPrecision(2)})`);
+      warnings.push(
+        `${name}: estimate ${eigenvalue.toPrecision(4)} is not positive (bound ±${residual.toPrecision(2)})`,
+      );
     else if (!(residual <= limit))
-      warnings.push(`${name}: not converged, residual ${residual.toPrecision(2)} exceeds ${tolerance}·λ1 = ${limit.toPrecision(2)}`);
+      warnings.push(
+        `${name}: not converged, residual ${residual.toPrecision(2)} exceeds ${tolerance}·λ1 = ${limit.toPrecision(2)}`,
+      );
     else if (!(lowerBound - eigenvalue <= limit))
       warnings.push(
         `${name}: not converged, a direction is missing: ${name} ≥ ${lowerBound.toPrecision(4)} > θ = ${eigenvalue.toPrecision(4)}`,

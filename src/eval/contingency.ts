@@ -16,7 +16,8 @@ export interface ContingencyTable {
 }
 
 export function contingencyTable(a: Labels, b: Labels): ContingencyTable {
-  if (a.length !== b.length) throw new RangeError(`contingencyTable: labelings differ in length (${a.length} vs ${b.length})`);
+  if (a.length !== b.length)
+    throw new RangeError(`contingencyTable: labelings differ in length (${a.length} vs ${b.length})`);
   const n = a.length;
   const ia = encode(a);
   const ib = encode(b);

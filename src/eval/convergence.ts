@@ -91,7 +91,13 @@ export function orthonormalityError(A: Float64Array, AK: Float64Array, r: number
  * Independent of the scaling and mixing of the rows of A (only their span matters). Needs the w_i
  * linearly independent (G positive definite); otherwise NumericalError.
  */
-export function subspaceSines(A: Float64Array, AK: Float64Array, r: number, l: number, reference: ReferenceSpectrum): Float64Array {
+export function subspaceSines(
+  A: Float64Array,
+  AK: Float64Array,
+  r: number,
+  l: number,
+  reference: ReferenceSpectrum,
+): Float64Array {
   checkShapes(A, AK, r, l);
   checkReference(reference, r, l);
   const G = matmulTransB(A, AK, r, l, r);
@@ -104,7 +110,13 @@ export function subspaceSines(A: Float64Array, AK: Float64Array, r: number, l: n
 }
 
 /** Largest sine of the principal angles (see subspaceSines). */
-export function subspaceError(A: Float64Array, AK: Float64Array, r: number, l: number, reference: ReferenceSpectrum): number {
+export function subspaceError(
+  A: Float64Array,
+  AK: Float64Array,
+  r: number,
+  l: number,
+  reference: ReferenceSpectrum,
+): number {
   return subspaceSines(A, AK, r, l, reference)[0];
 }
 
@@ -135,5 +147,6 @@ function checkShapes(A: Float64Array, AK: Float64Array, r: number, l: number): v
 
 function checkReference(reference: ReferenceSpectrum, r: number, l?: number): void {
   if (reference.r < r) throw new RangeError(`convergence: reference has ${reference.r} eigenpairs, need ${r}`);
-  if (l !== undefined && reference.l !== l) throw new RangeError(`convergence: reference is for l = ${reference.l}, not ${l}`);
+  if (l !== undefined && reference.l !== l)
+    throw new RangeError(`convergence: reference is for l = ${reference.l}, not ${l}`);
 }

@@ -7,7 +7,8 @@
  * rows left without a column get −1. Every column (or every row, whichever are fewer) is used once.
  */
 export function hungarian(cost: ArrayLike<number>, rows: number, cols: number): Int32Array {
-  if (cost.length !== rows * cols) throw new RangeError(`hungarian: cost has ${cost.length} entries, expected ${rows}×${cols}`);
+  if (cost.length !== rows * cols)
+    throw new RangeError(`hungarian: cost has ${cost.length} entries, expected ${rows}×${cols}`);
   for (let k = 0; k < cost.length; k++) {
     if (!Number.isFinite(cost[k])) throw new RangeError(`hungarian: cost entry ${k} is not finite`);
   }

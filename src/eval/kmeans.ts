@@ -27,9 +27,11 @@ export interface KmeansResult {
 
 /** Cluster n points of dimension dim (row-major) into k clusters. */
 export function kmeans(points: Float64Array, n: number, dim: number, k: number, opts: KmeansOptions): KmeansResult {
-  if (points.length !== n * dim) throw new RangeError(`kmeans: ${points.length} values are not ${n} points of dimension ${dim}`);
+  if (points.length !== n * dim)
+    throw new RangeError(`kmeans: ${points.length} values are not ${n} points of dimension ${dim}`);
   if (!(Number.isInteger(k) && k >= 1 && k <= n)) throw new RangeError(`kmeans: need 1 ≤ k ≤ n = ${n}, got k = ${k}`);
-  if (!(Number.isInteger(opts.restarts) && opts.restarts >= 1)) throw new RangeError(`kmeans: restarts must be ≥ 1, got ${opts.restarts}`);
+  if (!(Number.isInteger(opts.restarts) && opts.restarts >= 1))
+    throw new RangeError(`kmeans: restarts must be ≥ 1, got ${opts.restarts}`);
   if (!points.every(Number.isFinite)) throw new RangeError('kmeans: points must be finite');
   const data = Array.from({ length: n }, (_, p) => Array.from(points.subarray(p * dim, (p + 1) * dim)));
   const rng = new Rng(opts.seed);

@@ -8,7 +8,11 @@ import { hungarian } from './hungarian';
  */
 export function matchedAccuracy(t: ContingencyTable): number {
   if (t.n === 0) return 1;
-  const assignment = hungarian(t.counts.map((c) => -c), t.rows, t.cols);
+  const assignment = hungarian(
+    t.counts.map((c) => -c),
+    t.rows,
+    t.cols,
+  );
   let matched = 0;
   assignment.forEach((j, i) => {
     if (j >= 0) matched += t.counts[i * t.cols + j];

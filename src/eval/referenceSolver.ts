@@ -114,7 +114,8 @@ export async function iterativeEigen(
   for (;;) {
     // Append the block to Q and its image to W; extend T = Q Wᵀ by the new rows and columns.
     const image = await multiply(block, blockRows);
-    if (image.length !== blockRows * l) throw new RangeError(`iterativeEigen: multiply returned ${image.length} values, expected ${blockRows * l}`);
+    if (image.length !== blockRows * l)
+      throw new RangeError(`iterativeEigen: multiply returned ${image.length} values, expected ${blockRows * l}`);
     Q.set(block, m * l);
     W.set(image, m * l);
     products += blockRows;

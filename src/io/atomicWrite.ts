@@ -15,7 +15,10 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * After a successful write, temporary files of earlier writers of the same target that died
  * (SIGKILL) are removed.
  */
-export async function writeFileAtomic(target: string, data: string | Uint8Array | Array<string | Uint8Array>): Promise<void> {
+export async function writeFileAtomic(
+  target: string,
+  data: string | Uint8Array | Array<string | Uint8Array>,
+): Promise<void> {
   const dir = path.dirname(path.resolve(target));
   const base = path.basename(target);
   const tmp = path.join(dir, temporaryName(base, process.pid));

@@ -34,9 +34,16 @@ interface ContainerHeader<H> {
   meta: H;
 }
 
-if (os.endianness() !== 'LE') throw new Error('kpca-hebbian stores arrays little-endian and needs a little-endian machine');
+if (os.endianness() !== 'LE')
+  throw new Error('kpca-hebbian stores arrays little-endian and needs a little-endian machine');
 
-export async function writeContainer<H>(path: string, kind: ContainerKind, formatVersion: number, meta: H, arrays: Record<string, StoredArray>): Promise<void> {
+export async function writeContainer<H>(
+  path: string,
+  kind: ContainerKind,
+  formatVersion: number,
+  meta: H,
+  arrays: Record<string, StoredArray>,
+): Promise<void> {
   const entries: ArrayEntry[] = Object.entries(arrays).map(([name, a]) => ({
     name,
     type: a instanceof Int32Array ? 'int32' : 'float64',
@@ -68,7 +75,11 @@ export interface Container<H> {
  * callers upgrade older headers themselves, and validate `meta` and the arrays (io/schema.ts): the
  * container checks only its own structure, and never uses a header field before checking its type.
  */
-export async function readContainer<H>(path: string, kind: ContainerKind, supportedVersions: readonly number[]): Promise<Container<H>> {
+export async function readContainer<H>(
+  path: string,
+  kind: ContainerKind,
+  supportedVersions: readonly number[],
+): Promise<Container<H>> {
   const bytes = await fs.readFile(path);
   const what = kind === 'model' ? 'model file' : 'checkpoint';
   const fail = (why: string): never => {
@@ -79,7 +90,8 @@ export async function readContainer<H>(path: string, kind: ContainerKind, suppor
     fail('it is not a kpca-hebbian file (wrong magic bytes)');
   const headerLength = bytes.readUInt32LE(MAGIC.length);
   const headerStart = MAGIC.length + 4;
-  if (headerStart + headerLength + CHECKSUM_BYTES > bytes.length) fail(`truncated (${bytes.length} bytes, the header alone needs ${headerStart + headerLength + CHECKSUM_BYTES})`);
+  if (headerStart + headerLength + CHECKSUM_BYTES > bytes.length)
+    fail(`truncated (${bytes.length} bytes, the header alone needs ${headerStart + headerLength + CHECKSUM_BYTES})`);
   const sumAt = bytes.length - CHECKSUM_BYTES;
   const intact = createHash('sha256').update(bytes.subarray(0, sumAt)).digest().equals(bytes.subarray(sumAt));
   const parsed = parseHeader<H>(bytes.subarray(headerStart, headerStart + headerLength));
@@ -88,7 +100,9 @@ export async function readContainer<H>(path: string, kind: ContainerKind, suppor
   const header = parsed;
   if (header.kind !== kind) fail(`it is a ${header.kind} file, not a ${kind}`);
   if (!supportedVersions.includes(header.formatVersion))
-    fail(`format version ${header.formatVersion} is not supported by this version of kpca (it reads ${supportedVersions.join(', ')})`);
+    fail(
+      `format version ${header.formatVersion} is not supported by this version of kpca (it reads ${supportedVersions.join(', ')})`,
+    );
   const payload = header.arrays.reduce((n, e) => n + e.length * (e.type === 'int32' ? 4 : 8), 0);
   const expected = headerStart + headerLength + payload + CHECKSUM_BYTES;
   if (bytes.length < expected) fail(`truncated (${bytes.length} bytes, expected ${expected})`);
@@ -126,7 +140,8 @@ function parseHeader<H>(bytes: Uint8Array): ContainerHeader<H> | string {
     if (typeof entry.name !== 'string' || !/^[A-Za-z][\w.]*$/.test(entry.name) || names.has(entry.name))
       return `its header is damaged (array name ${JSON.stringify(entry.name)} missing, malformed or repeated)`;
     names.add(entry.name);
-    if (entry.type !== 'float64' && entry.type !== 'int32') return `its header is damaged (array ${entry.name} has type ${JSON.stringify(entry.type)})`;
+    if (entry.type !== 'float64' && entry.type !== 'int32')
+      return `its header is damaged (array ${entry.name} has type ${JSON.stringify(entry.type)})`;
     if (!(Number.isSafeInteger(entry.length) && (entry.length as number) >= 0))
       return `its header is damaged (array ${entry.name} has length ${JSON.stringify(entry.length)})`;
   }

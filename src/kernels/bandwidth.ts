@@ -4,7 +4,14 @@ import { Rng } from '../linalg/rng';
  * The median heuristic for the Gaussian width: the median Euclidean distance between random pairs
  * of distinct points (seeded; all pairs when there are few). Used when no --sigma/--gamma is given.
  */
-export function medianPairwiseDistance(X: Float64Array, l: number, d: number, seed = 1, maxPairs = 4000, fallback = 1): number {
+export function medianPairwiseDistance(
+  X: Float64Array,
+  l: number,
+  d: number,
+  seed = 1,
+  maxPairs = 4000,
+  fallback = 1,
+): number {
   const distances: number[] = [];
   const distance = (i: number, j: number) => {
     let s = 0;

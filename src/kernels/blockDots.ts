@@ -4,22 +4,21 @@
  */
 
 /** out[b*l + j] = z_b · x_j. */
-export function blockDots(
-  X: Float64Array,
-  l: number,
-  d: number,
-  Z: Float64Array,
-  m: number,
-  out: Float64Array,
-): void {
+export function blockDots(X: Float64Array, l: number, d: number, Z: Float64Array, m: number, out: Float64Array): void {
   let b = 0;
   // Four z rows share each load of x_j (j outer), so X streams through the cache once per four
   // rows; the four row sums are independent accumulators, which keeps the FPU pipeline busy.
   for (; b + 4 <= m; b += 4) {
-    const z0 = b * d, z1 = z0 + d, z2 = z1 + d, z3 = z2 + d;
+    const z0 = b * d,
+      z1 = z0 + d,
+      z2 = z1 + d,
+      z3 = z2 + d;
     for (let j = 0; j < l; j++) {
       const x = j * d;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       for (let t = 0; t < d; t++) {
         const xt = X[x + t];
         s0 += Z[z0 + t] * xt;
@@ -38,10 +37,15 @@ export function blockDots(
 
 /** One leftover row: four accumulators over t instead of over rows. */
 function singleRowDots(X: Float64Array, l: number, d: number, Z: Float64Array, b: number, out: Float64Array): void {
-  const z = b * d, d4 = d - (d % 4);
+  const z = b * d,
+    d4 = d - (d % 4);
   for (let j = 0; j < l; j++) {
     const x = j * d;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, t = 0;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0,
+      t = 0;
     for (; t < d4; t += 4) {
       s0 += Z[z + t] * X[x + t];
       s1 += Z[z + t + 1] * X[x + t + 1];

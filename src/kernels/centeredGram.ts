@@ -62,7 +62,8 @@ export class CenteredGram implements RowSource {
     await this.gram.rows(indices, out);
     const { l, rowMeans: m, grandMean } = this;
     for (let b = 0; b < indices.length; b++) {
-      const c = grandMean - m[indices[b]], row = b * l;
+      const c = grandMean - m[indices[b]],
+        row = b * l;
       for (let j = 0; j < l; j++) out[row + j] += c - m[j]; // K_ij − m_i − m_j + m̄
     }
   }

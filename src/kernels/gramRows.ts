@@ -55,9 +55,13 @@ export class GramRows {
     const cache = keep ? new Float32Array(l * l) : null;
     const blocks = [0, 1].map(() => new Float64Array(blockSize * l));
     const fetched = fetchAhead(Math.ceil(l / blockSize), async (i) => {
-      const i0 = i * blockSize, count = Math.min(blockSize, l - i0);
+      const i0 = i * blockSize,
+        count = Math.min(blockSize, l - i0);
       const rows = blocks[i % 2].subarray(0, count * l);
-      await backend.rows(Array.from({ length: count }, (_, b) => i0 + b), rows);
+      await backend.rows(
+        Array.from({ length: count }, (_, b) => i0 + b),
+        rows,
+      );
       return { rows, i0, count };
     });
     let largest = 0;

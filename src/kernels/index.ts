@@ -18,7 +18,15 @@ export { linear } from './linear';
 export { CenteredGram, centerCrossRows, gramCacheBytes } from './centeredGram';
 export { NormalizedAffinity } from './normalizedAffinity';
 
-export const BACKEND_NAMES: readonly BackendName[] = ['reference', 'wasm', 'cpu', 'webasm', 'gpu', 'webgpu', 'headlessgl'];
+export const BACKEND_NAMES: readonly BackendName[] = [
+  'reference',
+  'wasm',
+  'cpu',
+  'webasm',
+  'gpu',
+  'webgpu',
+  'headlessgl',
+];
 
 export interface CreateBackendOptions {
   /** told which backend was chosen and why */
@@ -74,7 +82,9 @@ export async function createGramBackend(
     return await createInF32Range(name, kernel, X, l, d, make);
   } catch (e) {
     if (!(e instanceof UserError) || request === 'auto') throw e;
-    throw new UserError(`${e.message.replace(/\.+$/, '')}. Backends available here: ${(await availableBackends()).join(', ')}`);
+    throw new UserError(
+      `${e.message.replace(/\.+$/, '')}. Backends available here: ${(await availableBackends()).join(', ')}`,
+    );
   }
 }
 
@@ -116,6 +126,8 @@ async function chooseAuto(wasmThreads: number, verbose?: (msg: string) => void):
     verbose?.(`backend auto → wasm (${describeWasm(wasmThreads)}); not webgpu: ${webgpuProblem}`);
     return 'wasm';
   }
-  verbose?.(`backend auto → reference (float64 TypeScript): WebAssembly SIMD does not validate; not webgpu: ${webgpuProblem}`);
+  verbose?.(
+    `backend auto → reference (float64 TypeScript): WebAssembly SIMD does not validate; not webgpu: ${webgpuProblem}`,
+  );
   return 'reference';
 }

@@ -57,7 +57,9 @@ export class NormalizedAffinity implements RowSource {
     await this.gram.rows(indices, out);
     const { l, invSqrtDegrees: s } = this;
     for (let b = 0; b < indices.length; b++) {
-      const i = indices[b], si = s[i], row = b * l;
+      const i = indices[b],
+        si = s[i],
+        row = b * l;
       for (let j = 0; j < l; j++) out[row + j] *= si * s[j];
       out[row + i] = 0;
     }

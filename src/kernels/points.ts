@@ -34,5 +34,6 @@ export function packF32(
 
 /** Throws (a programming error, not a user one) when `out` cannot hold an m × l block. */
 export function checkBlock(out: Float64Array, m: number, l: number): void {
-  if (out.length < m * l) throw new RangeError(`output holds ${out.length} values, an ${m} × ${l} block needs ${m * l}`);
+  if (out.length < m * l)
+    throw new RangeError(`output holds ${out.length} values, an ${m} × ${l} block needs ${m * l}`);
 }

@@ -53,7 +53,10 @@ export function scaledKernel(kernel: KernelSpec, e: number): { kernel: KernelSpe
     case 'gaussian':
       return { kernel: { type: 'gaussian', gamma: timesPowerOfTwo(kernel.gamma, -2 * e) }, outputExponent: 0 };
     case 'polynomial':
-      return { kernel: { ...kernel, coef0: timesPowerOfTwo(kernel.coef0, 2 * e) }, outputExponent: -2 * e * kernel.degree };
+      return {
+        kernel: { ...kernel, coef0: timesPowerOfTwo(kernel.coef0, 2 * e) },
+        outputExponent: -2 * e * kernel.degree,
+      };
     case 'linear':
       return { kernel, outputExponent: -2 * e };
   }
@@ -76,7 +79,9 @@ export async function createInF32Range(
   const e = rangeExponent(X, l * d);
   const scaled = scaledKernel(kernel, e);
   if (scaled.kernel.type === 'gaussian' && !(Number.isFinite(scaled.kernel.gamma) && scaled.kernel.gamma > 0))
-    throw new UserError(`gamma ${JSON.stringify(kernel)} at the data's scale (max |x| = ${maxAbs(X, l * d)}) is out of float range: ${advice(name)}`);
+    throw new UserError(
+      `gamma ${JSON.stringify(kernel)} at the data's scale (max |x| = ${maxAbs(X, l * d)}) is out of float range: ${advice(name)}`,
+    );
   const inner = await create(scaled.kernel, e === 0 ? X : X.map((x) => timesPowerOfTwo(x, e)));
   return new RangeGuardedBackend(inner, kernel.type !== 'gaussian', e, scaled.outputExponent);
 }

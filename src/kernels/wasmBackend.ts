@@ -86,8 +86,15 @@ export class WasmBackend implements GramBackend {
   }
 
   /** A backend over X (l × d) with `threads` executors (1: this thread, no workers). */
-  static async create(impl: KernelImpl, X: Float64Array, l: number, d: number, threads = defaultWasmThreads()): Promise<WasmBackend> {
-    if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`wasm backend: threads must be a positive integer, got ${threads}`);
+  static async create(
+    impl: KernelImpl,
+    X: Float64Array,
+    l: number,
+    d: number,
+    threads = defaultWasmThreads(),
+  ): Promise<WasmBackend> {
+    if (!Number.isInteger(threads) || threads < 1)
+      throw new RangeError(`wasm backend: threads must be a positive integer, got ${threads}`);
     const stride = Math.ceil(d / 4) * 4;
     const slotRows = Math.ceil(BLOCK_ROWS / threads / 4) * 4;
     let bytes = 0;
@@ -99,7 +106,10 @@ export class WasmBackend implements GramBackend {
     const x = take(l * stride * 4);
     const xNorms = take(l * 8);
     const slots: Slot[] = Array.from({ length: threads }, () => ({
-      x, l, dv: stride / 4, xNorms,
+      x,
+      l,
+      dv: stride / 4,
+      xNorms,
       z: take(slotRows * stride * 4),
       zNorms: take(slotRows * 8),
       dots: take(slotRows * l * 4),
@@ -107,7 +117,9 @@ export class WasmBackend implements GramBackend {
     }));
     const pages = pagesFor(bytes);
     if (pages === null)
-      throw new UserError(`wasm backend: ${(bytes / 2 ** 30).toFixed(2)} GiB for ${l} points of dimension ${d} exceeds wasm32's 4 GiB; use --backend reference`);
+      throw new UserError(
+        `wasm backend: ${(bytes / 2 ** 30).toFixed(2)} GiB for ${l} points of dimension ${d} exceeds wasm32's 4 GiB; use --backend reference`,
+      );
     const memory = new webAssembly!.Memory({ initial: pages, maximum: pages, shared: true });
     const buffer = memory.buffer;
 
@@ -125,7 +137,15 @@ export class WasmBackend implements GramBackend {
     const executors =
       threads === 1
         ? [inThreadExecutor(module, memory, slots[0], impl)]
-        : await startWorkers(slots.map((slot) => ({ memory, dotsModule: module, slot, fromDotsSource: impl.fromDotsSource, constants: impl.constants })));
+        : await startWorkers(
+            slots.map((slot) => ({
+              memory,
+              dotsModule: module,
+              slot,
+              fromDotsSource: impl.fromDotsSource,
+              constants: impl.constants,
+            })),
+          );
     return new WasmBackend(X, l, d, stride, shift, slotRows * threads, views, executors);
   }
 
@@ -208,7 +228,10 @@ class WorkerExecutor implements Executor {
   /** resolves once the worker has instantiated the module */
   readonly ready: Promise<void>;
 
-  constructor(workerData: object, private readonly index: number) {
+  constructor(
+    workerData: object,
+    private readonly index: number,
+  ) {
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
     this.worker.on('message', (error: string | null) => this.settle(error === null ? null : this.error(error)));
     this.worker.on('error', (e: Error) => this.fail(this.error(`failed: ${e.message}`)));

@@ -32,7 +32,8 @@ export function installWebGPU(): NavigatorGpu {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a native addon, found by platform
   const dawn = require(path.join(dir, 'dist', `${process.platform}-${arch}.dawn.node`)) as DawnBinding;
   Object.assign(globalThis, dawn.globals); // GPUBufferUsage and friends, which gpu.js reads as globals
-  if (!scope.navigator) Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true });
+  if (!scope.navigator)
+    Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true });
   Object.defineProperty(scope.navigator, 'gpu', { value: dawn.create([]), configurable: true });
   return scope.navigator!.gpu!;
 }
@@ -66,7 +67,15 @@ export async function webgpuUnsuitability(): Promise<string | null> {
 /** Whether the dynamic linker can find libvulkan.so.1 (Linux); elsewhere assume it can and let Dawn decide. */
 export function hasVulkanLoader(): boolean {
   if (process.platform !== 'linux') return true;
-  const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':'), '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib', '/usr/local/nvidia/lib64'];
+  const dirs = [
+    ...(process.env.LD_LIBRARY_PATH ?? '').split(':'),
+    '/usr/lib/x86_64-linux-gnu',
+    '/usr/lib/aarch64-linux-gnu',
+    '/usr/lib64',
+    '/usr/lib',
+    '/usr/local/lib',
+    '/usr/local/nvidia/lib64',
+  ];
   return dirs.some((dir) => dir && existsSync(path.join(dir, 'libvulkan.so.1')));
 }
 

@@ -7,7 +7,8 @@ export class DenseRowSource implements RowSource {
     readonly matrix: Float64Array | Float32Array,
     readonly l: number,
   ) {
-    if (matrix.length !== l * l) throw new RangeError(`DenseRowSource: expected ${l * l} entries, got ${matrix.length}`);
+    if (matrix.length !== l * l)
+      throw new RangeError(`DenseRowSource: expected ${l * l} entries, got ${matrix.length}`);
     let trace = 0;
     for (let i = 0; i < l; i++) trace += matrix[i * l + i];
     this.trace = trace;

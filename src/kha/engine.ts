@@ -143,7 +143,8 @@ export class KhaEngine {
   private constructor(source: RowSource, options: EngineOptions) {
     const r = options.components;
     const l = source.l;
-    if (!Number.isInteger(r) || r < 1 || r > l) throw new RangeError(`components must be an integer in [1, ${l}], got ${r}`);
+    if (!Number.isInteger(r) || r < 1 || r > l)
+      throw new RangeError(`components must be an integer in [1, ${l}], got ${r}`);
     this.source = source;
     this.schedule = options.schedule;
     this.blockSize = Math.max(1, Math.min(options.blockSize ?? 64, l));
@@ -156,7 +157,11 @@ export class KhaEngine {
     this.rng = new Rng(options.seed);
     this.y = this.kernels.allocate(r);
     this.rowSquares = new Float64Array(l).fill(NaN);
-    this.blocks = [0, 1].map(() => ({ indices: new Int32Array(this.blockSize), rows: this.kernels.allocate(this.blockSize * l), count: 0 }));
+    this.blocks = [0, 1].map(() => ({
+      indices: new Int32Array(this.blockSize),
+      rows: this.kernels.allocate(this.blockSize * l),
+      count: 0,
+    }));
     this.passSquares = new Float64Array(r);
     this.permutation = new Int32Array(l);
   }
@@ -200,7 +205,10 @@ export class KhaEngine {
    * array. Measurements use it on a copy of A so that measuring does not change the iteration.
    */
   async multiplyBySource(
-    X: Float64Array, out: Float64Array = new Float64Array(X.length), onProgress?: (done: number, total: number) => void, signal?: AbortSignal,
+    X: Float64Array,
+    out: Float64Array = new Float64Array(X.length),
+    onProgress?: (done: number, total: number) => void,
+    signal?: AbortSignal,
   ): Promise<Float64Array> {
     const { l } = this.state;
     const r = X.length / l;
@@ -212,7 +220,9 @@ export class KhaEngine {
     for await (const { indices, rows, count } of this.blocksOf(null, 0)) {
       // Column p of X M is X m_p (M is symmetric): products[i·count + b] = X_i · m_{indices[b]}.
       if (fast) fast(X, rows, count, products);
-      else for (let b = 0; b < count; b++) for (let i = 0; i < r; i++) products[i * count + b] = dotFromOffset(X, i * l, rows.subarray(b * l), l);
+      else
+        for (let b = 0; b < count; b++)
+          for (let i = 0; i < r; i++) products[i * count + b] = dotFromOffset(X, i * l, rows.subarray(b * l), l);
       for (let i = 0; i < r; i++) for (let b = 0; b < count; b++) out[i * l + indices[b]] = products[i * count + b];
       onProgress?.((done += count), l);
       await pause();
@@ -237,7 +247,11 @@ export class KhaEngine {
     }
   }
 
-  private async iterate(limits: RunLimits, elapsed: () => number, exclude: (seconds: number) => void): Promise<StopReason> {
+  private async iterate(
+    limits: RunLimits,
+    elapsed: () => number,
+    exclude: (seconds: number) => void,
+  ): Promise<StopReason> {
     const { l } = this.state;
     const pause = eventLoopPauses();
     /** checked at every block boundary */
@@ -326,7 +340,14 @@ export class KhaEngine {
     this.pass++;
     this.position = 0;
     this.rng.permutation(this.state.l, this.permutation);
-    return { pass: this.pass, t: this.state.t, seconds, passEigenvalues, change, gains: Float64Array.from(this.schedule.lastGains) };
+    return {
+      pass: this.pass,
+      t: this.state.t,
+      seconds,
+      passEigenvalues,
+      change,
+      gains: Float64Array.from(this.schedule.lastGains),
+    };
   }
 
   snapshot(): EngineSnapshot {
@@ -360,21 +381,33 @@ export class KhaEngine {
     this.permutation.set(saved.permutation);
     this.rng.setState(saved.rng);
     this.passSquares = Float64Array.from(saved.passSquares);
-    this.previousPassEigenvalues = saved.previousPassEigenvalues ? Float64Array.from(saved.previousPassEigenvalues) : null;
+    this.previousPassEigenvalues = saved.previousPassEigenvalues
+      ? Float64Array.from(saved.previousPassEigenvalues)
+      : null;
     this.schedule.restore(saved.schedule);
     this.kernels.restore?.(Object.keys(saved.updateState).length > 0 ? saved.updateState : undefined);
   }
 }
 
 /** The update kernels `EngineOptions.update` names. */
-function updateKernels(update: NonNullable<EngineOptions['update']>, r: number, l: number, blockSize: number, threads: number): UpdateKernels {
+function updateKernels(
+  update: NonNullable<EngineOptions['update']>,
+  r: number,
+  l: number,
+  blockSize: number,
+  threads: number,
+): UpdateKernels {
   switch (update) {
     case 'naive':
       return naiveKernels;
     case 'prefix-sum':
       return prefixSumKernels(new UpdateScratch(r, l));
     case 'factored':
-      return factoredKernels(r, l, isWasmUpdateSupported() ? wasmFactoredSweeps(r, l, blockSize) : jsFactoredSweeps(r, l));
+      return factoredKernels(
+        r,
+        l,
+        isWasmUpdateSupported() ? wasmFactoredSweeps(r, l, blockSize) : jsFactoredSweeps(r, l),
+      );
     case 'blocked': {
       if (!isWasmUpdateSupported()) {
         const sweeps = jsFactoredSweeps(r, l);

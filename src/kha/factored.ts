@@ -37,7 +37,14 @@ export interface FactoredSweeps {
   /** h_i = X_i · k with the old row, then X_i ← X_i + δ_i k */
   dotAxpyRows(X: Float64Array, k: Float64Array, delta: Float64Array, h: Float64Array): void;
   /** D ← E D + F C (when D is given), then C ← G C and CK ← G CK (when given) */
-  fold(C: Float64Array, CK: Float64Array | null, D: Float64Array | null, G: Float64Array, F: Float64Array, E: Float64Array): void;
+  fold(
+    C: Float64Array,
+    CK: Float64Array | null,
+    D: Float64Array | null,
+    G: Float64Array,
+    F: Float64Array,
+    E: Float64Array,
+  ): void;
   /** the blocked form's matrix products, on the same memory */
   readonly products: BlockProducts;
 }
@@ -47,8 +54,16 @@ export const FOLD_BELOW = 0.25;
 
 /** Columns [from, to) of the fold, in plain JS (the JS sweeps, and the wasm fold's odd last column). */
 export function foldColumns(
-  C: Float64Array, CK: Float64Array | null, D: Float64Array | null, G: Float64Array, F: Float64Array, E: Float64Array,
-  r: number, l: number, from: number, to: number,
+  C: Float64Array,
+  CK: Float64Array | null,
+  D: Float64Array | null,
+  G: Float64Array,
+  F: Float64Array,
+  E: Float64Array,
+  r: number,
+  l: number,
+  from: number,
+  to: number,
 ): void {
   const c = new Float64Array(r);
   const lowerTimes = (X: Float64Array, L: Float64Array, j: number) => {
@@ -109,7 +124,14 @@ export function jsFactoredSweeps(r: number, l: number): FactoredSweeps {
  */
 export interface FactoredColumns {
   /** at a block's start (the plain iterate): the rows the block's steps take, in order */
-  beginBlock(C: Float64Array, CK: Float64Array | null, D: Float64Array | null, indices: Int32Array, rows: Float64Array, count: number): void;
+  beginBlock(
+    C: Float64Array,
+    CK: Float64Array | null,
+    D: Float64Array | null,
+    indices: Int32Array,
+    rows: Float64Array,
+    count: number,
+  ): void;
   /** c = C k' and, when D is given, d = D k', for the step's row k' */
   project(C: Float64Array, D: Float64Array | null, k: Float64Array, c: Float64Array, d: Float64Array): void;
   /** out = column p of CK */
@@ -122,7 +144,14 @@ export interface FactoredColumns {
   addColumn(X: Float64Array, p: number, v: Float64Array, which: 'C' | 'D'): void;
   endStep(): void;
   /** D ← E D + F C (when D is given), then C ← G C and CK ← G CK, with every deferred change applied first */
-  fold(C: Float64Array, CK: Float64Array | null, D: Float64Array | null, G: Float64Array, F: Float64Array, E: Float64Array): void;
+  fold(
+    C: Float64Array,
+    CK: Float64Array | null,
+    D: Float64Array | null,
+    G: Float64Array,
+    F: Float64Array,
+    E: Float64Array,
+  ): void;
   /** at a block's end: CK holds every change of the block */
   endBlock(CK: Float64Array | null): void;
 }
@@ -251,14 +280,24 @@ function addOuter(X: Float64Array, u: Float64Array, v: Float64Array, alpha = 1):
  * Update kernels in the factored form over the given sweeps (JS or WebAssembly); `columns`: how the
  * r × l matrices are read and changed (default step by step through the sweeps; blocked.ts: a block at a time).
  */
-export function factoredKernels(r: number, l: number, sweeps: FactoredSweeps, columns = sweptColumns(r, l, sweeps)): UpdateKernels {
+export function factoredKernels(
+  r: number,
+  l: number,
+  sweeps: FactoredSweeps,
+  columns = sweptColumns(r, l, sweeps),
+): UpdateKernels {
   const rr = r * r;
   const small = () => sweeps.allocate(r);
   const square = () => sweeps.allocate(rr);
   const G = square();
   const F = square();
   const E = square();
-  const grams = { AAt: new Float64Array(rr), AKAKt: new Float64Array(rr), AKAt: new Float64Array(rr), AKBt: new Float64Array(rr) };
+  const grams = {
+    AAt: new Float64Array(rr),
+    AKAKt: new Float64Array(rr),
+    AKAt: new Float64Array(rr),
+    AKBt: new Float64Array(rr),
+  };
   const { AAt, AKAKt, AKAt, AKBt } = grams;
   // per step: c = C k', d = D k', h = CK k', δ and ε (the new columns' increments of C and D)
   const c = small();

@@ -39,7 +39,15 @@ function gammaK(AK: Float64Array, y: Float64Array, k: Float64Array, r: number, l
 }
 
 /** DΓ(A)[B] = B k' e_pᵀ − lt(B k' yᵀ + y k'ᵀ Bᵀ) A − lt(y yᵀ) B, the directional derivative of Γ. */
-export function gammaDerivative(A: Float64Array, B: Float64Array, k: Float64Array, y: Float64Array, p: number, r: number, l: number): Float64Array {
+export function gammaDerivative(
+  A: Float64Array,
+  B: Float64Array,
+  k: Float64Array,
+  y: Float64Array,
+  p: number,
+  r: number,
+  l: number,
+): Float64Array {
   const z = new Float64Array(r);
   for (let i = 0; i < r; i++) for (let j = 0; j < l; j++) z[i] += B[i * l + j] * k[j];
   const zy = outer(z, y);

@@ -48,7 +48,14 @@ export interface UpdateKernels {
    * at most one pass); and ‖A_i‖², ‖(A K')_i‖² are current for the gains. `iterate`: SMD's, or null;
    * `rowSquare`: ‖k'_p‖², for the step that follows.
    */
-  project(state: KhaState, iterate: SmdIterate | null, p: number, k: Float64Array, y: Float64Array, rowSquare: number): void;
+  project(
+    state: KhaState,
+    iterate: SmdIterate | null,
+    p: number,
+    k: Float64Array,
+    y: Float64Array,
+    rowSquare: number,
+  ): void;
   /**
    * A ← A + diag(η) Γ with Γ = y e_pᵀ − lt(y yᵀ) A; and, when AK is kept,
    * A K' ← A K' + diag(η) Γ K' with Γ K' = y k'ᵀ − lt(y yᵀ)(A K').
@@ -58,12 +65,27 @@ export interface UpdateKernels {
    * One KHA-SMD step (docs/ALGORITHMS.md, `smd`), in this order: ρ ← ρ + μ diag(Γ K' Bᵀ);
    * P = diag(e^ρ ⊙ η); B ← ξ B + P [Γ + ξ DΓ(A)[B]]; A K' ← A K' + P Γ K'; A ← A + P Γ.
    */
-  smd(state: KhaState, smd: SmdIterate, p: number, k: Float64Array, y: Float64Array, eta: Float64Array, mu: number, xi: number): void;
+  smd(
+    state: KhaState,
+    smd: SmdIterate,
+    p: number,
+    k: Float64Array,
+    y: Float64Array,
+    eta: Float64Array,
+    mu: number,
+    xi: number,
+  ): void;
   /**
    * At a block's start, with the rows its steps will take in order (row b of `rows` is k'_{indices[b]}):
    * the blocked form takes its r × l products here, once per block.
    */
-  beginBlock?(state: KhaState, iterate: SmdIterate | null, indices: Int32Array, rows: Float64Array, count: number): void;
+  beginBlock?(
+    state: KhaState,
+    iterate: SmdIterate | null,
+    indices: Int32Array,
+    rows: Float64Array,
+    count: number,
+  ): void;
   /** At a block boundary: A, A K', B and the row norms become the plain iterate again. */
   endBlock?(state: KhaState, iterate: SmdIterate | null, endOfPass: boolean): void;
   /** The kernels' own state at a block boundary, for checkpoints (saved as is: recomputing it would change its last bits). */

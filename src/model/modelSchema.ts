@@ -9,14 +9,17 @@ import { finite, finiteArray, integer, object, oneOf, string, stringArray } from
 import type { StoredArray } from '../io/container';
 import type { KpcaModel } from './model';
 
-
 export function kernelSpec(value: unknown, field: string): KernelSpec {
   const k = object(value, field);
   switch (oneOf(k.type, `${field}.type`, ['gaussian', 'polynomial', 'linear'] as const)) {
     case 'gaussian':
       return { type: 'gaussian', gamma: finite(k.gamma, `${field}.gamma`, { exclusiveMin: 0 }) };
     case 'polynomial':
-      return { type: 'polynomial', degree: integer(k.degree, `${field}.degree`, 1), coef0: finite(k.coef0, `${field}.coef0`) };
+      return {
+        type: 'polynomial',
+        degree: integer(k.degree, `${field}.degree`, 1),
+        coef0: finite(k.coef0, `${field}.coef0`),
+      };
     case 'linear':
       return { type: 'linear' };
   }

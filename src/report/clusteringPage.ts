@@ -23,12 +23,22 @@ export interface ClusteringReport {
   data: { source: string; points: number; features: number };
   result: Omit<SpectralClusterResult, 'kha' | 'exact'> & {
     kha: Omit<SpectralClusterResult['kha'], 'assignments' | 'eigenvalues'> & { eigenvalues: number[] };
-    exact?: Omit<NonNullable<SpectralClusterResult['exact']>, 'assignments' | 'eigenvalues'> & { eigenvalues: number[] };
+    exact?: Omit<NonNullable<SpectralClusterResult['exact']>, 'assignments' | 'eigenvalues'> & {
+      eigenvalues: number[];
+    };
   };
 }
 
-export function buildClusteringReport(result: SpectralClusterResult, data: ClusteringReport['data'], command?: string): ClusteringReport {
-  const strip = <T extends { assignments: Int32Array; eigenvalues: Float64Array }>({ assignments, eigenvalues, ...rest }: T) => ({
+export function buildClusteringReport(
+  result: SpectralClusterResult,
+  data: ClusteringReport['data'],
+  command?: string,
+): ClusteringReport {
+  const strip = <T extends { assignments: Int32Array; eigenvalues: Float64Array }>({
+    assignments,
+    eigenvalues,
+    ...rest
+  }: T) => ({
     ...rest,
     eigenvalues: Array.from(eigenvalues),
   });
@@ -54,40 +64,65 @@ export function clusteringPage(report: ClusteringReport): Page {
       ['data', `${report.data.source}: ${report.data.points} points × ${report.data.features} features`],
       ['kernel', describeKernel(r.kernel)],
       ['clusters, eigenvectors', `k = ${r.clusters}, ${r.components} eigenvectors of K̃ = D^-1/2 W D^-1/2`],
-      ['KHA', `${r.gain.name} ${JSON.stringify(r.gain.parameters)}, seed ${r.seed}, ${r.kha.passes} passes (${r.kha.seconds.toFixed(2)} s), backend ${r.backend}`],
+      [
+        'KHA',
+        `${r.gain.name} ${JSON.stringify(r.gain.parameters)}, seed ${r.seed}, ${r.kha.passes} passes (${r.kha.seconds.toFixed(2)} s), backend ${r.backend}`,
+      ],
       ['k-means', `k-means++, ${r.restarts} seeded restarts`],
       ['machine', `${report.machine.cpu}, ${report.machine.cores} cores; Node ${report.machine.node}`],
     ],
   };
   const scores: Table = {
     title: 'Scores against the labels',
-    header: ['measure', `KHA (${r.gain.name}, ${r.kha.passes} passes)`, ...(r.exact ? [`exact eigenvectors (${r.exact.solver})`] : [])],
-    rows: CLUSTERING_MEASURES.map(([key, name]) => [name, f4(r.kha.scores?.[key]), ...(r.exact ? [f4(r.exact.scores?.[key])] : [])]),
+    header: [
+      'measure',
+      `KHA (${r.gain.name}, ${r.kha.passes} passes)`,
+      ...(r.exact ? [`exact eigenvectors (${r.exact.solver})`] : []),
+    ],
+    rows: CLUSTERING_MEASURES.map(([key, name]) => [
+      name,
+      f4(r.kha.scores?.[key]),
+      ...(r.exact ? [f4(r.exact.scores?.[key])] : []),
+    ]),
   };
   const perPass: Table | null = r.perPass?.length
     ? {
         title: 'After each pass',
         note: 'k-means on the embedding of the current KHA iterate (after a Rayleigh–Ritz step); seconds of KHA iteration, measurement excluded.',
         header: ['pass', 'seconds', ...CLUSTERING_MEASURES.map(([, name]) => name)],
-        rows: r.perPass.map((p) => [String(p.pass), p.seconds.toFixed(2), ...CLUSTERING_MEASURES.map(([key]) => f4(p.scores[key]))]),
+        rows: r.perPass.map((p) => [
+          String(p.pass),
+          p.seconds.toFixed(2),
+          ...CLUSTERING_MEASURES.map(([key]) => f4(p.scores[key])),
+        ]),
       }
     : null;
   return {
     title: `kpca spectral-cluster: ${report.data.source}`,
     command: report.command,
     createdAt: report.createdAt,
-    sections: [{ table: setting }, { table: scores }, ...(perPass ? [{ table: perPass }, { plots: [viPlot(report)] }] : [])],
+    sections: [
+      { table: setting },
+      { table: scores },
+      ...(perPass ? [{ table: perPass }, { plots: [viPlot(report)] }] : []),
+    ],
   };
 }
 
 function viPlot(report: ClusteringReport): Plot {
   const r = report.result;
-  const values = (r.perPass ?? []).map((p) => ({ pass: p.pass, VI: p.scores.variationOfInformation, series: `KHA (${r.gain.name})` }));
+  const values = (r.perPass ?? []).map((p) => ({
+    pass: p.pass,
+    VI: p.scores.variationOfInformation,
+    series: `KHA (${r.gain.name})`,
+  }));
   const exactVI = r.exact?.scores?.variationOfInformation;
-  if (exactVI !== undefined) for (const p of r.perPass ?? []) values.push({ pass: p.pass, VI: exactVI, series: 'exact eigenvectors' });
+  if (exactVI !== undefined)
+    for (const p of r.perPass ?? []) values.push({ pass: p.pass, VI: exactVI, series: 'exact eigenvectors' });
   return {
     id: 'vi-per-pass',
-    caption: 'Variation of information against the labels after each KHA pass (lower is better); the exact-eigenvector pipeline as a flat reference line.',
+    caption:
+      'Variation of information against the labels after each KHA pass (lower is better); the exact-eigenvector pipeline as a flat reference line.',
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       width: 560,

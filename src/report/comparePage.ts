@@ -1,7 +1,16 @@
 /** The compare report as a page (page.ts renders it to HTML and Markdown). */
 import { buildPlots } from './plotSpecs';
 import type { Page, Section } from './page';
-import { finalTable, orderingLines, reachTable, settingsTable, speedUpTable, tuningTable, type CompareReport, type Table } from './report';
+import {
+  finalTable,
+  orderingLines,
+  reachTable,
+  settingsTable,
+  speedUpTable,
+  tuningTable,
+  type CompareReport,
+  type Table,
+} from './report';
 
 export function comparePage(report: CompareReport): Page {
   const table = (t: Table | null): Section[] => (t ? [{ table: t }] : []);

@@ -20,13 +20,22 @@ export interface WrittenReport {
   files: { json: string; markdown: string; html?: string };
 }
 
-export async function writeReport(dir: string, result: CompareResult, opts: { command?: string; html?: boolean } = {}): Promise<WrittenReport> {
+export async function writeReport(
+  dir: string,
+  result: CompareResult,
+  opts: { command?: string; html?: boolean } = {},
+): Promise<WrittenReport> {
   const report = buildReport(result, opts.command);
   return { report, files: await writeReportFiles(dir, report, comparePage(report), opts.html !== false) };
 }
 
 /** report.json (the data), report.md and report.html (the page), each written atomically; the HTML last (it needs vega). */
-export async function writeReportFiles(dir: string, data: unknown, page: Page, html: boolean): Promise<WrittenReport['files']> {
+export async function writeReportFiles(
+  dir: string,
+  data: unknown,
+  page: Page,
+  html: boolean,
+): Promise<WrittenReport['files']> {
   await fs.mkdir(dir, { recursive: true });
   const files: WrittenReport['files'] = { json: path.join(dir, 'report.json'), markdown: path.join(dir, 'report.md') };
   await writeFileAtomic(files.json, `${JSON.stringify(data, null, 1)}\n`);

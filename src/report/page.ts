@@ -52,15 +52,22 @@ export async function renderPageHtml(page: Page): Promise<string> {
   for (const section of page.sections) {
     if ('table' in section) parts.push(htmlTable(section.table));
     else if ('list' in section)
-      parts.push(`<h2>${escape(section.list.heading)}</h2>`, `<ul>${section.list.items.map((l) => `<li>${escape(l)}</li>`).join('')}</ul>`);
+      parts.push(
+        `<h2>${escape(section.list.heading)}</h2>`,
+        `<ul>${section.list.items.map((l) => `<li>${escape(l)}</li>`).join('')}</ul>`,
+      );
     else if ('pictures' in section) {
       parts.push(`<h2>${escape(section.pictures.heading)}</h2>`);
       for (const p of section.pictures.items)
-        parts.push(`<figure id="${p.id}" class="picture"><img src="data:image/png;base64,${p.png.toString('base64')}" alt="${escape(p.caption)}"><figcaption>${escape(p.caption)}</figcaption></figure>`);
+        parts.push(
+          `<figure id="${p.id}" class="picture"><img src="data:image/png;base64,${p.png.toString('base64')}" alt="${escape(p.caption)}"><figcaption>${escape(p.caption)}</figcaption></figure>`,
+        );
     } else {
       parts.push('<h2>Plots</h2>');
       for (const plot of section.plots)
-        parts.push(`<figure id="${plot.id}" class="plot">${await renderSvg(plot.spec)}<figcaption>${escape(plot.caption)}</figcaption></figure>`);
+        parts.push(
+          `<figure id="${plot.id}" class="plot">${await renderSvg(plot.spec)}<figcaption>${escape(plot.caption)}</figcaption></figure>`,
+        );
     }
   }
   return `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${escape(page.title)}</title>\n<style>${STYLE}</style>\n</head>\n<body>\n${parts.join('\n')}\n</body>\n</html>\n`;
@@ -74,15 +81,22 @@ export function renderPageMarkdown(page: Page, withHtml = true): string {
   out.push(`Written ${page.createdAt}. Every series is in \`report.json\`${plots}.`, '');
   for (const section of page.sections) {
     if ('table' in section) out.push(...markdownTable(section.table));
-    else if ('list' in section) out.push(`## ${section.list.heading}`, '', ...section.list.items.map((line) => `- ${line}`), '');
+    else if ('list' in section)
+      out.push(`## ${section.list.heading}`, '', ...section.list.items.map((line) => `- ${line}`), '');
     else if ('pictures' in section)
-      out.push(`## ${section.pictures.heading}`, '', ...section.pictures.items.flatMap((p) => [`![${p.caption}](${p.file})`, '', p.caption, '']));
+      out.push(
+        `## ${section.pictures.heading}`,
+        '',
+        ...section.pictures.items.flatMap((p) => [`![${p.caption}](${p.file})`, '', p.caption, '']),
+      );
   }
   return out.join('\n');
 }
 
 function htmlTable(t: Table): string {
-  const head = t.header.some((h) => h !== '') ? `<thead><tr>${t.header.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead>` : '';
+  const head = t.header.some((h) => h !== '')
+    ? `<thead><tr>${t.header.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead>`
+    : '';
   const body = t.rows.map((row) => `<tr>${row.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('\n');
   return `<h2>${escape(t.title)}</h2>${t.note ? `<p class="note">${escape(t.note)}</p>` : ''}<table>${head}<tbody>${body}</tbody></table>`;
 }

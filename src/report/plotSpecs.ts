@@ -15,7 +15,12 @@ const HEIGHT = 300;
 /** Log scales cannot show 0 or negative values (an excess error at the f32 rounding floor can be ≤ 0). */
 const positive = (v: number) => Number.isFinite(v) && v > 0;
 
-function lineChart(values: object[], x: { field: string; title: string }, y: { title: string }, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function lineChart(
+  values: object[],
+  x: { field: string; title: string },
+  y: { title: string },
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: WIDTH,
@@ -33,25 +38,53 @@ function lineChart(values: object[], x: { field: string; title: string }, y: { t
 
 export function buildPlots(result: CompareResult): Plot[] {
   const perPass = result.schedules.flatMap((s) => s.series.map((m) => ({ schedule: s.gain, ...m })));
-  const excess = perPass.filter((m) => positive(m.relativeExcessError)).map((m) => ({ schedule: m.schedule, pass: m.pass, seconds: m.seconds, value: m.relativeExcessError }));
+  const excess = perPass
+    .filter((m) => positive(m.relativeExcessError))
+    .map((m) => ({ schedule: m.schedule, pass: m.pass, seconds: m.seconds, value: m.relativeExcessError }));
   const measure = (name: string, pick: (m: (typeof perPass)[number]) => number) =>
-    perPass.filter((m) => positive(pick(m))).map((m) => ({ schedule: m.schedule, pass: m.pass, measure: name, value: pick(m) }));
+    perPass
+      .filter((m) => positive(pick(m)))
+      .map((m) => ({ schedule: m.schedule, pass: m.pass, measure: name, value: pick(m) }));
   // The first measure named is drawn solid, the second dashed (the captions say which is which).
   const dashed = (solid: string, dash: string) => ({
-    strokeDash: { field: 'measure', type: 'nominal', title: 'measure', scale: { domain: [solid, dash], range: [[1, 0], [5, 3]] }, legend: { labelLimit: 260 } },
+    strokeDash: {
+      field: 'measure',
+      type: 'nominal',
+      title: 'measure',
+      scale: {
+        domain: [solid, dash],
+        range: [
+          [1, 0],
+          [5, 3],
+        ],
+      },
+      legend: { labelLimit: 260 },
+    },
     // Points differ too, so that the legend (which draws points for a line-with-points mark) tells them apart.
-    shape: { field: 'measure', type: 'nominal', title: 'measure', scale: { domain: [solid, dash], range: ['circle', 'square'] } },
+    shape: {
+      field: 'measure',
+      type: 'nominal',
+      title: 'measure',
+      scale: { domain: [solid, dash], range: ['circle', 'square'] },
+    },
   });
   const RAW = 'raw Rayleigh quotients λ̃';
   const RITZ = 'Ritz values (after Rayleigh–Ritz)';
   const SUBSPACE = 'subspace sin θmax';
   const ORTHO = '‖AK′Aᵀ − I‖max';
-  const eigenvalueErrors = [...measure(RAW, (m) => m.eigenvalueErrorRayleigh), ...measure(RITZ, (m) => m.eigenvalueErrorRitz)];
+  const eigenvalueErrors = [
+    ...measure(RAW, (m) => m.eigenvalueErrorRayleigh),
+    ...measure(RITZ, (m) => m.eigenvalueErrorRitz),
+  ];
   const structure = [...measure(SUBSPACE, (m) => m.subspaceError), ...measure(ORTHO, (m) => m.orthonormalityError)];
   // Gains differ per component only for smd; the geometric mean summarises them all on one axis.
   const gains = perPass
     .filter((m) => m.gains.length > 0 && m.gains.every(positive))
-    .map((m) => ({ schedule: m.schedule, pass: m.pass, value: Math.exp(m.gains.reduce((s, g) => s + Math.log(g), 0) / m.gains.length) }));
+    .map((m) => ({
+      schedule: m.schedule,
+      pass: m.pass,
+      value: Math.exp(m.gains.reduce((s, g) => s + Math.log(g), 0) / m.gains.length),
+    }));
 
   return [
     {
@@ -66,12 +99,19 @@ export function buildPlots(result: CompareResult): Plot[] {
     },
     {
       id: 'eigenvalue-error',
-      caption: 'Eigenvalue error max_i |λ_i,est − λ_i|/λ1: raw RKHS Rayleigh quotients λ̃ of the iterate (solid, circles) and Ritz values after a Rayleigh–Ritz step on span(A) (dashed, squares).',
-      spec: lineChart(eigenvalueErrors, { field: 'pass', title: 'passes' }, { title: 'eigenvalue error / λ1' }, dashed(RAW, RITZ)),
+      caption:
+        'Eigenvalue error max_i |λ_i,est − λ_i|/λ1: raw RKHS Rayleigh quotients λ̃ of the iterate (solid, circles) and Ritz values after a Rayleigh–Ritz step on span(A) (dashed, squares).',
+      spec: lineChart(
+        eigenvalueErrors,
+        { field: 'pass', title: 'passes' },
+        { title: 'eigenvalue error / λ1' },
+        dashed(RAW, RITZ),
+      ),
     },
     {
       id: 'subspace',
-      caption: 'Largest principal-angle sine between span{w_i} and the exact top-r eigenspace (solid, circles), and orthonormality ‖A K′ Aᵀ − I‖max (dashed, squares).',
+      caption:
+        'Largest principal-angle sine between span{w_i} and the exact top-r eigenspace (solid, circles), and orthonormality ‖A K′ Aᵀ − I‖max (dashed, squares).',
       spec: lineChart(structure, { field: 'pass', title: 'passes' }, { title: 'error' }, dashed(SUBSPACE, ORTHO)),
     },
     {
@@ -81,7 +121,8 @@ export function buildPlots(result: CompareResult): Plot[] {
     },
     {
       id: 'eigenvalues',
-      caption: 'Eigenvalue estimates over passes: the raw Rayleigh quotients λ̃_i of each row of the iterate (colour: component), with the exact λ_i as grey rules.',
+      caption:
+        'Eigenvalue estimates over passes: the raw Rayleigh quotients λ̃_i of each row of the iterate (colour: component), with the exact λ_i as grey rules.',
       spec: eigenvalueFacets(result),
     },
   ];
@@ -93,8 +134,13 @@ function eigenvalueFacets(result: CompareResult): Record<string, unknown> {
   const rows: object[] = [];
   for (const s of result.schedules) {
     for (const m of s.series)
-      m.rayleighQuotients.forEach((v, i) => positive(v) && rows.push({ schedule: s.gain, pass: m.pass, component: i + 1, value: v, kind: 'estimate' }));
-    result.reference.values.slice(0, r).forEach((v, i) => rows.push({ schedule: s.gain, component: i + 1, value: v, kind: 'exact' }));
+      m.rayleighQuotients.forEach(
+        (v, i) =>
+          positive(v) && rows.push({ schedule: s.gain, pass: m.pass, component: i + 1, value: v, kind: 'estimate' }),
+      );
+    result.reference.values
+      .slice(0, r)
+      .forEach((v, i) => rows.push({ schedule: s.gain, component: i + 1, value: v, kind: 'exact' }));
   }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

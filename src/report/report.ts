@@ -47,12 +47,17 @@ export const fmtError = (v: number | null | undefined): string =>
   v === null || v === undefined || Number.isNaN(v) ? '—' : v === 0 ? '0' : v.toExponential(1);
 /** 1e-2, not 1.0e-2: thresholds are powers of ten */
 export const fmtThreshold = (t: number): string => t.toExponential(0);
-const fmtSeconds = (s: number | null): string => (s === null ? '—' : s < 0.1 ? s.toPrecision(2) : s < 10 ? s.toFixed(2) : s.toFixed(1));
+const fmtSeconds = (s: number | null): string =>
+  s === null ? '—' : s < 0.1 ? s.toPrecision(2) : s < 10 ? s.toFixed(2) : s.toFixed(1);
 const fmtParams = (p: Record<string, number>): string =>
   Object.entries(p)
-    .map(([k, v]) => `${k === 'eta0' ? 'η0' : k === 'tau' ? 'τ' : k === 'mu' ? 'μ' : k === 'xi' ? 'ξ' : k} ${+v.toPrecision(4)}`)
+    .map(
+      ([k, v]) =>
+        `${k === 'eta0' ? 'η0' : k === 'tau' ? 'τ' : k === 'mu' ? 'μ' : k === 'xi' ? 'ξ' : k} ${+v.toPrecision(4)}`,
+    )
     .join(', ');
-const fmtFactor = (v: number | null, atLeast: boolean): string => (v === null ? '—' : `${atLeast ? '≥ ' : ''}×${v.toFixed(v < 10 ? 2 : 1)}`);
+const fmtFactor = (v: number | null, atLeast: boolean): string =>
+  v === null ? '—' : `${atLeast ? '≥ ' : ''}×${v.toFixed(v < 10 ? 2 : 1)}`;
 
 /** Key facts of the run: data, kernel, reference, machine. */
 export function settingsTable(report: CompareReport): Table {
@@ -66,11 +71,17 @@ export function settingsTable(report: CompareReport): Table {
     header: ['', ''],
     rows: [
       ['data', `${r.data.source}: l = ${r.data.l} points × ${r.data.d} features (sha256 ${r.data.hash.slice(0, 12)}…)`],
-      ['kernel', `${describeKernel(r.kernel)}${r.kernelChoice === 'given' ? '' : ', σ chosen as the median pairwise distance'}`],
+      [
+        'kernel',
+        `${describeKernel(r.kernel)}${r.kernelChoice === 'given' ? '' : ', σ chosen as the median pairwise distance'}`,
+      ],
       ['components', `r = ${r.components}`],
       ['seed', `${r.seed} (every schedule starts from the same A and sees the same permutations)`],
       ['passes', `${r.passes} per schedule`],
-      ['Gram rows', `backend ${r.backend}, ${r.gramCached ? 'K cached as f32' : 'computed on the fly'} (centering pass ${fmtSeconds(r.gramSeconds)} s)`],
+      [
+        'Gram rows',
+        `backend ${r.backend}, ${r.gramCached ? 'K cached as f32' : 'computed on the fly'} (centering pass ${fmtSeconds(r.gramSeconds)} s)`,
+      ],
       [
         'reference',
         `${ref.solver === 'exact' ? 'exact dense eigendecomposition' : 'block Krylov–Schur on the rows of K′'}` +
@@ -90,7 +101,13 @@ export function reachTable(report: CompareReport): Table {
     note:
       'First pass at which (E − E*)/E* ≤ the threshold, with the iteration seconds at that pass in parentheses ' +
       '(measurement excluded); — when not reached within the passes run.',
-    header: ['schedule', 'parameters', 's/pass', ...THRESHOLDS.map((t) => `≤ ${fmtThreshold(t)}`), `after ${report.result.passes} passes`],
+    header: [
+      'schedule',
+      'parameters',
+      's/pass',
+      ...THRESHOLDS.map((t) => `≤ ${fmtThreshold(t)}`),
+      `after ${report.result.passes} passes`,
+    ],
     rows: report.summary.map((s) => [
       s.gain + (s.failure ? ' (diverged)' : s.interrupted ? ' (interrupted)' : ''),
       fmtParams(s.parameters),
@@ -107,10 +124,18 @@ export function finalTable(report: CompareReport): Table {
     title: 'Final measures',
     note:
       'After the last pass. Eigenvalue errors are max_i |λ_i,est − λ_i| / λ1: "raw λ̃" uses the RKHS Rayleigh quotients of the ' +
-      "iterate's rows, paired by index; \"Ritz\" the Ritz values of a Rayleigh–Ritz step on span(A), which is what `kpca fit` reports. " +
+      'iterate\'s rows, paired by index; "Ritz" the Ritz values of a Rayleigh–Ritz step on span(A), which is what `kpca fit` reports. ' +
       'Orthonormality is ‖A K′ Aᵀ − I‖max of the raw iterate; the subspace error is the largest sine of the principal angles ' +
       'between span{w_i} and the exact top-r eigenspace.',
-    header: ['schedule', 'passes', 'excess error', 'eigenvalue error (raw λ̃)', 'eigenvalue error (Ritz)', '‖AK′Aᵀ − I‖max', 'subspace sin θmax'],
+    header: [
+      'schedule',
+      'passes',
+      'excess error',
+      'eigenvalue error (raw λ̃)',
+      'eigenvalue error (Ritz)',
+      '‖AK′Aᵀ − I‖max',
+      'subspace sin θmax',
+    ],
     rows: report.summary.map((s) => [
       s.gain,
       String(s.passes),

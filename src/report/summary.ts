@@ -54,7 +54,9 @@ export function summarize(result: CompareResult): ScheduleSummary[] {
     const reached = THRESHOLDS.map((t) => firstReaching(s.series, t));
     const last = s.series[s.series.length - 1];
     const final = last && last.pass > 0 ? withoutVectors(last) : null;
-    const speedUps = BASELINES.filter((b) => b !== s.gain && byGain.has(b)).flatMap((b) => speedUpsOver(reached, byGain.get(b) as ScheduleRun));
+    const speedUps = BASELINES.filter((b) => b !== s.gain && byGain.has(b)).flatMap((b) =>
+      speedUpsOver(reached, byGain.get(b) as ScheduleRun),
+    );
     return {
       gain: s.gain,
       parameters: s.parameters,
@@ -75,9 +77,25 @@ function speedUpsOver(reached: Reached[], baseline: ScheduleRun): SpeedUp[] {
     if (mine.passes === null || mine.seconds === null) return [];
     const theirs = firstReaching(baseline.series, mine.threshold);
     if (theirs.passes !== null && theirs.seconds !== null)
-      return [{ baseline: baseline.gain, threshold: mine.threshold, passes: theirs.passes / mine.passes, seconds: theirs.seconds / mine.seconds, atLeast: false }];
+      return [
+        {
+          baseline: baseline.gain,
+          threshold: mine.threshold,
+          passes: theirs.passes / mine.passes,
+          seconds: theirs.seconds / mine.seconds,
+          atLeast: false,
+        },
+      ];
     // The baseline never got there: it needs more than everything it ran, a lower bound.
-    return [{ baseline: baseline.gain, threshold: mine.threshold, passes: baseline.passes / mine.passes, seconds: baseline.seconds / mine.seconds, atLeast: true }];
+    return [
+      {
+        baseline: baseline.gain,
+        threshold: mine.threshold,
+        passes: baseline.passes / mine.passes,
+        seconds: baseline.seconds / mine.seconds,
+        atLeast: true,
+      },
+    ];
   });
 }
 

@@ -9,7 +9,13 @@ import { smallProblem } from '../helpers/problems';
 
 // 200 points of the anisotropic cloud, σ = 3: exact eigenvalues from ml-matrix (helpers/problems).
 const problem = smallProblem(200, 3, 3);
-const data: Dataset = { X: problem.X, l: problem.l, d: problem.d, featureNames: ['a', 'b', 'c', 'd', 'e'], source: 'generated' };
+const data: Dataset = {
+  X: problem.X,
+  l: problem.l,
+  d: problem.d,
+  featureNames: ['a', 'b', 'c', 'd', 'e'],
+  source: 'generated',
+};
 const kernel = { type: 'gaussian' as const, gamma: sigmaToGamma(problem.sigma) };
 const r = 4;
 
@@ -27,14 +33,24 @@ describe('fit certificate', () => {
   });
 
   test('a converged fit is not flagged, and its bounds hold and are tight', async () => {
-    const { model } = await fit(data, { components: r, kernel, gain: 'smd', gainParameters: { eta0: 0.05 }, passes: 60, backend: 'reference', seed: 2 });
+    const { model } = await fit(data, {
+      components: r,
+      kernel,
+      gain: 'smd',
+      gainParameters: { eta0: 0.05 },
+      passes: 60,
+      backend: 'reference',
+      seed: 2,
+    });
     const cert = model.certificate!;
     expect(cert.warnings).toEqual([]);
     expect(cert.converged).toBe(true);
     for (let i = 0; i < r; i++) {
       const error = Math.abs(model.eigenvalues[i] - problem.eigenvalues[i]);
       // f32 Gram cache: residuals near 1e-6·λ1 at best
-      expect(error).toBeLessThanOrEqual(cert.components[i].eigenvalueBound * (1 + 1e-6) + 1e-6 * problem.eigenvalues[0]);
+      expect(error).toBeLessThanOrEqual(
+        cert.components[i].eigenvalueBound * (1 + 1e-6) + 1e-6 * problem.eigenvalues[0],
+      );
       // with a gap shown, the quadratic bound is tight: within 100× of the error (f32 cache floor aside)
       if (cert.components[i].angleBound !== null)
         expect(cert.components[i].eigenvalueBound).toBeLessThan(Math.max(100 * error, 1e-5 * problem.eigenvalues[0]));
@@ -46,11 +62,30 @@ describe('fit certificate', () => {
 describe('compare certificates', () => {
   test('each schedule carries one; 1 pass of constant is flagged, 60 of smd not; bounds hold', async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'kpca-cert-'));
-    const short = await compare(data, { components: r, kernel, gains: ['constant'], passes: 1, backend: 'reference', cacheDir });
-    const long = await compare(data, { components: r, kernel, gains: ['smd'], gainParameters: { eta0: 0.05 }, passes: 60, backend: 'reference', seed: 2, cacheDir });
+    const short = await compare(data, {
+      components: r,
+      kernel,
+      gains: ['constant'],
+      passes: 1,
+      backend: 'reference',
+      cacheDir,
+    });
+    const long = await compare(data, {
+      components: r,
+      kernel,
+      gains: ['smd'],
+      gainParameters: { eta0: 0.05 },
+      passes: 60,
+      backend: 'reference',
+      seed: 2,
+      cacheDir,
+    });
     expect(short.schedules[0].certificate!.converged).toBe(false);
     const cert = long.schedules[0].certificate!;
     expect(cert.converged).toBe(true);
-    for (let i = 0; i < r; i++) expect(Math.abs(cert.components[i].eigenvalue - problem.eigenvalues[i])).toBeLessThanOrEqual(cert.components[i].residual + 1e-6 * problem.eigenvalues[0]);
+    for (let i = 0; i < r; i++)
+      expect(Math.abs(cert.components[i].eigenvalue - problem.eigenvalues[i])).toBeLessThanOrEqual(
+        cert.components[i].residual + 1e-6 * problem.eigenvalues[0],
+      );
   });
 });

@@ -14,7 +14,13 @@ import { sigmaToGamma } from '../../src/kernels/kernel';
 import { smallProblem } from '../helpers/problems';
 
 const problem = smallProblem(300, 3, 6);
-const data: Dataset = { X: problem.X, l: problem.l, d: problem.d, featureNames: ['a', 'b', 'c', 'd', 'e'], source: 'cloud' };
+const data: Dataset = {
+  X: problem.X,
+  l: problem.l,
+  d: problem.d,
+  featureNames: ['a', 'b', 'c', 'd', 'e'],
+  source: 'cloud',
+};
 const r = 4;
 const PASSES = 40;
 let cacheDir: string;
@@ -42,7 +48,9 @@ describe('compare', () => {
     expect(result.reference.solver).toBe('exact');
     expect(result.reference.fromCache).toBe(false);
     expect(result.reference.values).toHaveLength(r + 1);
-    result.reference.values.forEach((v, i) => expect(Math.abs(v - problem.eigenvalues[i]) / problem.eigenvalues[0]).toBeLessThan(1e-10));
+    result.reference.values.forEach((v, i) =>
+      expect(Math.abs(v - problem.eigenvalues[i]) / problem.eigenvalues[0]).toBeLessThan(1e-10),
+    );
     const trace = problem.eigenvalues.reduce((s, v) => s + v, 0);
     expect(Math.abs(result.reference.trace - trace) / trace).toBeLessThan(1e-10);
     const Estar = problem.eigenvalues.slice(r).reduce((s, v) => s + v, 0);
@@ -85,7 +93,8 @@ describe('compare', () => {
     expect(last.relativeExcessError).toBeGreaterThan(-1e-12); // E ≥ E*: no iterate beats the optimum
     // decreasing: the best of each later quarter beats the previous quarter's best
     const q = Math.floor(series.length / 4);
-    for (let k = 1; k < 4; k++) expect(Math.min(...series.slice(k * q, (k + 1) * q))).toBeLessThan(Math.min(...series.slice((k - 1) * q, k * q)));
+    for (let k = 1; k < 4; k++)
+      expect(Math.min(...series.slice(k * q, (k + 1) * q))).toBeLessThan(Math.min(...series.slice((k - 1) * q, k * q)));
     // excess error ≈ Σ sin²θ·gap: the subspace error is about its square root
     expect(last.subspaceError).toBeLessThan(3e-2);
     // the Rayleigh–Ritz step makes eigenvalues as accurate as the subspace (∝ sin²θ)
@@ -103,7 +112,12 @@ describe('compare', () => {
   });
 
   it('reports a diverging schedule instead of failing the comparison', async () => {
-    const diverging = await compare(data, { ...options(), gains: ['constant', 'smd'], passes: 3, scheduleParameters: { constant: { eta0: 50 } } });
+    const diverging = await compare(data, {
+      ...options(),
+      gains: ['constant', 'smd'],
+      passes: 3,
+      scheduleParameters: { constant: { eta0: 50 } },
+    });
     const [constant, smd] = diverging.schedules;
     expect(constant.stoppedBy).toBe('diverged');
     expect(constant.failure).toMatch(/--eta0/);
@@ -112,7 +126,13 @@ describe('compare', () => {
 
   it('tunes on a small grid and runs the best setting', async () => {
     const events: string[] = [];
-    const tuned = await compare(data, { ...options(), gains: ['annealed'], passes: 3, tune: { passes: 2 }, onEvent: (e) => void events.push(e.type) });
+    const tuned = await compare(data, {
+      ...options(),
+      gains: ['annealed'],
+      passes: 3,
+      tune: { passes: 2 },
+      onEvent: (e) => void events.push(e.type),
+    });
     const t = tuned.tuning![0];
     expect(t.trials.map((x) => x.parameters)).toEqual(tuningGrid('annealed', problem.l));
     expect(t.trials).toHaveLength(12);

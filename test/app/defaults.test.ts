@@ -29,7 +29,10 @@ function exactValues(data: Dataset, k: (dot: number) => number): number[] {
     }
   const m = new Float64Array(l).map((_, i) => K.subarray(i * l, (i + 1) * l).reduce((a, b) => a + b, 0) / l);
   const mean = m.reduce((a, b) => a + b, 0) / l;
-  return exactEigen(K.map((v, ij) => v - m[Math.floor(ij / l)] - m[ij % l] + mean), l).values;
+  return exactEigen(
+    K.map((v, ij) => v - m[Math.floor(ij / l)] - m[ij % l] + mean),
+    l,
+  ).values;
 }
 
 /**
@@ -57,7 +60,9 @@ describe('defaults on blobs: no divergence, bounds that hold against ml-matrix',
       const c = cert.components[i];
       // rigorous: λ_i ≥ the Krylov lower bound, and some eigenvalue within ‖r_i‖ of θ_i
       expect(c.lowerBound).toBeLessThanOrEqual(lambda[i] * (1 + 1e-6));
-      expect(Math.min(...lambda.map((v) => Math.abs(v - c.eigenvalue)))).toBeLessThanOrEqual(c.residual + 1e-6 * lambda[0]);
+      expect(Math.min(...lambda.map((v) => Math.abs(v - c.eigenvalue)))).toBeLessThanOrEqual(
+        c.residual + 1e-6 * lambda[0],
+      );
       // converged: within twice the tolerance of λ_i (an iterate near a saddle can read λ5 for λ4)
       expect(Math.abs(c.eigenvalue - lambda[i])).toBeLessThanOrEqual(2e-2 * lambda[0]);
     }
@@ -76,7 +81,11 @@ describe('defaults on mnist:1000:14 never diverge, and what has not converged is
       expect(Number.isFinite(c.residual) && c.eigenvalue > 0).toBe(true);
       expect(c.lowerBound).toBeGreaterThanOrEqual(c.eigenvalue);
     }
-    const within = cert.components.every((c) => c.residual <= 1e-2 * cert.components[0].eigenvalue && c.lowerBound - c.eigenvalue <= 1e-2 * cert.components[0].eigenvalue);
+    const within = cert.components.every(
+      (c) =>
+        c.residual <= 1e-2 * cert.components[0].eigenvalue &&
+        c.lowerBound - c.eigenvalue <= 1e-2 * cert.components[0].eigenvalue,
+    );
     expect(cert.converged).toBe(within);
   });
 });

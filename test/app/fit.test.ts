@@ -43,41 +43,45 @@ describe('fit → save → load → transform against the exact decomposition', 
   const r = 4;
   const reference = exactReference(r);
 
-  test.each(['reference', 'wasm'] as const)('smd on the %s backend: eigenvalues and projections of new points', async (backend) => {
-    const result = await fit(data, {
-      components: r,
-      kernel: { type: 'gaussian', gamma: sigmaToGamma(sigma) },
-      gain: 'smd',
-      gainParameters: { eta0: 0.05 },
-      passes: 200,
-      backend,
-      seed: 2,
-    });
-    // f64 reference: 1e-4 as the engine tests; wasm computes f32 dot products (Gram entries ±1e-7).
-    const tol = 1e-4;
-    for (let i = 0; i < r; i++) expect(Math.abs(result.model.eigenvalues[i] - reference.values[i]) / reference.values[i]).toBeLessThan(tol);
+  test.each(['reference', 'wasm'] as const)(
+    'smd on the %s backend: eigenvalues and projections of new points',
+    async (backend) => {
+      const result = await fit(data, {
+        components: r,
+        kernel: { type: 'gaussian', gamma: sigmaToGamma(sigma) },
+        gain: 'smd',
+        gainParameters: { eta0: 0.05 },
+        passes: 200,
+        backend,
+        seed: 2,
+      });
+      // f64 reference: 1e-4 as the engine tests; wasm computes f32 dot products (Gram entries ±1e-7).
+      const tol = 1e-4;
+      for (let i = 0; i < r; i++)
+        expect(Math.abs(result.model.eigenvalues[i] - reference.values[i]) / reference.values[i]).toBeLessThan(tol);
 
-    const path = join(mkdtempSync(join(tmpdir(), 'kpca-fit-')), 'm.kpca');
-    await saveModel(path, result.model);
-    const model = await loadModel(path);
-    expect(model.backend).toBe(backend);
-    // Training points: y_i(x_j) = √λ_i u_i(j), within 1e-4.
-    const Ytrain = await transform(model, data.X, l, { backend: 'reference' });
-    for (let i = 0; i < r; i++) {
-      const ours = Array.from({ length: l }, (_, j) => Ytrain[j * r + i]);
-      const exact = Array.from(reference.vectors[i], (u) => u * Math.sqrt(reference.values[i]));
-      expect(relativeErrorUpToSign(ours, exact)).toBeLessThan(1e-4);
-    }
-    // New points see the RKHS error of w_i itself, which training projections damp by λ: coefficient
-    // noise along near-null directions of K' shows here. It falls like 1/√t under the kha-et
-    // annealing (measured: 5.1e-4, 3.0e-4, 2.1e-4 after 200, 500, 1000 passes).
-    const Y = await transform(model, fresh, reference.n, { backend: 'reference' });
-    for (let i = 0; i < r; i++) {
-      const ours = Array.from({ length: reference.n }, (_, b) => Y[b * r + i]);
-      const exact = Array.from({ length: reference.n }, (_, b) => reference.Y[b * r + i]);
-      expect(relativeErrorUpToSign(ours, exact)).toBeLessThan(6e-4);
-    }
-  });
+      const path = join(mkdtempSync(join(tmpdir(), 'kpca-fit-')), 'm.kpca');
+      await saveModel(path, result.model);
+      const model = await loadModel(path);
+      expect(model.backend).toBe(backend);
+      // Training points: y_i(x_j) = √λ_i u_i(j), within 1e-4.
+      const Ytrain = await transform(model, data.X, l, { backend: 'reference' });
+      for (let i = 0; i < r; i++) {
+        const ours = Array.from({ length: l }, (_, j) => Ytrain[j * r + i]);
+        const exact = Array.from(reference.vectors[i], (u) => u * Math.sqrt(reference.values[i]));
+        expect(relativeErrorUpToSign(ours, exact)).toBeLessThan(1e-4);
+      }
+      // New points see the RKHS error of w_i itself, which training projections damp by λ: coefficient
+      // noise along near-null directions of K' shows here. It falls like 1/√t under the kha-et
+      // annealing (measured: 5.1e-4, 3.0e-4, 2.1e-4 after 200, 500, 1000 passes).
+      const Y = await transform(model, fresh, reference.n, { backend: 'reference' });
+      for (let i = 0; i < r; i++) {
+        const ours = Array.from({ length: reference.n }, (_, b) => Y[b * r + i]);
+        const exact = Array.from({ length: reference.n }, (_, b) => reference.Y[b * r + i]);
+        expect(relativeErrorUpToSign(ours, exact)).toBeLessThan(6e-4);
+      }
+    },
+  );
 
   test('the same options and seed give a bit-identical model; the default kernel is the median heuristic', async () => {
     const opts = { components: 2, passes: 3, seed: 9, backend: 'reference' as const };
@@ -88,7 +92,9 @@ describe('fit → save → load → transform against the exact decomposition', 
 
   test('transform refuses data of the wrong width', async () => {
     const { model } = await fit(data, { components: 2, passes: 1, backend: 'reference' });
-    await expect(transform(model, new Float64Array(12), 3)).rejects.toThrow(/4 features per point, but the model was fitted on 5/);
+    await expect(transform(model, new Float64Array(12), 3)).rejects.toThrow(
+      /4 features per point, but the model was fitted on 5/,
+    );
   });
 });
 
@@ -97,7 +103,9 @@ describe('resource limits are checked up front', () => {
     await expect(fit(data, { components: 4, memoryLimitMB: 0.1, backend: 'reference' })).rejects.toThrow(
       /this fit needs about \d+ MiB \(runtime and data \d+, iterates 0, Gram cache 0 MiB\), more than the limit of 0 MiB: use --gram-cache 0, lower --components, or raise --memory-limit/,
     );
-    await expect(fit(data, { components: 4, gramCacheMB: 1e9, backend: 'reference' })).rejects.toThrow(/--gram-cache 1000000000 MiB is more than this machine's memory/);
+    await expect(fit(data, { components: 4, gramCacheMB: 1e9, backend: 'reference' })).rejects.toThrow(
+      /--gram-cache 1000000000 MiB is more than this machine's memory/,
+    );
   });
 });
 
@@ -113,7 +121,12 @@ if (!uspsDir) console.log('test/app/fit.test.ts: skipping the USPS round-trip fi
     const csv = await loadDataset(join(dir, 'usps.csv'));
     await writeDataset(csv, join(dir, 'usps-again.txt'), 'usps');
     const again = await loadDataset(join(dir, 'usps-again.txt'));
-    const opts = { components: 4, kernel: { type: 'gaussian' as const, gamma: sigmaToGamma(8) }, passes: 2, backend: 'wasm' as const };
+    const opts = {
+      components: 4,
+      kernel: { type: 'gaussian' as const, gamma: sigmaToGamma(8) },
+      passes: 2,
+      backend: 'wasm' as const,
+    };
     const models = await Promise.all([original, csv, again].map(async (ds) => (await fit(ds, opts)).model));
     for (const m of models.slice(1)) {
       expect(Buffer.from(m.A.buffer).equals(Buffer.from(models[0].A.buffer))).toBe(true);

@@ -25,37 +25,40 @@ const base = (gain: string): FitOptions => ({
 
 const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
-describe.each(GAIN_NAMES)('%s: interrupted at random moments and resumed, the model equals an uninterrupted fit bit for bit', (gain) => {
-  let straight: Awaited<ReturnType<typeof fit>>;
-  beforeAll(async () => {
-    straight = await fit(data, base(gain));
-  });
-
-  test.each([1, 2, 3])('interruption seed %i', async (seed) => {
-    const totalBlocks = 4 * Math.ceil(l / 16);
-    const stopAfter = 1 + new Rng(seed * 7919).int(totalBlocks - 2);
-    const controller = new AbortController();
-    let blocks = 0;
-    const path = join(dir, `${gain}-${seed}.checkpoint`);
-    const first = await fit(data, {
-      ...base(gain),
-      signal: controller.signal,
-      checkpoint: { path },
-      onEvent: (e) => {
-        if (e.type === 'step' && ++blocks === stopAfter) controller.abort();
-      },
+describe.each(GAIN_NAMES)(
+  '%s: interrupted at random moments and resumed, the model equals an uninterrupted fit bit for bit',
+  (gain) => {
+    let straight: Awaited<ReturnType<typeof fit>>;
+    beforeAll(async () => {
+      straight = await fit(data, base(gain));
     });
-    expect(first.stoppedBy).toBe('signal');
-    expect(first.checkpointWritten).toBe(path);
-    expect(existsSync(path)).toBe(true);
 
-    const resumed = await fit(data, { ...base(gain), resumeFrom: path });
-    expect(resumed.stoppedBy).toBe('passes');
-    expect(resumed.model.steps).toBe(straight.model.steps);
-    expect(bytes(resumed.model.A).equals(bytes(straight.model.A))).toBe(true);
-    expect(bytes(resumed.model.eigenvalues).equals(bytes(straight.model.eigenvalues))).toBe(true);
-  });
-});
+    test.each([1, 2, 3])('interruption seed %i', async (seed) => {
+      const totalBlocks = 4 * Math.ceil(l / 16);
+      const stopAfter = 1 + new Rng(seed * 7919).int(totalBlocks - 2);
+      const controller = new AbortController();
+      let blocks = 0;
+      const path = join(dir, `${gain}-${seed}.checkpoint`);
+      const first = await fit(data, {
+        ...base(gain),
+        signal: controller.signal,
+        checkpoint: { path },
+        onEvent: (e) => {
+          if (e.type === 'step' && ++blocks === stopAfter) controller.abort();
+        },
+      });
+      expect(first.stoppedBy).toBe('signal');
+      expect(first.checkpointWritten).toBe(path);
+      expect(existsSync(path)).toBe(true);
+
+      const resumed = await fit(data, { ...base(gain), resumeFrom: path });
+      expect(resumed.stoppedBy).toBe('passes');
+      expect(resumed.model.steps).toBe(straight.model.steps);
+      expect(bytes(resumed.model.A).equals(bytes(straight.model.A))).toBe(true);
+      expect(bytes(resumed.model.eigenvalues).equals(bytes(straight.model.eigenvalues))).toBe(true);
+    });
+  },
+);
 
 describe('resuming is refused when the data or options differ', () => {
   test('other options, other data', async () => {
@@ -63,7 +66,9 @@ describe('resuming is refused when the data or options differ', () => {
     const controller = new AbortController();
     controller.abort();
     await fit(data, { ...base('smd'), signal: controller.signal, checkpoint: { path } });
-    await expect(fit(data, { ...base('smd'), seed: 4, resumeFrom: path })).rejects.toThrow(/other options \(seed: 3 there, 4 now\)/);
+    await expect(fit(data, { ...base('smd'), seed: 4, resumeFrom: path })).rejects.toThrow(
+      /other options \(seed: 3 there, 4 now\)/,
+    );
     const other = { ...data, X: data.X.map((v) => v + 1) };
     await expect(fit(other, { ...base('smd'), resumeFrom: path })).rejects.toThrow(/made from other data/);
   });

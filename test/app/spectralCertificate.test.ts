@@ -20,10 +20,19 @@ function circles(l: number, seed: number): Dataset {
 
 describe('spectral clustering of two concentric circles from defaults', () => {
   const data = circles(300, 4);
-  test.each([1, 20])('%s passes: separated (NMI ≥ 0.99), or the certificate says it did not converge', async (passes) => {
-    const result = await spectralCluster(data, { clusters: 2, kernel: { type: 'gaussian', gamma: sigmaToGamma(0.1) }, passes, backend: 'reference', reference: 'exact' });
-    const nmi = result.kha.scores!.normalizedMutualInformation;
-    expect(result.exact!.scores!.normalizedMutualInformation).toBeGreaterThan(0.99);
-    if (result.kha.certificate.converged) expect(nmi).toBeGreaterThanOrEqual(0.99);
-  });
+  test.each([1, 20])(
+    '%s passes: separated (NMI ≥ 0.99), or the certificate says it did not converge',
+    async (passes) => {
+      const result = await spectralCluster(data, {
+        clusters: 2,
+        kernel: { type: 'gaussian', gamma: sigmaToGamma(0.1) },
+        passes,
+        backend: 'reference',
+        reference: 'exact',
+      });
+      const nmi = result.kha.scores!.normalizedMutualInformation;
+      expect(result.exact!.scores!.normalizedMutualInformation).toBeGreaterThan(0.99);
+      if (result.kha.certificate.converged) expect(nmi).toBeGreaterThanOrEqual(0.99);
+    },
+  );
 });

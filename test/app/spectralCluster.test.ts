@@ -8,7 +8,12 @@ import { Command } from 'commander';
 import { mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { formatAssignments, spectralCluster, writeAssignments, type SpectralClusterOptions } from '../../src/app/spectralCluster';
+import {
+  formatAssignments,
+  spectralCluster,
+  writeAssignments,
+  type SpectralClusterOptions,
+} from '../../src/app/spectralCluster';
 import { registerSpectralClusterCommand } from '../../src/cli/spectralCluster';
 import type { Dataset } from '../../src/data/dataset';
 import { writeDataset } from '../../src/data/write';
@@ -118,7 +123,9 @@ describe('spectralCluster input checks', () => {
   test('refuses k outside [2, l], per-pass without labels', async () => {
     await expect(spectralCluster(data, { ...options, clusters: 1 })).rejects.toThrow(/clusters/);
     await expect(spectralCluster(data, { ...options, clusters: data.l + 1 })).rejects.toThrow(UserError);
-    await expect(spectralCluster({ ...data, labels: undefined }, { ...options, perPass: true })).rejects.toThrow(/needs labels/);
+    await expect(spectralCluster({ ...data, labels: undefined }, { ...options, perPass: true })).rejects.toThrow(
+      /needs labels/,
+    );
   });
 
   test('without labels: assignments but no scores', async () => {
@@ -132,7 +139,9 @@ describe('assignments file', () => {
   test('index,cluster[,label], one line per point in data order; labels quoted when needed', () => {
     const assignments = Int32Array.from([0, 1, 1, 2]);
     expect(formatAssignments(assignments)).toBe('index,cluster\n0,0\n1,1\n2,1\n3,2\n');
-    expect(formatAssignments(assignments, ['a', 'b', 'c,d', '7'])).toBe('index,cluster,label\n0,0,a\n1,1,b\n2,1,"c,d"\n3,2,7\n');
+    expect(formatAssignments(assignments, ['a', 'b', 'c,d', '7'])).toBe(
+      'index,cluster,label\n0,0,a\n1,1,b\n2,1,"c,d"\n3,2,7\n',
+    );
   });
 
   test('written atomically to the path given', async () => {
@@ -157,7 +166,26 @@ describe('kpca spectral-cluster (in-process)', () => {
     });
     try {
       await program.parseAsync(
-        ['spectral-cluster', csv, '-k', '4', '--sigma', String(sigma), '--backend', 'reference', '--passes', '60', '--seed', '2', '--reference', 'exact', '-o', out, '--json', '-q'],
+        [
+          'spectral-cluster',
+          csv,
+          '-k',
+          '4',
+          '--sigma',
+          String(sigma),
+          '--backend',
+          'reference',
+          '--passes',
+          '60',
+          '--seed',
+          '2',
+          '--reference',
+          'exact',
+          '-o',
+          out,
+          '--json',
+          '-q',
+        ],
         { from: 'user' },
       );
     } finally {
@@ -220,7 +248,14 @@ describe('spectralCluster interrupted and resumed', () => {
   test('resuming with other options is refused, naming them', async () => {
     const checkpoint = join(dir, 'other.checkpoint');
     const controller = new AbortController();
-    await spectralCluster(data, { ...run, signal: controller.signal, checkpoint: { path: checkpoint }, onEvent: (e) => void (e.type === 'step' && controller.abort()) });
-    await expect(spectralCluster(data, { ...run, seed: 3, resumeFrom: checkpoint })).rejects.toThrow(/other options \(seed: 2 there, 3 now\)/);
+    await spectralCluster(data, {
+      ...run,
+      signal: controller.signal,
+      checkpoint: { path: checkpoint },
+      onEvent: (e) => void (e.type === 'step' && controller.abort()),
+    });
+    await expect(spectralCluster(data, { ...run, seed: 3, resumeFrom: checkpoint })).rejects.toThrow(
+      /other options \(seed: 2 there, 3 now\)/,
+    );
   });
 });

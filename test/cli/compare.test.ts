@@ -9,7 +9,25 @@ const csv = writeCloudCsv(join(dir, 'cloud.csv'), 200);
 test('Ctrl-C during kpca compare writes a partial report marked incomplete and exits 130', async () => {
   const out = join(dir, 'report');
   // far more passes than it will get: the signal always lands mid-run
-  const args = ['compare', csv, '--sigma', '3', '-r', '3', '--passes', '1000000', '--gains', 'constant,smd', '--backend', 'reference', '--cache-dir', join(dir, 'cache'), '--no-html', '--out', out];
+  const args = [
+    'compare',
+    csv,
+    '--sigma',
+    '3',
+    '-r',
+    '3',
+    '--passes',
+    '1000000',
+    '--gains',
+    'constant,smd',
+    '--backend',
+    'reference',
+    '--cache-dir',
+    join(dir, 'cache'),
+    '--no-html',
+    '--out',
+    out,
+  ];
   const run = await kpcaInterrupted(args, /constant pass 2:/);
   expect(run.code).toBe(130);
   expect(run.stderr).toMatch(/kpca: interrupted; partial report written to .*report\.json/);
@@ -17,7 +35,9 @@ test('Ctrl-C during kpca compare writes a partial report marked incomplete and e
 
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
   expect(report.result.interrupted).toBe(true);
-  expect(report.result.schedules.map((s: { gain: string; stoppedBy: string }) => [s.gain, s.stoppedBy])).toEqual([['constant', 'signal']]);
+  expect(report.result.schedules.map((s: { gain: string; stoppedBy: string }) => [s.gain, s.stoppedBy])).toEqual([
+    ['constant', 'signal'],
+  ]);
   const passes = report.result.schedules[0].passes;
   expect(passes).toBeGreaterThanOrEqual(2);
   expect(passes).toBeLessThan(1_000_000);
@@ -30,8 +50,25 @@ test('Ctrl-C during kpca compare writes a partial report marked incomplete and e
 });
 
 test('--resume finishes an interrupted comparison with the series of a straight run', async () => {
-  const args = (out: string, passes: number) =>
-    ['compare', csv, '--sigma', '3', '-r', '3', '--passes', String(passes), '--gains', 'constant,smd', '--backend', 'reference', '--cache-dir', join(dir, 'cache'), '--no-html', '--out', out];
+  const args = (out: string, passes: number) => [
+    'compare',
+    csv,
+    '--sigma',
+    '3',
+    '-r',
+    '3',
+    '--passes',
+    String(passes),
+    '--gains',
+    'constant,smd',
+    '--backend',
+    'reference',
+    '--cache-dir',
+    join(dir, 'cache'),
+    '--no-html',
+    '--out',
+    out,
+  ];
   const out = join(dir, 'resumed');
   const first = await kpcaInterrupted(args(out, 1_000_000), /constant pass 2:/);
   expect(first.code).toBe(130);
@@ -47,9 +84,17 @@ test('--resume finishes an interrupted comparison with the series of a straight 
   expect(resumed.stderr).toMatch(/resuming from .*0 schedule\(s\) done, constant at pass/);
 
   const series = (dirName: string) =>
-    (JSON.parse(readFileSync(join(dirName, 'report.json'), 'utf8')).result.schedules as { gain: string; stoppedBy: string; series: { pass: number; relativeExcessError: number }[] }[]).map(
-      (s) => ({ gain: s.gain, stoppedBy: s.stoppedBy, errors: s.series.map((m) => [m.pass, m.relativeExcessError]) }),
-    );
+    (
+      JSON.parse(readFileSync(join(dirName, 'report.json'), 'utf8')).result.schedules as {
+        gain: string;
+        stoppedBy: string;
+        series: { pass: number; relativeExcessError: number }[];
+      }[]
+    ).map((s) => ({
+      gain: s.gain,
+      stoppedBy: s.stoppedBy,
+      errors: s.series.map((m) => [m.pass, m.relativeExcessError]),
+    }));
   expect(series(out)).toEqual(series(straight));
   expect(series(out).map((s) => s.errors.length)).toEqual([passes + 1, passes + 1]);
 });

@@ -16,14 +16,22 @@ beforeAll(() => {
 
 describe('data flags shared by every command', () => {
   const xy = join(dir, 'xy.csv');
-  beforeAll(() => writeFileSync(xy, `x,y\n${Array.from({ length: 40 }, (_, i) => `${i / 7},${Math.sin(i)}`).join('\n')}\n`));
+  beforeAll(() =>
+    writeFileSync(xy, `x,y\n${Array.from({ length: 40 }, (_, i) => `${i / 7},${Math.sin(i)}`).join('\n')}\n`),
+  );
 
   test('a numeric "y" with nearly all values distinct is warned about; --no-label-column reads it as a feature', () => {
     const warned = kpca(['fit', xy, ...base, '-r', '1', '-o', join(dir, 'xy.kpca'), '--json']);
     expect(warned.code).toBe(0);
-    expect(warned.stderr).toMatch(/xy\.csv: the column named label, class or y was taken as the labels but holds 40 distinct numbers in 40 rows; .*--no-label-column/);
+    expect(warned.stderr).toMatch(
+      /xy\.csv: the column named label, class or y was taken as the labels but holds 40 distinct numbers in 40 rows; .*--no-label-column/,
+    );
     expect(JSON.parse(warned.stdout).features).toBe(1);
-    for (const command of [['fit', '-o', join(dir, 'xy2.kpca')], ['spectral-cluster', '-k', '2'], ['compare', '-o', join(dir, 'xy-report')]]) {
+    for (const command of [
+      ['fit', '-o', join(dir, 'xy2.kpca')],
+      ['spectral-cluster', '-k', '2'],
+      ['compare', '-o', join(dir, 'xy-report')],
+    ]) {
       const run = kpca([command[0], xy, '--no-label-column', ...base, ...command.slice(1), '--json']);
       expect(run.stderr).not.toMatch(/unknown option|taken as the labels/);
       expect(run.code).toBe(0);
@@ -39,7 +47,25 @@ describe('data flags shared by every command', () => {
     const info = kpca(['data', 'info', svm, '--features', '5', '--json']);
     expect(JSON.parse(info.stdout).columns).toBe(5);
     const m5 = join(dir, 'm5.kpca');
-    expect(kpca(['fit', svm, '--features', '5', '--sigma', '1', '-r', '2', '--passes', '1', '--backend', 'reference', '-o', m5, '-q']).code).toBe(0);
+    expect(
+      kpca([
+        'fit',
+        svm,
+        '--features',
+        '5',
+        '--sigma',
+        '1',
+        '-r',
+        '2',
+        '--passes',
+        '1',
+        '--backend',
+        'reference',
+        '-o',
+        m5,
+        '-q',
+      ]).code,
+    ).toBe(0);
     const t = kpca(['transform', svm, '-m', m5, '--backend', 'reference']);
     expect(t.stderr).toBe('');
     expect(t.code).toBe(0);
@@ -51,7 +77,10 @@ describe('data flags shared by every command', () => {
 
 describe('transform matches columns by name', () => {
   test('reordered columns give the same projections; missing or extra columns are refused by name', () => {
-    const lines = readFileSync(csv, 'utf8').trim().split('\n').map((line) => line.split(','));
+    const lines = readFileSync(csv, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(','));
     const reordered = join(dir, 'reordered.csv');
     const order = [4, 2, 0, 5, 1, 3]; // e,c,a,label,b,d
     writeFileSync(reordered, lines.map((f) => order.map((j) => f[j]).join(',')).join('\n') + '\n');
@@ -60,7 +89,10 @@ describe('transform matches columns by name', () => {
     expect(b.code).toBe(0);
     expect(b.stdout).toBe(a.stdout);
     const renamed = join(dir, 'renamed.csv');
-    writeFileSync(renamed, [['a', 'b', 'c', 'd', 'z', 'label'].join(','), ...lines.slice(1).map((f) => f.join(','))].join('\n') + '\n');
+    writeFileSync(
+      renamed,
+      [['a', 'b', 'c', 'd', 'z', 'label'].join(','), ...lines.slice(1).map((f) => f.join(','))].join('\n') + '\n',
+    );
     const bad = kpca(['transform', renamed, '-m', model]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/missing: e; not in the model: z/);
@@ -80,7 +112,19 @@ describe('duplicate points', () => {
   test('a mostly-duplicate file: the σ = 1 fallback is announced', () => {
     const dup = join(dir, 'dup3.csv');
     writeFileSync(dup, `a,b\n${Array.from({ length: 60 }, (_, i) => (i < 50 ? '1,2' : `${i},${i % 7}`)).join('\n')}\n`);
-    const run = kpca(['fit', dup, '-r', '2', '--passes', '1', '--backend', 'reference', '-o', join(dir, 'dup3.kpca'), '--json']);
+    const run = kpca([
+      'fit',
+      dup,
+      '-r',
+      '2',
+      '--passes',
+      '1',
+      '--backend',
+      'reference',
+      '-o',
+      join(dir, 'dup3.kpca'),
+      '--json',
+    ]);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/kpca: warning: the median pairwise distance is 0 .*σ = 1; give --sigma/);
     expect(JSON.parse(run.stdout).sigma).toBe(1);
@@ -92,7 +136,21 @@ describe('output conventions', () => {
     const t = kpca(['transform', csv, '-m', model, '-o', '-', '--backend', 'reference']);
     expect(t.stdout.split('\n')[0]).toBe('pc1,pc2,label');
     expect(existsSync('-')).toBe(false);
-    const s = kpca(['spectral-cluster', csv, '-k', '3', '--sigma', '3', '--passes', '2', '--backend', 'reference', '-o', '-', '-q']);
+    const s = kpca([
+      'spectral-cluster',
+      csv,
+      '-k',
+      '3',
+      '--sigma',
+      '3',
+      '--passes',
+      '2',
+      '--backend',
+      'reference',
+      '-o',
+      '-',
+      '-q',
+    ]);
     expect(s.code).toBe(0);
     expect(s.stdout.split('\n')[0]).toBe('index,cluster,label');
     const out = join(dir, 'both.csv');
@@ -104,7 +162,11 @@ describe('output conventions', () => {
   test('a reader that stops early ends transform quietly with exit 0', () => {
     const big = join(dir, 'big.csv');
     writeCloudCsv(big, 6000, 2);
-    const run = spawnSync('sh', ['-c', `"${process.execPath}" "${KPCA}" transform "${big}" -m "${model}" --backend reference | head -1`], { encoding: 'utf8' });
+    const run = spawnSync(
+      'sh',
+      ['-c', `"${process.execPath}" "${KPCA}" transform "${big}" -m "${model}" --backend reference | head -1`],
+      { encoding: 'utf8' },
+    );
     expect(run.stdout).toBe('pc1,pc2,label\n');
     expect(run.stderr).toBe('');
   });
@@ -125,7 +187,9 @@ describe('output conventions', () => {
     const nowhere = join(dir, 'no', 'such', 'm.kpca');
     const run = kpca(['fit', csv, ...base, '-o', nowhere]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe(`kpca: ${nowhere}: cannot write: no such directory; the previous file, if any, is intact\n`);
+    expect(run.stderr).toBe(
+      `kpca: ${nowhere}: cannot write: no such directory; the previous file, if any, is intact\n`,
+    );
   });
 });
 
@@ -142,11 +206,28 @@ describe('certificates on the command line', () => {
     expect(old.code).toBe(0);
     expect(old.stdout).toMatch(/no error bounds: written before certificates/);
 
-    const sc = JSON.parse(kpca(['spectral-cluster', csv, '-k', '3', '--sigma', '3', '--passes', '1', '--backend', 'reference', '--json', '-q']).stdout);
+    const sc = JSON.parse(
+      kpca([
+        'spectral-cluster',
+        csv,
+        '-k',
+        '3',
+        '--sigma',
+        '3',
+        '--passes',
+        '1',
+        '--backend',
+        'reference',
+        '--json',
+        '-q',
+      ]).stdout,
+    );
     expect(sc.converged).toBe(false);
     expect(sc.certificate.norm).toBe('l2');
     expect(sc.certificate.components).toHaveLength(3);
-    const cmp = JSON.parse(kpca(['compare', csv, ...base, '--gains', 'constant,smd', '-o', join(dir, 'cmp'), '--json', '-q']).stdout);
+    const cmp = JSON.parse(
+      kpca(['compare', csv, ...base, '--gains', 'constant,smd', '-o', join(dir, 'cmp'), '--json', '-q']).stdout,
+    );
     expect(cmp.certificates.map((c: { gain: string }) => c.gain)).toEqual(['constant', 'smd']);
     expect(cmp.converged).toBe(false);
   });

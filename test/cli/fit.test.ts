@@ -5,7 +5,22 @@ import { kpca, kpcaInterrupted, writeCloudCsv } from '../helpers/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'kpca-cli-'));
 const csv = writeCloudCsv(join(dir, 'cloud.csv'), 400);
-const fitArgs = (model: string, passes: number) => ['fit', csv, '--sigma', '3', '-r', '4', '--gain', 'smd', '--passes', String(passes), '--backend', 'reference', '-o', model];
+const fitArgs = (model: string, passes: number) => [
+  'fit',
+  csv,
+  '--sigma',
+  '3',
+  '-r',
+  '4',
+  '--gain',
+  'smd',
+  '--passes',
+  String(passes),
+  '--backend',
+  'reference',
+  '-o',
+  model,
+];
 
 describe('kpca fit / info / transform', () => {
   test('fit writes a model; --json prints the result; info and transform read it', () => {

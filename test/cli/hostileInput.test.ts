@@ -24,18 +24,54 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'ragged row', file: 'ragged.csv', content: 'a,b,c\n1,2,3\n4,5\n', message: /ragged\.csv:3: .*2 fields, expected 3/ },
-  { name: 'text in a numeric field', file: 'text.csv', content: 'a,b,c\n1,2,3\n4,abc,6\n', message: /text\.csv:3:2: expected a number, found "abc"/ },
+  {
+    name: 'ragged row',
+    file: 'ragged.csv',
+    content: 'a,b,c\n1,2,3\n4,5\n',
+    message: /ragged\.csv:3: .*2 fields, expected 3/,
+  },
+  {
+    name: 'text in a numeric field',
+    file: 'text.csv',
+    content: 'a,b,c\n1,2,3\n4,abc,6\n',
+    message: /text\.csv:3:2: expected a number, found "abc"/,
+  },
   { name: 'NaN', file: 'nan.csv', content: 'a,b,c\n1,NaN,3\n', message: /nan\.csv:2:2: .*NaN/ },
   { name: 'Infinity', file: 'inf.csv', content: 'a,b,c\n1,2,Infinity\n', message: /inf\.csv:2:3: / },
   { name: 'overflow to infinity', file: 'overflow.csv', content: 'a,b,c\n1,2,1e999\n', message: /overflow\.csv:2:3: / },
   { name: 'empty field', file: 'emptyfield.csv', content: 'a,b,c\n1,,3\n', message: /emptyfield\.csv:2:2: / },
-  { name: 'header only', file: 'headeronly.csv', content: 'a,b,c\n', message: /headeronly\.csv:1: .*expected data rows after the header/ },
+  {
+    name: 'header only',
+    file: 'headeronly.csv',
+    content: 'a,b,c\n',
+    message: /headeronly\.csv:1: .*expected data rows after the header/,
+  },
   { name: 'empty file', file: 'empty.csv', content: '', message: /empty\.csv: .*empty/i },
-  { name: 'duplicate header names', file: 'duplicate.csv', content: 'a,b,a\n1,2,3\n', message: /duplicate\.csv:1:3: .*duplicate/i },
-  { name: 'missing label column', file: 'missinglabel.csv', content: good, args: ['--label-column', 'species'], message: /missinglabel\.csv:1: .*species/ },
-  { name: 'truncated gzip', content: gzipSync(Buffer.from(`a,b,c\n${'1,2,3\n4,5,6\n'.repeat(500)}`)).subarray(0, 60), file: 'truncated.csv.gz', message: /truncated\.csv\.gz:(\d+:)? gzip data ends early: the file is truncated/ },
-  { name: 'binary garbage', content: Buffer.from([0, 1, 2, 255, 254, 0, 17, 99, 0, 0, 200]), file: 'garbage.bin', message: /garbage\.bin:.*(binary|not a text|expected)/i },
+  {
+    name: 'duplicate header names',
+    file: 'duplicate.csv',
+    content: 'a,b,a\n1,2,3\n',
+    message: /duplicate\.csv:1:3: .*duplicate/i,
+  },
+  {
+    name: 'missing label column',
+    file: 'missinglabel.csv',
+    content: good,
+    args: ['--label-column', 'species'],
+    message: /missinglabel\.csv:1: .*species/,
+  },
+  {
+    name: 'truncated gzip',
+    content: gzipSync(Buffer.from(`a,b,c\n${'1,2,3\n4,5,6\n'.repeat(500)}`)).subarray(0, 60),
+    file: 'truncated.csv.gz',
+    message: /truncated\.csv\.gz:(\d+:)? gzip data ends early: the file is truncated/,
+  },
+  {
+    name: 'binary garbage',
+    content: Buffer.from([0, 1, 2, 255, 254, 0, 17, 99, 0, 0, 200]),
+    file: 'garbage.bin',
+    message: /garbage\.bin:.*(binary|not a text|expected)/i,
+  },
   { name: 'a directory', content: null, file: 'adir', message: /adir: .*directory/ },
   { name: 'missing file', content: undefined as never, file: 'nofile.csv', message: /nofile\.csv: no such file/ },
 ];
@@ -46,7 +82,19 @@ describe('hostile input: each case exits 2 with one located line, no stack trace
     if (c.content === null) mkdirSync(path, { recursive: true });
     else if (c.content !== undefined) writeFileSync(path, c.content);
     const model = join(dir, 'out.kpca');
-    const run = kpca(['fit', path, '-r', '1', '--passes', '1', '--backend', 'reference', '-o', model, ...(c.args ?? [])]);
+    const run = kpca([
+      'fit',
+      path,
+      '-r',
+      '1',
+      '--passes',
+      '1',
+      '--backend',
+      'reference',
+      '-o',
+      model,
+      ...(c.args ?? []),
+    ]);
     expect(run.code).toBe(2);
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);

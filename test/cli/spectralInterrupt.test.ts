@@ -6,8 +6,21 @@ import { kpca, kpcaInterrupted, writeCloudCsv } from '../helpers/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'kpca-sc-cli-'));
 const csv = writeCloudCsv(join(dir, 'cloud.csv'), 300);
-const args = (output: string, passes: number) =>
-  ['spectral-cluster', csv, '-k', '3', '--sigma', '2', '--passes', String(passes), '--backend', 'reference', '--verbose', '-o', output];
+const args = (output: string, passes: number) => [
+  'spectral-cluster',
+  csv,
+  '-k',
+  '3',
+  '--sigma',
+  '2',
+  '--passes',
+  String(passes),
+  '--backend',
+  'reference',
+  '--verbose',
+  '-o',
+  output,
+];
 
 test('Ctrl-C writes a checkpoint and exits 130 without writing the assignments; --resume writes the same assignments as a straight run', async () => {
   const passes = 60;
@@ -19,7 +32,9 @@ test('Ctrl-C writes a checkpoint and exits 130 without writing the assignments; 
   const output = join(dir, 'interrupted.csv');
   const first = await kpcaInterrupted(args(output, 1_000_000), /pass 2:/);
   expect(first.code).toBe(130);
-  expect(first.stderr).toMatch(/interrupted; checkpoint written to .*interrupted\.csv\.checkpoint\. Resume with the same command and --resume/);
+  expect(first.stderr).toMatch(
+    /interrupted; checkpoint written to .*interrupted\.csv\.checkpoint\. Resume with the same command and --resume/,
+  );
   expect(first.stderr).not.toMatch(/\n\s+at /);
   expect(existsSync(output)).toBe(false);
   expect(existsSync(`${output}.checkpoint`)).toBe(true);

@@ -6,7 +6,19 @@ import { kpca } from '../helpers/cli';
 describe('kpca spectral-cluster --report', () => {
   test('writes the per-pass clustering series as JSON, Markdown and an offline HTML plot that agree', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'kpca-screport-')), 'report');
-    const run = kpca(['spectral-cluster', join(__dirname, '..', '..', 'data', 'blobs.csv'), '-k', '3', '--passes', '5', '--reference', 'exact', '--report', dir, '-q']);
+    const run = kpca([
+      'spectral-cluster',
+      join(__dirname, '..', '..', 'data', 'blobs.csv'),
+      '-k',
+      '3',
+      '--passes',
+      '5',
+      '--reference',
+      'exact',
+      '--report',
+      dir,
+      '-q',
+    ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
@@ -16,7 +28,8 @@ describe('kpca spectral-cluster --report', () => {
     expect(report.result.exact.scores.adjustedRandIndex).toBeGreaterThan(0.99);
     // The Markdown table shows the same VI series.
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
-    for (const p of perPass) expect(md).toMatch(new RegExp(`\\| ${p.pass} \\| [0-9.]+ \\| ${p.scores.variationOfInformation.toFixed(4)} \\|`));
+    for (const p of perPass)
+      expect(md).toMatch(new RegExp(`\\| ${p.pass} \\| [0-9.]+ \\| ${p.scores.variationOfInformation.toFixed(4)} \\|`));
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html).toMatch(/<figure id="vi-per-pass" class="plot"><svg/);
     expect(html).toMatch(/<path [^>]*d="M/);

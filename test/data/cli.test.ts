@@ -35,14 +35,24 @@ describe('kpca data info', () => {
   test('text summary', async () => {
     const r = await kpca('data', 'info', fixture('small.csv'));
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toContain('small.csv: 3 rows × 3 features\nlabels: 2 classes\n  a            2\n  b            1\n');
+    expect(r.stdout).toContain(
+      'small.csv: 3 rows × 3 features\nlabels: 2 classes\n  a            2\n  b            1\n',
+    );
     expect(r.stdout).toMatch(/x2 +2 +1e\+308 +3\.33333e\+307\n/);
   });
 
   test('--json', async () => {
     const r = await kpca('data', 'info', fixture('small.tsv'), '--json');
     const info = JSON.parse(r.stdout);
-    expect(info).toMatchObject({ rows: 3, columns: 3, nonFinite: 0, labelCounts: [{ label: '0', count: 2 }, { label: '1', count: 1 }] });
+    expect(info).toMatchObject({
+      rows: 3,
+      columns: 3,
+      nonFinite: 0,
+      labelCounts: [
+        { label: '0', count: 2 },
+        { label: '1', count: 1 },
+      ],
+    });
     expect(info.features[2]).toEqual({ name: 'x3', min: -600, max: 3, mean: -199, nonFinite: 0 });
   });
 
@@ -52,7 +62,10 @@ describe('kpca data info', () => {
     const none = JSON.parse((await kpca('data', 'info', file, '--json', '--no-label-column')).stdout);
     expect([none.columns, none.labelCounts]).toEqual([2, null]);
     const first = JSON.parse((await kpca('data', 'info', file, '--json', '--label-column', '1')).stdout);
-    expect(first.labelCounts).toEqual([{ label: '1', count: 1 }, { label: '3', count: 1 }]);
+    expect(first.labelCounts).toEqual([
+      { label: '1', count: 1 },
+      { label: '3', count: 1 },
+    ]);
   });
 
   test('a bad file: one located line on stderr, exit code 2', async () => {
@@ -60,7 +73,9 @@ describe('kpca data info', () => {
     const r = await kpca('data', 'info', file);
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`kpca: ${file}:3:2: expected a number, found "abc" (if column 2 holds class labels, choose it with --label-column 2)\n`);
+    expect(r.stderr).toBe(
+      `kpca: ${file}:3:2: expected a number, found "abc" (if column 2 holds class labels, choose it with --label-column 2)\n`,
+    );
   });
 
   test('help has examples', async () => {
@@ -99,7 +114,9 @@ describe('kpca data convert', () => {
     const out = path.join(tmp.dir, 'nolabels.svm');
     const r = await kpca('data', 'convert', fixture('no-header.csv'), out);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toBe('kpca: libsvm files need a label on every line, and this data set has no labels; write csv or tsv instead\n');
+    expect(r.stderr).toBe(
+      'kpca: libsvm files need a label on every line, and this data set has no labels; write csv or tsv instead\n',
+    );
     expect(readdirSync(tmp.dir)).not.toContain('nolabels.svm');
   });
 });
@@ -119,16 +136,19 @@ describe('kpca data fetch', () => {
     expect(readdirSync(tmp.dir)).not.toContain('fetched-corrupt');
   });
 
-  (process.env.KPCA_USPS_DIR ? test : test.skip)('says where the files went (needs KPCA_USPS_DIR to serve them)', async () => {
-    const dir = path.join(tmp.dir, 'fetched');
-    const r = await kpca('data', 'fetch', 'usps', '--dir', dir, '--base-url', server.baseUrl('ok'));
-    expect(r.exitCode).toBe(0);
-    expect(r.stderr).toBe(
-      `downloaded: ${path.join(dir, 'zip.train.gz')} (1829071 bytes, sha256 ok)\n` +
-        `downloaded: ${path.join(dir, 'zip.test.gz')} (439208 bytes, sha256 ok)\n` +
-        `use them with: export KPCA_USPS_DIR=${dir}\n`,
-    );
-  });
+  (process.env.KPCA_USPS_DIR ? test : test.skip)(
+    'says where the files went (needs KPCA_USPS_DIR to serve them)',
+    async () => {
+      const dir = path.join(tmp.dir, 'fetched');
+      const r = await kpca('data', 'fetch', 'usps', '--dir', dir, '--base-url', server.baseUrl('ok'));
+      expect(r.exitCode).toBe(0);
+      expect(r.stderr).toBe(
+        `downloaded: ${path.join(dir, 'zip.train.gz')} (1829071 bytes, sha256 ok)\n` +
+          `downloaded: ${path.join(dir, 'zip.test.gz')} (439208 bytes, sha256 ok)\n` +
+          `use them with: export KPCA_USPS_DIR=${dir}\n`,
+      );
+    },
+  );
 
   test('an unknown data set is refused by the argument check', async () => {
     const r = await kpca('data', 'fetch', 'cifar');

@@ -7,7 +7,10 @@ import { makeTempDir } from './helpers';
 import { startUspsServer } from './server';
 
 const uspsDir = process.env.KPCA_USPS_DIR;
-if (!uspsDir) console.log('test/data/fetch.test.ts: skipping the successful-download tests because KPCA_USPS_DIR is not set (the local server needs the real files to serve)');
+if (!uspsDir)
+  console.log(
+    'test/data/fetch.test.ts: skipping the successful-download tests because KPCA_USPS_DIR is not set (the local server needs the real files to serve)',
+  );
 
 let server: Awaited<ReturnType<typeof startUspsServer>>;
 const tmp = makeTempDir();
@@ -41,31 +44,41 @@ describe('failures leave nothing behind', () => {
     const dir = emptyDir();
     const err = await fetchUsps({ dir, baseUrl: server.baseUrl('cut') }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/cut\/zip\.train\.gz: download failed: connection lost after \d+ (of \d+ )?bytes/);
+    expect((err as Error).message).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/cut\/zip\.train\.gz: download failed: connection lost after \d+ (of \d+ )?bytes/,
+    );
     expect(readdirSync(dir)).toEqual([]);
   });
 
   test('HTTP 404', async () => {
     const dir = emptyDir();
-    await expect(fetchUsps({ dir, baseUrl: server.baseUrl('nothing') })).rejects.toThrow(/\/nothing\/zip\.train\.gz: download failed: HTTP 404 Not Found$/);
+    await expect(fetchUsps({ dir, baseUrl: server.baseUrl('nothing') })).rejects.toThrow(
+      /\/nothing\/zip\.train\.gz: download failed: HTTP 404 Not Found$/,
+    );
     expect(readdirSync(dir)).toEqual([]);
   });
 
   // The message names the idle limit that fired, so no wall-clock bound is needed; a hang fails on jest's timeout.
   test('a server that never answers times out (bounded)', async () => {
     const dir = emptyDir();
-    await expect(fetchUsps({ dir, baseUrl: server.baseUrl('silent'), idleTimeoutMs: 300 })).rejects.toThrow(/\/silent\/zip\.train\.gz: download failed: no data for 0\.3 s$/);
+    await expect(fetchUsps({ dir, baseUrl: server.baseUrl('silent'), idleTimeoutMs: 300 })).rejects.toThrow(
+      /\/silent\/zip\.train\.gz: download failed: no data for 0\.3 s$/,
+    );
     expect(readdirSync(dir)).toEqual([]);
   });
 
   test('nothing listening', async () => {
     const dir = path.join(tmp.dir, 'never-created');
-    await expect(fetchUsps({ dir, baseUrl: 'http://127.0.0.1:1/' })).rejects.toThrow(/^http:\/\/127\.0\.0\.1:1\/zip\.train\.gz: download failed: .*ECONNREFUSED/);
+    await expect(fetchUsps({ dir, baseUrl: 'http://127.0.0.1:1/' })).rejects.toThrow(
+      /^http:\/\/127\.0\.0\.1:1\/zip\.train\.gz: download failed: .*ECONNREFUSED/,
+    );
     expect(existsSync(dir)).toBe(false);
   });
 
   test('a URL that is not http(s)', async () => {
-    await expect(fetchUsps({ dir: emptyDir(), baseUrl: 'ftp://example.org/' })).rejects.toThrow('ftp://example.org/zip.train.gz: only http and https URLs can be downloaded');
+    await expect(fetchUsps({ dir: emptyDir(), baseUrl: 'ftp://example.org/' })).rejects.toThrow(
+      'ftp://example.org/zip.train.gz: only http and https URLs can be downloaded',
+    );
   });
 });
 

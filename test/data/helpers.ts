@@ -9,7 +9,11 @@ export function fixture(name: string): string {
 }
 
 /** A fresh temporary folder, removed by the returned cleanup. */
-export function makeTempDir(): { dir: string; file: (name: string, content: string | Uint8Array) => string; cleanup: () => void } {
+export function makeTempDir(): {
+  dir: string;
+  file: (name: string, content: string | Uint8Array) => string;
+  cleanup: () => void;
+} {
   const dir = mkdtempSync(path.join(tmpdir(), 'kpca-data-test-'));
   return {
     dir,

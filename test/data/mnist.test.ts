@@ -41,7 +41,11 @@ describe('mnist:N built-in', () => {
     expect([small.l, small.d]).toEqual([20, 196]);
     expect(small.labels).toEqual(full.labels);
     expect(small.source).toBe('mnist:20:14');
-    for (const [i, r, c] of [[0, 7, 7], [19, 10, 3], [5, 0, 13]]) {
+    for (const [i, r, c] of [
+      [0, 7, 7],
+      [19, 10, 3],
+      [5, 0, 13],
+    ]) {
       const px = (rr: number, cc: number) => full.X[i * 784 + rr * 28 + cc];
       const expected = (px(2 * r, 2 * c) + px(2 * r, 2 * c + 1) + px(2 * r + 1, 2 * c) + px(2 * r + 1, 2 * c + 1)) / 4;
       expect(small.X[i * 196 + r * 14 + c]).toBe(expected);
@@ -60,9 +64,12 @@ describe('mnist-shifted (scale tests)', () => {
     for (let i = 0; i < 3; i++) {
       expect(shifted.labels?.[10000 + i]).toBe(base.labels?.[i]);
       for (let r = 0; r < 28; r++)
-        for (let c = 1; c < 28; c++) expect(shifted.X[(10000 + i) * 784 + r * 28 + c]).toBe(base.X[i * 784 + r * 28 + c - 1]);
+        for (let c = 1; c < 28; c++)
+          expect(shifted.X[(10000 + i) * 784 + r * 28 + c]).toBe(base.X[i * 784 + r * 28 + c - 1]);
       expect(shifted.X[(10000 + i) * 784 + 5 * 28]).toBe(0);
-      expect(Array.from(shifted.X.subarray(i * 784, (i + 1) * 784))).toEqual(Array.from(base.X.subarray(i * 784, (i + 1) * 784)));
+      expect(Array.from(shifted.X.subarray(i * 784, (i + 1) * 784))).toEqual(
+        Array.from(base.X.subarray(i * 784, (i + 1) * 784)),
+      );
     }
   });
   test('N beyond 60,000 is refused', async () => {

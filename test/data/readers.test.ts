@@ -138,7 +138,9 @@ describe('USPS format', () => {
 
 describe('gzip', () => {
   test('recognized by magic bytes whatever the name', async () => {
-    const csv = await loadDataset(tmp.file('compressed.csv', gzipSync('x1,x2,x3,label\n1,2,3,a\n4.5,5,-600,b\n0.1,1e308,-0,a\n')));
+    const csv = await loadDataset(
+      tmp.file('compressed.csv', gzipSync('x1,x2,x3,label\n1,2,3,a\n4.5,5,-600,b\n0.1,1e308,-0,a\n')),
+    );
     expectSmall(csv);
     const usps = await loadDataset(tmp.file('digits.dat', gzipSync('6.0000 -1.0000 -0.6310 1.0000 \n')));
     expect(usps.labels).toEqual(['6']);

@@ -5,7 +5,10 @@ import { writeDataset } from '../../src/data/write';
 import { makeTempDir } from './helpers';
 
 const dir = process.env.KPCA_USPS_DIR;
-if (!dir) console.log('test/data/usps.test.ts: skipping the real USPS tests because KPCA_USPS_DIR is not set (e.g. KPCA_USPS_DIR=/work/shared/data/usps)');
+if (!dir)
+  console.log(
+    'test/data/usps.test.ts: skipping the real USPS tests because KPCA_USPS_DIR is not set (e.g. KPCA_USPS_DIR=/work/shared/data/usps)',
+  );
 
 /** Class counts 0-9 from /work/shared/data/usps/README.md (they match the data set's zip.info.txt). */
 const TRAIN_COUNTS = [1194, 1005, 731, 658, 652, 556, 664, 645, 542, 644];

@@ -16,7 +16,9 @@ const r = 4;
 function perturbed(noise: number, seed: number): Float64Array {
   const rng = new Rng(seed);
   const A = new Float64Array(r * l);
-  for (let i = 0; i < r; i++) for (let j = 0; j < l; j++) A[i * l + j] = U[i][j] / Math.sqrt(lambda[i]) + (noise * rng.normal()) / Math.sqrt(l * lambda[i]);
+  for (let i = 0; i < r; i++)
+    for (let j = 0; j < l; j++)
+      A[i * l + j] = U[i][j] / Math.sqrt(lambda[i]) + (noise * rng.normal()) / Math.sqrt(l * lambda[i]);
   return A;
 }
 
@@ -44,9 +46,12 @@ describe('certificate against the exact eigenpairs', () => {
     for (let i = 0; i < r; i++) {
       const c = cert.components[i];
       expect(c.lowerBound).toBeLessThanOrEqual(lambda[i] * (1 + 1e-9));
-      expect(Math.abs(c.eigenvalue - lambda[i])).toBeLessThanOrEqual(c.eigenvalueBound * (1 + 1e-9) + 1e-12 * lambda[0]);
+      expect(Math.abs(c.eigenvalue - lambda[i])).toBeLessThanOrEqual(
+        c.eigenvalueBound * (1 + 1e-9) + 1e-12 * lambda[0],
+      );
       expect(c.eigenvalueBound).toBeLessThanOrEqual(c.residual);
-      if (c.angleBound !== null) expect(sinAngle(ritz.A.subarray(i * l, (i + 1) * l), i)).toBeLessThanOrEqual(c.angleBound * (1 + 1e-9) + 1e-7);
+      if (c.angleBound !== null)
+        expect(sinAngle(ritz.A.subarray(i * l, (i + 1) * l), i)).toBeLessThanOrEqual(c.angleBound * (1 + 1e-9) + 1e-7);
     }
     // bounds that can fail: not trivially loose for small noise
     if (noise <= 1e-3) {
@@ -63,7 +68,9 @@ describe('certificate against the exact eigenpairs', () => {
     const cert = await certifyRkhs(source, A, AK, lambda.slice(0, r), 1e-2);
     for (const c of cert.components) expect(c.residual).toBeLessThan(1e-9 * lambda[0]);
     // w = (e_1 + e_2)/√2 in the RKHS: residual (λ1 − λ2)/2 at θ = (λ1 + λ2)/2
-    const a = new Float64Array(l).map((_, j) => (U[0][j] / Math.sqrt(lambda[0]) + U[1][j] / Math.sqrt(lambda[1])) / Math.SQRT2);
+    const a = new Float64Array(l).map(
+      (_, j) => (U[0][j] / Math.sqrt(lambda[0]) + U[1][j] / Math.sqrt(lambda[1])) / Math.SQRT2,
+    );
     const mixed = await certifyRkhs(source, a, matmul(a, Kc, 1, l, l), [(lambda[0] + lambda[1]) / 2], 1e-2);
     expect(mixed.components[0].residual).toBeCloseTo((lambda[0] - lambda[1]) / 2, 10);
   });

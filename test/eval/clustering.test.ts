@@ -36,7 +36,10 @@ describe('clustering scores: hand-computed example', () => {
     // (4 − 7·6/15) / ((7 + 6)/2 − 7·6/15) = 1.2/3.7
     const s = clusteringScores(truth, pred);
     expect(s.variationOfInformation).toBeCloseTo(Math.log(2), 14);
-    expect(s.normalizedMutualInformation).toBeCloseTo((Math.log(3) - (2 / 3) * Math.log(2)) / (Math.log(3) + Math.log(2) / 3), 14);
+    expect(s.normalizedMutualInformation).toBeCloseTo(
+      (Math.log(3) - (2 / 3) * Math.log(2)) / (Math.log(3) + Math.log(2) / 3),
+      14,
+    );
     expect(s.adjustedRandIndex).toBeCloseTo(12 / 37, 14);
     expect(s.accuracy).toBeCloseTo(5 / 6, 14);
   });
@@ -48,14 +51,24 @@ describe('clustering scores: scikit-learn values', () => {
   //   VI = entropy(a) + entropy(b) − 2·mutual_info_score(a, b), NMI = normalized_mutual_info_score,
   //   ARI = adjusted_rand_score, accuracy = matched count / n on contingency_matrix.
   const cases: Array<[string, number[], number[], [number, number, number, number]]> = [
-    ['hand example', [0, 0, 0, 0, 1, 1], [0, 0, 0, 1, 1, 1], [0.6931471805599452, 0.47870397138568005, 0.32432432432432434, 0.8333333333333334]],
+    [
+      'hand example',
+      [0, 0, 0, 0, 1, 1],
+      [0, 0, 0, 1, 1, 1],
+      [0.6931471805599452, 0.47870397138568005, 0.32432432432432434, 0.8333333333333334],
+    ],
     [
       'mixed, 4 classes vs 5 clusters',
       [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 0, 1, 2, 3, 3, 2, 1, 0],
       [4, 4, 4, 0, 0, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 0, 0, 0, 0, 1, 4, 4, 4, 2, 1, 0, 1, 3],
       [2.027789445592177, 0.32038878766487006, 0.12397465494375952, 0.5],
     ],
-    ['ARI docstring example', [0, 0, 1, 2], [0, 0, 1, 1], [0.3465735902799727, 0.7999999999999999, 0.5714285714285714, 0.75]],
+    [
+      'ARI docstring example',
+      [0, 0, 1, 2],
+      [0, 0, 1, 1],
+      [0.3465735902799727, 0.7999999999999999, 0.5714285714285714, 0.75],
+    ],
     ['discordant (negative ARI)', [0, 0, 1, 1], [0, 1, 0, 1], [1.3862943611198906, 0, -0.5, 0.5]],
     ['one class, all singletons', [0, 0, 0, 0], [0, 1, 2, 3], [1.3862943611198906, 0, 0, 0.25]],
     ['all singletons, one cluster', [0, 1, 2, 3], [5, 5, 5, 5], [1.3862943611198906, 0, 0, 0.25]],
@@ -129,6 +142,11 @@ describe('clustering scores: invariances and edge cases', () => {
   });
 
   test('no points at all: NMI = ARI = accuracy = 1, VI = 0 (scikit-learn limit cases)', () => {
-    expect(clusteringScores([], [])).toEqual({ variationOfInformation: 0, normalizedMutualInformation: 1, adjustedRandIndex: 1, accuracy: 1 });
+    expect(clusteringScores([], [])).toEqual({
+      variationOfInformation: 0,
+      normalizedMutualInformation: 1,
+      adjustedRandIndex: 1,
+      accuracy: 1,
+    });
   });
 });

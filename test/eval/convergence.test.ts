@@ -17,7 +17,11 @@ import { matrixWithSpectrum } from './spectra';
  * A small explicit feature space: l centered points x_j ∈ R^d, linear kernel, so Φ'(x_j) = x_j and
  * K' = X Xᵀ. Everything the measures claim can then be checked in R^d directly.
  */
-function linearKernelProblem(l: number, d: number, seed: number): { X: Float64Array; K: Float64Array; reference: ReferenceSpectrum } {
+function linearKernelProblem(
+  l: number,
+  d: number,
+  seed: number,
+): { X: Float64Array; K: Float64Array; reference: ReferenceSpectrum } {
   const rng = new Rng(seed);
   const X = new Float64Array(l * d);
   for (let k = 0; k < d; k++) {
@@ -28,7 +32,8 @@ function linearKernelProblem(l: number, d: number, seed: number): { X: Float64Ar
     for (let j = 0; j < l; j++) X[j * d + k] -= mean;
   }
   const K = new Float64Array(l * l);
-  for (let i = 0; i < l; i++) for (let j = 0; j < l; j++) for (let k = 0; k < d; k++) K[i * l + j] += X[i * d + k] * X[j * d + k];
+  for (let i = 0; i < l; i++)
+    for (let j = 0; j < l; j++) for (let k = 0; k < d; k++) K[i * l + j] += X[i * d + k] * X[j * d + k];
   let trace = 0;
   for (let i = 0; i < l; i++) trace += K[i * l + i];
   return { X, K, reference: { ...exactEigen(K, l, l), trace } };
@@ -38,7 +43,8 @@ function linearKernelProblem(l: number, d: number, seed: number): { X: Float64Ar
 function exactCoefficients(reference: ReferenceSpectrum, r: number): Float64Array {
   const { l } = reference;
   const A = new Float64Array(r * l);
-  for (let i = 0; i < r; i++) for (let j = 0; j < l; j++) A[i * l + j] = reference.vectors[i * l + j] / Math.sqrt(reference.values[i]);
+  for (let i = 0; i < r; i++)
+    for (let j = 0; j < l; j++) A[i * l + j] = reference.vectors[i * l + j] / Math.sqrt(reference.values[i]);
   return A;
 }
 
@@ -85,7 +91,7 @@ describe('convergence measures on an explicit linear-kernel problem', () => {
 
   test('perturbed A: E(A) equals the feature-space error ‖Φ′ − WᵀWΦ′‖² and exceeds E*', () => {
     const rng = new Rng(3);
-    const A = exactCoefficients(reference, r).map((v) => v + 0.05 * rng.normal() / Math.sqrt(l));
+    const A = exactCoefficients(reference, r).map((v) => v + (0.05 * rng.normal()) / Math.sqrt(l));
     const AK = matmul(A, K, r, l, l);
     const E = reconstructionError(A, AK, r, l, reference.trace);
     const direct = featureSpaceError(A, X, r, l, d);
@@ -123,13 +129,18 @@ describe('subspace error: principal angles with a known answer', () => {
 
   /** row a = Σ_i c_i q_i/√λ_i, i.e. w = Σ_i c_i v_i in the RKHS */
   function row(c: number[]): Float64Array {
-    return Float64Array.from({ length: l }, (_, j) => c.reduce((s, ci, i) => s + (ci * q(i, j)) / Math.sqrt(spectrum[i]), 0));
+    return Float64Array.from({ length: l }, (_, j) =>
+      c.reduce((s, ci, i) => s + (ci * q(i, j)) / Math.sqrt(spectrum[i]), 0),
+    );
   }
 
-  test.each([0.3, 1e-3, Math.PI / 2 - 0.1])('r = 1: w = cos θ v1 + sin θ v2 has sin θ as its error (θ = %p)', (theta) => {
-    const A = row([Math.cos(theta), Math.sin(theta)]);
-    expect(subspaceError(A, matmul(A, K, 1, l, l), 1, l, reference)).toBeCloseTo(Math.sin(theta), 10);
-  });
+  test.each([0.3, 1e-3, Math.PI / 2 - 0.1])(
+    'r = 1: w = cos θ v1 + sin θ v2 has sin θ as its error (θ = %p)',
+    (theta) => {
+      const A = row([Math.cos(theta), Math.sin(theta)]);
+      expect(subspaceError(A, matmul(A, K, 1, l, l), 1, l, reference)).toBeCloseTo(Math.sin(theta), 10);
+    },
+  );
 
   test('r = 2: w1 = v1, w2 = cos θ v2 + sin θ v3: sines (sin θ, 0), unchanged by mixing and scaling rows', () => {
     const theta = 0.2;

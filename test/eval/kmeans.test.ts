@@ -3,7 +3,12 @@ import { kmeans, kmeansPlusPlus } from '../../src/eval/kmeans';
 import { Rng } from '../../src/linalg/rng';
 
 /** Gaussian blobs (σ = 1) around centers spaced `spacing` apart along the diagonal directions. */
-function blobs(sizes: number[], dim: number, spacing: number, seed: number): { points: Float64Array; labels: Int32Array } {
+function blobs(
+  sizes: number[],
+  dim: number,
+  spacing: number,
+  seed: number,
+): { points: Float64Array; labels: Int32Array } {
   const rng = new Rng(seed);
   const n = sizes.reduce((a, b) => a + b, 0);
   const points = new Float64Array(n * dim);
@@ -12,7 +17,8 @@ function blobs(sizes: number[], dim: number, spacing: number, seed: number): { p
   sizes.forEach((size, c) => {
     for (let s = 0; s < size; s++, p++) {
       labels[p] = c;
-      for (let j = 0; j < dim; j++) points[p * dim + j] = (j === c % dim ? spacing * (1 + Math.floor(c / dim)) : 0) + rng.normal();
+      for (let j = 0; j < dim; j++)
+        points[p * dim + j] = (j === c % dim ? spacing * (1 + Math.floor(c / dim)) : 0) + rng.normal();
     }
   });
   return { points, labels };
@@ -44,7 +50,8 @@ describe('kmeans', () => {
         inertia += (points[p * dim + j] - res.centroids[c * dim + j]) ** 2;
       }
     }
-    for (let c = 0; c < 5; c++) for (let j = 0; j < dim; j++) expect(res.centroids[c * dim + j]).toBeCloseTo(sums[c * dim + j] / counts[c], 12);
+    for (let c = 0; c < 5; c++)
+      for (let j = 0; j < dim; j++) expect(res.centroids[c * dim + j]).toBeCloseTo(sums[c * dim + j] / counts[c], 12);
     expect(res.inertia).toBeCloseTo(inertia, 9);
     // about n·dim·σ² for unit-variance blobs
     expect(res.inertia / (n * dim)).toBeGreaterThan(0.8);

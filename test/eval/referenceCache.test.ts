@@ -50,7 +50,10 @@ describe('reference cache', () => {
 
   test.each([
     ['truncated', (b: Buffer) => b.subarray(0, b.length - 5)],
-    ['one flipped bit', (b: Buffer) => Buffer.concat([b.subarray(0, b.length - 1), Buffer.from([b[b.length - 1] ^ 1])])],
+    [
+      'one flipped bit',
+      (b: Buffer) => Buffer.concat([b.subarray(0, b.length - 1), Buffer.from([b[b.length - 1] ^ 1])]),
+    ],
     ['garbage', () => Buffer.from('not a cache file')],
     ['a broken header', (b: Buffer) => Buffer.concat([Buffer.from('{"format":'), b.subarray(b.indexOf(0x0a))])],
     ['empty', () => Buffer.alloc(0)],
@@ -94,7 +97,9 @@ describe('reference cache', () => {
     const blocker = path.join(dir, 'file');
     await fs.writeFile(blocker, 'x');
     const errors: unknown[] = [];
-    const { reference, fromCache } = await cachedReference(path.join(blocker, 'sub'), 'key', sample, (e) => errors.push(e));
+    const { reference, fromCache } = await cachedReference(path.join(blocker, 'sub'), 'key', sample, (e) =>
+      errors.push(e),
+    );
     expect(fromCache).toBe(false);
     expect(reference).toEqual(sample());
     expect(errors).toHaveLength(1);

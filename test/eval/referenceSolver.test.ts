@@ -62,7 +62,9 @@ describe('exactEigen', () => {
   test('hand-checked 2×2', () => {
     const res = exactEigen(Float64Array.of(2, 1, 1, 2), 2);
     expect(Array.from(res.values)).toEqual([expect.closeTo(3, 14), expect.closeTo(1, 14)]);
-    expect(Array.from(res.vectors)).toEqual([0.5, 0.5, 0.5, -0.5].map((v) => expect.closeTo(Math.sign(v) * Math.SQRT1_2, 14)));
+    expect(Array.from(res.vectors)).toEqual(
+      [0.5, 0.5, 0.5, -0.5].map((v) => expect.closeTo(Math.sign(v) * Math.SQRT1_2, 14)),
+    );
   });
 });
 

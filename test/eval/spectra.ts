@@ -5,7 +5,11 @@ import { Rng } from '../../src/linalg/rng';
  * Symmetric l×l matrix with the given eigenvalues (padded with zeros) and random orthonormal
  * eigenvectors: M = Σ_i λ_i q_i q_iᵀ. Returns M (row-major) and the eigenvectors as rows.
  */
-export function matrixWithSpectrum(eigenvalues: ArrayLike<number>, l: number, seed: number): { M: Float64Array; U: Float64Array } {
+export function matrixWithSpectrum(
+  eigenvalues: ArrayLike<number>,
+  l: number,
+  seed: number,
+): { M: Float64Array; U: Float64Array } {
   const rng = new Rng(seed);
   const k = eigenvalues.length;
   const U = new Float64Array(k * l);

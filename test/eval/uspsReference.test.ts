@@ -12,8 +12,8 @@ const dir = process.env.KPCA_USPS_DIR;
 
 /** scikit-learn KernelPCA(kernel='rbf', gamma=1/128).eigenvalues_ as quoted in ALGORITHMS.md (3 decimals). */
 const SKLEARN_3DP = [
-  585.822, 303.583, 188.099, 143.368, 129.311, 124.721, 108.867, 97.716, 85.777, 74.519, 65.667, 62.865, 54.042,
-  53.544, 48.695, 45.259,
+  585.822, 303.583, 188.099, 143.368, 129.311, 124.721, 108.867, 97.716, 85.777, 74.519, 65.667, 62.865, 54.042, 53.544,
+  48.695, 45.259,
 ];
 /**
  * The same eigenvalues to full precision from scikit-learn 1.2.1 itself (Debian python3-sklearn):
@@ -28,7 +28,10 @@ const SKLEARN_FULL = [
 
 /** Pixels of zip.train.gz: one line per image, a label then 256 values. */
 function readUspsPixels(file: string): { X: Float64Array; l: number } {
-  const lines = gunzipSync(readFileSync(file)).toString('latin1').split('\n').filter((s) => s.trim() !== '');
+  const lines = gunzipSync(readFileSync(file))
+    .toString('latin1')
+    .split('\n')
+    .filter((s) => s.trim() !== '');
   const X = new Float64Array(lines.length * 256);
   lines.forEach((line, i) => {
     const fields = line.trim().split(/\s+/);
@@ -94,7 +97,7 @@ if (!dir) {
 }
 
 (dir ? describe : describe.skip)('iterative reference solver on USPS (σ = 8, r = 16)', () => {
-  test('reproduces scikit-learn\'s eigenvalues to 1e-8 relative, and tr(K′)', async () => {
+  test("reproduces scikit-learn's eigenvalues to 1e-8 relative, and tr(K′)", async () => {
     const t0 = performance.now();
     const { X, l } = readUspsPixels(path.join(dir as string, 'zip.train.gz'));
     expect(l).toBe(7291);

@@ -13,7 +13,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export function kpca(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}): CliResult {
+export function kpca(
+  args: string[],
+  opts: { input?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {},
+): CliResult {
   const run = spawnSync(process.execPath, [KPCA, ...args], {
     input: opts.input,
     env: { ...process.env, ...opts.env },

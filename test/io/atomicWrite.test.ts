@@ -8,7 +8,10 @@ import { checkWritable, writeFileAtomic } from '../../src/io/atomicWrite';
 type WriteFn = (buffer: Uint8Array, offset?: number, length?: number) => Promise<{ bytesWritten: number }>;
 
 /** Replace the write of every handle `writeFileAtomic` opens by `fake(real, ...)` for one call. */
-async function withFakeWrite<T>(fake: (real: WriteFn, call: number, ...a: Parameters<WriteFn>) => ReturnType<WriteFn>, run: () => Promise<T>) {
+async function withFakeWrite<T>(
+  fake: (real: WriteFn, call: number, ...a: Parameters<WriteFn>) => ReturnType<WriteFn>,
+  run: () => Promise<T>,
+) {
   const realOpen = fsp.open.bind(fsp);
   const spy = jest.spyOn(fsp, 'open').mockImplementation(async (...args: Parameters<typeof fsp.open>) => {
     const handle = await realOpen(...args);
@@ -38,7 +41,9 @@ describe('atomic writes', () => {
       },
       () => writeFileAtomic(target, ['new part one\n', 'new part two\n', 'three\n']),
     );
-    await expect(failing).rejects.toThrow(new UserError(`${target}: cannot write: no space left on device; the previous file, if any, is intact`));
+    await expect(failing).rejects.toThrow(
+      new UserError(`${target}: cannot write: no space left on device; the previous file, if any, is intact`),
+    );
     expect(readFileSync(target, 'utf8')).toBe('previous contents\n');
     expect(readdirSync(dir)).toEqual(['out.csv']);
   });
@@ -57,7 +62,8 @@ describe('atomic writes', () => {
   test('a write that makes no progress (a full disk that does not say so) is an error, not a truncated file', async () => {
     writeFileSync(target, 'previous contents\n');
     const stuck = withFakeWrite(
-      async (real, call, buffer, offset, length) => (call === 1 ? real(buffer, offset, Math.min(5, length ?? 0)) : { bytesWritten: 0 }),
+      async (real, call, buffer, offset, length) =>
+        call === 1 ? real(buffer, offset, Math.min(5, length ?? 0)) : { bytesWritten: 0 },
       () => writeFileAtomic(target, 'a much longer new content\n'),
     );
     await expect(stuck).rejects.toThrow(`${target}: cannot write: the file system accepted 0 of 21 bytes`);
@@ -72,7 +78,9 @@ describe('atomic writes', () => {
   });
 
   test('temporary files of dead writers of the same target are removed; live writers and other names are kept', async () => {
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    }).stdout;
     const stale = `.out.csv.${dead}.m1abc.tmp`;
     const live = `.out.csv.${process.ppid}.m1abc.tmp`;
     const other = `.other.csv.${dead}.m1abc.tmp`;
@@ -85,7 +93,9 @@ describe('atomic writes', () => {
   test('errors name the user path: a directory as target, a missing directory', async () => {
     const sub = join(dir, 'sub');
     mkdirSync(sub);
-    await expect(writeFileAtomic(sub, 'x')).rejects.toThrow(`${sub}: cannot write: is a directory, expected a file name`);
+    await expect(writeFileAtomic(sub, 'x')).rejects.toThrow(
+      `${sub}: cannot write: is a directory, expected a file name`,
+    );
     await expect(checkWritable(sub)).rejects.toThrow(`${sub}: cannot write: is a directory, expected a file name`);
     const missing = join(dir, 'nodir', 'm.kpca');
     await expect(writeFileAtomic(missing, 'x')).rejects.toThrow(`${missing}: cannot write: no such directory`);

@@ -54,7 +54,8 @@ describe('the generated WebGPU shader indexes X and Z in integers', () => {
 });
 
 describe('l·d > 2^24 on a few rows', () => {
-  const l = 21500, d = 784; // l·d = 16,856,000 > 2^24 = 16,777,216: columns j ≥ 21,400 are past it
+  const l = 21500,
+    d = 784; // l·d = 16,856,000 > 2^24 = 16,777,216: columns j ≥ 21,400 are past it
   const indices = [l - 1, 0];
   let X: Float64Array, Z: Float64Array;
   beforeAll(() => {
@@ -108,7 +109,8 @@ describe('size limits', () => {
 });
 
 describe('a silent fallback to another kernel class fails the call', () => {
-  const l = 40, d = 3;
+  const l = 40,
+    d = 3;
   const X = randomPoints(5, l, d);
 
   test('webasm: a kernel that gpu.js moves to the CPU after creation is refused', async () => {
@@ -116,11 +118,12 @@ describe('a silent fallback to another kernel class fails the call', () => {
     const prototype = (gpujs() as unknown as { WebAssemblyKernel: { prototype: object } }).WebAssemblyKernel.prototype;
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     // gpu.js's own fallback path (used e.g. for an argument type webasm lacks), forced for every new kernel
-    const build = jest
-      .spyOn(prototype as { build(...args: unknown[]): unknown }, 'build')
-      .mockImplementation(function (this: { requestFallback(args: unknown[], why: string): unknown }, ...args) {
-        return this.requestFallback(args, 'forced by the test');
-      });
+    const build = jest.spyOn(prototype as { build(...args: unknown[]): unknown }, 'build').mockImplementation(function (
+      this: { requestFallback(args: unknown[], why: string): unknown },
+      ...args
+    ) {
+      return this.requestFallback(args, 'forced by the test');
+    });
     try {
       // 2 rows need a kernel of a size not built yet
       await expect(backend.rows([0, 1], new Float64Array(2 * l))).rejects.toThrow(

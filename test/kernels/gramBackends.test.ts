@@ -89,7 +89,8 @@ function gramBackendSuite(name: BackendName): void {
 }
 
 describe('backend selection', () => {
-  const l = 20, d = 5;
+  const l = 20,
+    d = 5;
   const X = randomPoints(1, l, d);
   const gaussian: KernelSpec = { type: 'gaussian', gamma: 0.1 };
 
@@ -111,9 +112,9 @@ describe('backend selection', () => {
 
   test('bad kernel parameters are UserErrors', async () => {
     await expect(createGramBackend('reference', { type: 'gaussian', gamma: -1 }, X, l, d)).rejects.toThrow(UserError);
-    await expect(createGramBackend('reference', { type: 'polynomial', degree: 2.5, coef0: 0 }, X, l, d)).rejects.toThrow(
-      /positive integer/,
-    );
+    await expect(
+      createGramBackend('reference', { type: 'polynomial', degree: 2.5, coef0: 0 }, X, l, d),
+    ).rejects.toThrow(/positive integer/);
   });
 
   test('f32 backends stay accurate for data far from the origin (Gaussian: X is shifted by its mean)', async () => {
@@ -123,7 +124,10 @@ describe('backend selection', () => {
     for (const name of ['wasm', 'cpu', 'webasm'] as const) {
       const backend = await createGramBackend(name, kernel, Xfar, l, d);
       const out = new Float64Array(l * l);
-      await backend.rows(Array.from({ length: l }, (_, i) => i), out);
+      await backend.rows(
+        Array.from({ length: l }, (_, i) => i),
+        out,
+      );
       expect(maxAbsDiff(out, expected)).toBeLessThan(1e-6);
       await backend.dispose();
     }

@@ -19,7 +19,14 @@ function naiveKernel(spec: KernelSpec, A: Float64Array, a: number, B: Float64Arr
 }
 
 /** out[b*l + j] = k(z_b, x_j) */
-export function naiveBlock(spec: KernelSpec, X: Float64Array, l: number, Z: Float64Array, m: number, d: number): Float64Array {
+export function naiveBlock(
+  spec: KernelSpec,
+  X: Float64Array,
+  l: number,
+  Z: Float64Array,
+  m: number,
+  d: number,
+): Float64Array {
   const out = new Float64Array(m * l);
   for (let b = 0; b < m; b++) for (let j = 0; j < l; j++) out[b * l + j] = naiveKernel(spec, Z, b, X, j, d);
   return out;
@@ -70,7 +77,10 @@ export function tolerance(
 function maxSquaredNorm(A: Float64Array, d: number): number {
   let best = 0;
   for (let i = 0; i < A.length / d; i++) {
-    best = Math.max(best, A.subarray(i * d, (i + 1) * d).reduce((s, v) => s + v * v, 0));
+    best = Math.max(
+      best,
+      A.subarray(i * d, (i + 1) * d).reduce((s, v) => s + v * v, 0),
+    );
   }
   return best;
 }

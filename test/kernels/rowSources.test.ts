@@ -15,10 +15,13 @@ import {
 } from '../../src/kernels';
 import { maxAbsDiff, naiveBlock, randomPoints } from './naiveKernel';
 
-const l = 130, d = 7; // l not a multiple of the block size 64
+const l = 130,
+  d = 7; // l not a multiple of the block size 64
 const X = randomPoints(5, l, d);
 const kernel: KernelSpec = { type: 'gaussian', gamma: 0.2 };
-const K = new Matrix(Array.from({ length: l }, (_, i) => Array.from(naiveBlock(kernel, X, l, X.subarray(i * d, (i + 1) * d), 1, d))));
+const K = new Matrix(
+  Array.from({ length: l }, (_, i) => Array.from(naiveBlock(kernel, X, l, X.subarray(i * d, (i + 1) * d), 1, d))),
+);
 const indices = [129, 0, 64, 63, 7, 7];
 const allRows = (M: Matrix, rows: number[]): Float64Array => Float64Array.from(rows.flatMap((i) => M.getRow(i)));
 
@@ -53,7 +56,7 @@ describe.each(CASES)('CenteredGram, rows $label', ({ cacheBudgetMB, tol }) => {
     expect(maxAbsDiff(out, allRows(Kc, indices))).toBeLessThan(tol);
   });
 
-  test('statistics: row means, grand mean, trace of K\'', () => {
+  test("statistics: row means, grand mean, trace of K'", () => {
     const means = K.mean('row');
     expect(maxAbsDiff(gram.rowMeans, means)).toBeLessThan(1e-14);
     expect(gram.grandMean).toBeCloseTo(K.mean(), 14);
@@ -63,7 +66,9 @@ describe.each(CASES)('CenteredGram, rows $label', ({ cacheBudgetMB, tol }) => {
   test('centerCross centers new points as (k − 1ᵀK/l)(I − M)', () => {
     const m = 3;
     const Z = randomPoints(9, m, d);
-    const Kz = new Matrix(Array.from({ length: m }, (_, b) => Array.from(naiveBlock(kernel, X, l, Z.subarray(b * d, (b + 1) * d), 1, d))));
+    const Kz = new Matrix(
+      Array.from({ length: m }, (_, b) => Array.from(naiveBlock(kernel, X, l, Z.subarray(b * d, (b + 1) * d), 1, d))),
+    );
     const expected = Matrix.sub(Kz, Matrix.ones(m, l).mmul(K).div(l)).mmul(C); // Matrix#sub would change Kz
     const block = Float64Array.from(Kz.to1DArray());
     gram.centerCross(block, m);
@@ -98,7 +103,8 @@ test('an isolated point (affinity 0 to all others) is a UserError that suggests 
 test('CenteredGram over an f32 backend (wasm) agrees with the float64 one to f32 accuracy', async () => {
   const wasm = await createGramBackend('wasm', kernel, X, l, d);
   const [a, b] = await Promise.all([CenteredGram.create(wasm), CenteredGram.create(backend, { cacheBudgetMB: 0 })]);
-  const outA = new Float64Array(indices.length * l), outB = new Float64Array(indices.length * l);
+  const outA = new Float64Array(indices.length * l),
+    outB = new Float64Array(indices.length * l);
   await a.rows(indices, outA);
   await b.rows(indices, outB);
   expect(maxAbsDiff(outA, outB)).toBeLessThan(1e-6);

@@ -35,14 +35,18 @@ describe.each([
   describe.each(KERNELS)('$type kernel', (kernel) => {
     const backends = new Map<number, GramBackend>();
     beforeAll(async () => {
-      for (const threads of [1, 2, 3]) backends.set(threads, await createGramBackend('wasm', kernel, X, l, d, { threads }));
+      for (const threads of [1, 2, 3])
+        backends.set(threads, await createGramBackend('wasm', kernel, X, l, d, { threads }));
     });
     afterAll(async () => {
       for (const backend of backends.values()) await backend.dispose();
     });
 
     /** what each backend computes, which must be the same bytes */
-    async function compute(call: (backend: GramBackend, out: Float64Array) => Promise<void>, m: number): Promise<Buffer[]> {
+    async function compute(
+      call: (backend: GramBackend, out: Float64Array) => Promise<void>,
+      m: number,
+    ): Promise<Buffer[]> {
       const outs: Buffer[] = [];
       for (const backend of backends.values()) {
         const out = new Float64Array(m * l).fill(NaN);
@@ -67,7 +71,8 @@ describe.each([
 });
 
 describe('threads', () => {
-  const l = 40, d = 6;
+  const l = 40,
+    d = 6;
   const X = randomPoints(3, l, d);
   const kernel: KernelSpec = { type: 'gaussian', gamma: 0.2 };
   const indices = Array.from({ length: l }, (_, i) => i);
@@ -79,7 +84,9 @@ describe('threads', () => {
     expect(defaultWasmThreads()).toBe(threads);
     expect(messages.join('\n')).toContain(`${threads} thread`);
     await backend.dispose();
-    await expect(createGramBackend('wasm', kernel, X, l, d, { threads: 0 })).rejects.toThrow(/threads must be a positive integer/);
+    await expect(createGramBackend('wasm', kernel, X, l, d, { threads: 0 })).rejects.toThrow(
+      /threads must be a positive integer/,
+    );
   });
 
   test('concurrent calls are served one at a time, each with its own values', async () => {
@@ -88,7 +95,11 @@ describe('threads', () => {
     await backend.rows(indices, expected);
     const outs = [0, 1, 2].map(() => new Float64Array(l * l));
     const reversed = [...indices].reverse();
-    await Promise.all([backend.rows(indices, outs[0]), backend.rows(reversed, outs[1]), backend.rows(indices, outs[2])]);
+    await Promise.all([
+      backend.rows(indices, outs[0]),
+      backend.rows(reversed, outs[1]),
+      backend.rows(indices, outs[2]),
+    ]);
     expect(bits(outs[0]).equals(bits(expected))).toBe(true);
     expect(bits(outs[2]).equals(bits(expected))).toBe(true);
     expect(outs[1][0]).toBe(expected[(l - 1) * l]);
@@ -100,10 +111,13 @@ describe('threads', () => {
       const backend = await createGramBackend('wasm', kernel, X, l, d, { threads });
       const inFlight = backend.rows(indices, new Float64Array(l * l));
       // on this thread the rows are computed at call time, before dispose()
-      const outcome = threads > 1 ? expect(inFlight).rejects.toThrow(/wasm Gram backend.*disposed during a call/) : inFlight;
+      const outcome =
+        threads > 1 ? expect(inFlight).rejects.toThrow(/wasm Gram backend.*disposed during a call/) : inFlight;
       await backend.dispose();
       await outcome;
-      await expect(backend.rows([0], new Float64Array(l))).rejects.toThrow(/wasm Gram backend: called after dispose\(\)/);
+      await expect(backend.rows([0], new Float64Array(l))).rejects.toThrow(
+        /wasm Gram backend: called after dispose\(\)/,
+      );
     }
   });
 
@@ -121,13 +135,19 @@ describe('threads', () => {
 });
 
 test('KHA on centered rows computed on the fly, fetched ahead: 2 threads end bit-identical to 1', async () => {
-  const l = 300, d = 5;
+  const l = 300,
+    d = 5;
   const X = gaussianCloud(l, 7);
   const fitted: Buffer[] = [];
   for (const threads of [1, 2]) {
     const backend = await createGramBackend('wasm', { type: 'gaussian', gamma: 1 / 18 }, X, l, d, { threads });
     const gram = await CenteredGram.create(backend, { cacheBudgetMB: 0, blockSize: 32 });
-    const engine = await KhaEngine.create(gram, { components: 3, schedule: createGainSchedule('smd', { eta0: 0.02 }), seed: 2, blockSize: 32 });
+    const engine = await KhaEngine.create(gram, {
+      components: 3,
+      schedule: createGainSchedule('smd', { eta0: 0.02 }),
+      seed: 2,
+      blockSize: 32,
+    });
     await engine.run({ passes: 2 });
     fitted.push(bits(await engine.refreshAK()), bits(engine.state.A));
     await backend.dispose();
@@ -154,7 +174,10 @@ describe('Node is never kept alive by the worker threads', () => {
 
   test('kpca fit with rows computed on the fly by worker threads exits promptly', () => {
     const csv = writeCloudCsv(join(dir, 'cloud.csv'), 300);
-    const fit = kpca(['fit', csv, '--backend', 'wasm', '--gram-cache', '0', '-r', '3', '--passes', '2', '-o', join(dir, 'cloud.kpca')], { timeout: 30_000 });
+    const fit = kpca(
+      ['fit', csv, '--backend', 'wasm', '--gram-cache', '0', '-r', '3', '--passes', '2', '-o', join(dir, 'cloud.kpca')],
+      { timeout: 30_000 },
+    );
     expect(fit.signal).toBeNull();
     expect(fit.code).toBe(0);
   });

@@ -40,7 +40,8 @@ describe.each(GAIN_NAMES)('%s converges to the exact eigenpairs of K′ (ml-matr
   });
 
   test('top-r eigenvalues within 1e-4 relative', () => {
-    for (let i = 0; i < r; i++) expect(Math.abs(result.eigenvalues[i] - problem.eigenvalues[i]) / problem.eigenvalues[i]).toBeLessThan(1e-4);
+    for (let i = 0; i < r; i++)
+      expect(Math.abs(result.eigenvalues[i] - problem.eigenvalues[i]) / problem.eigenvalues[i]).toBeLessThan(1e-4);
   });
 
   test(`training projections √λ_i u_i within ${settings[gain].projectionTolerance} up to sign`, () => {
@@ -48,13 +49,16 @@ describe.each(GAIN_NAMES)('%s converges to the exact eigenpairs of K′ (ml-matr
     for (let i = 0; i < r; i++) {
       const exact = problem.eigenvectors[i].map((u) => u * Math.sqrt(problem.eigenvalues[i]));
       // y_i(x_j) = (A K')_ij
-      expect(relativeErrorUpToSign(result.AK.subarray(i * l, (i + 1) * l), exact)).toBeLessThan(settings[gain].projectionTolerance);
+      expect(relativeErrorUpToSign(result.AK.subarray(i * l, (i + 1) * l), exact)).toBeLessThan(
+        settings[gain].projectionTolerance,
+      );
     }
   });
 
   test('orthonormal in the RKHS: A K′ Aᵀ = I', () => {
     const G = matmulTransB(result.A, result.AK, r, problem.l, r);
-    for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) expect(Math.abs(G[i * r + j] - (i === j ? 1 : 0))).toBeLessThan(1e-8);
+    for (let i = 0; i < r; i++)
+      for (let j = 0; j < r; j++) expect(Math.abs(G[i * r + j] - (i === j ? 1 : 0))).toBeLessThan(1e-8);
   });
 });
 
@@ -115,7 +119,11 @@ describe('stopping rules', () => {
     expect(changes.slice(1, -1).every((c) => c >= 1e-3)).toBe(true);
 
     // --max-seconds is checked at every block boundary: a limit already past stops before the first step
-    const timed = await KhaEngine.create(new DenseRowSource(problem.Kc, problem.l), { components: r, schedule: createGainSchedule('constant'), seed: 1 });
+    const timed = await KhaEngine.create(new DenseRowSource(problem.Kc, problem.l), {
+      components: r,
+      schedule: createGainSchedule('constant'),
+      seed: 1,
+    });
     const t = await timed.run({ passes: 1e6, maxSeconds: Number.MIN_VALUE });
     expect(t.stoppedBy).toBe('time');
     expect(timed.state.t).toBe(0);
@@ -181,7 +189,12 @@ describe('rows fetched ahead', () => {
   const dense = new DenseRowSource(problem.Kc, problem.l);
   const blockSize = 16;
   const blocksPerPass = Math.ceil(problem.l / blockSize);
-  const options = (gain: GainName = 'smd', eta0 = 0.05) => ({ components: r, schedule: createGainSchedule(gain, { eta0 }), seed: 4, blockSize });
+  const options = (gain: GainName = 'smd', eta0 = 0.05) => ({
+    components: r,
+    schedule: createGainSchedule(gain, { eta0 }),
+    seed: 4,
+    blockSize,
+  });
   const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
   /** unhandled rejections while `body` runs */
@@ -207,7 +220,10 @@ describe('rows fetched ahead', () => {
     engine = await KhaEngine.create(later, options());
     stepsAtRequest.length = 0; // the A K' pass of create()
     await engine.run({ passes: 2 });
-    const pass = (first: number) => [first, ...Array.from({ length: blocksPerPass - 1 }, (_, k) => first + k * blockSize)];
+    const pass = (first: number) => [
+      first,
+      ...Array.from({ length: blocksPerPass - 1 }, (_, k) => first + k * blockSize),
+    ];
     expect(stepsAtRequest).toEqual([...pass(0), ...pass(problem.l)]);
 
     const straight = await KhaEngine.create(dense, options());
@@ -279,40 +295,68 @@ describe('the exact A K′ (multiplyBySource)', () => {
   const reference = (X: Float64Array, rows: number) => {
     const l = problem.l;
     const out = new Float64Array(rows * l);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < l; j++) for (let q = 0; q < l; q++) out[i * l + j] += X[i * l + q] * problem.Kc[q * l + j];
+    for (let i = 0; i < rows; i++)
+      for (let j = 0; j < l; j++) for (let q = 0; q < l; q++) out[i * l + j] += X[i * l + q] * problem.Kc[q * l + j];
     return out;
   };
 
-  test.each(['blocked', 'factored', 'naive'] as const)('%s kernels: X K′ to 1e-12 for r rows (the fast products) and for 2 rows (JS dots)', async (update) => {
-    const engine = await KhaEngine.create(dense, { components: r, schedule: createGainSchedule('smd'), seed: 2, blockSize: 48, update });
-    for (const rows of [r, 2]) {
-      const X = Float64Array.from({ length: rows * problem.l }, (_, i) => Math.sin(i));
-      const progress: number[] = [];
-      const product = await engine.multiplyBySource(X, undefined, (done) => void progress.push(done));
-      expect(relativeMaxError(product, reference(X, rows))).toBeLessThan(1e-12);
-      expect(progress).toEqual(Array.from({ length: Math.ceil(problem.l / 48) }, (_, b) => Math.min((b + 1) * 48, problem.l)));
-    }
-    // the initial A K′ of create() is that product
-    expect(relativeMaxError(engine.state.AK as Float64Array, reference(Float64Array.from(engine.state.A), r))).toBeLessThan(1e-12);
-  });
+  test.each(['blocked', 'factored', 'naive'] as const)(
+    '%s kernels: X K′ to 1e-12 for r rows (the fast products) and for 2 rows (JS dots)',
+    async (update) => {
+      const engine = await KhaEngine.create(dense, {
+        components: r,
+        schedule: createGainSchedule('smd'),
+        seed: 2,
+        blockSize: 48,
+        update,
+      });
+      for (const rows of [r, 2]) {
+        const X = Float64Array.from({ length: rows * problem.l }, (_, i) => Math.sin(i));
+        const progress: number[] = [];
+        const product = await engine.multiplyBySource(X, undefined, (done) => void progress.push(done));
+        expect(relativeMaxError(product, reference(X, rows))).toBeLessThan(1e-12);
+        expect(progress).toEqual(
+          Array.from({ length: Math.ceil(problem.l / 48) }, (_, b) => Math.min((b + 1) * 48, problem.l)),
+        );
+      }
+      // the initial A K′ of create() is that product
+      expect(
+        relativeMaxError(engine.state.AK as Float64Array, reference(Float64Array.from(engine.state.A), r)),
+      ).toBeLessThan(1e-12);
+    },
+  );
 
   test('an aborted signal stops the exact A K′ of create() within one block, and refreshAK() likewise', async () => {
     const blockSize = 16;
     let requested = 0;
-    const counting: RowSource = { l: problem.l, rows: (indices, out) => ((requested += indices.length), dense.rows(indices, out)) };
+    const counting: RowSource = {
+      l: problem.l,
+      rows: (indices, out) => ((requested += indices.length), dense.rows(indices, out)),
+    };
     const controller = new AbortController();
     const create = KhaEngine.create(counting, {
-      components: r, schedule: createGainSchedule('kha-et'), seed: 2, blockSize, signal: controller.signal,
+      components: r,
+      schedule: createGainSchedule('kha-et'),
+      seed: 2,
+      blockSize,
+      signal: controller.signal,
       onSourcePass: (done) => void (done === 3 * blockSize && controller.abort(new Error('stop here'))),
     });
     await expect(create).rejects.toThrow('stop here');
     // the block in hand and the one fetched ahead, no more
     expect(requested).toBeLessThanOrEqual(5 * blockSize);
 
-    const engine = await KhaEngine.create(dense, { components: r, schedule: createGainSchedule('kha-et'), seed: 2, blockSize });
+    const engine = await KhaEngine.create(dense, {
+      components: r,
+      schedule: createGainSchedule('kha-et'),
+      seed: 2,
+      blockSize,
+    });
     const stop = new AbortController();
     let blocks = 0;
-    await expect(engine.refreshAK(() => void (++blocks === 2 && stop.abort(new Error('again'))), stop.signal)).rejects.toThrow('again');
+    await expect(
+      engine.refreshAK(() => void (++blocks === 2 && stop.abort(new Error('again'))), stop.signal),
+    ).rejects.toThrow('again');
     expect(blocks).toBe(2);
   });
 });
@@ -326,7 +370,9 @@ test('an aborted signal stops the centering pass within one block', async () => 
   const controller = new AbortController();
   let blocks = 0;
   const pass = CenteredGram.create(backend, {
-    blockSize: 16, cacheBudgetMB: 0, signal: controller.signal,
+    blockSize: 16,
+    cacheBudgetMB: 0,
+    signal: controller.signal,
     onProgress: () => void (++blocks === 3 && controller.abort(new Error('interrupted'))),
   });
   await expect(pass).rejects.toThrow('interrupted');

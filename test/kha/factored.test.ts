@@ -40,18 +40,35 @@ function expectClose(fast: EngineSnapshot, slow: EngineSnapshot, tolerance: numb
   expect(relativeMaxError(fast.A, slow.A)).toBeLessThan(tolerance);
   if (slow.AK) expect(relativeMaxError(fast.AK as Float64Array, slow.AK)).toBeLessThan(tolerance);
   expect(Object.keys(fast.schedule).sort()).toEqual(Object.keys(slow.schedule).sort());
-  for (const key of Object.keys(slow.schedule)) expect(relativeMaxError(fast.schedule[key], slow.schedule[key])).toBeLessThan(tolerance);
+  for (const key of Object.keys(slow.schedule))
+    expect(relativeMaxError(fast.schedule[key], slow.schedule[key])).toBeLessThan(tolerance);
   // the row norms the gains read agree too
   expect(relativeMaxError(fast.normA2, slow.normA2)).toBeLessThan(tolerance);
   if (slow.AK) expect(relativeMaxError(fast.normAK2, slow.normAK2)).toBeLessThan(tolerance);
 }
 
-async function compareWithNaive(problem: SmallProblem, gain: GainName, kind: SweepsKind, r: number, blockSize: number, passes: number, gainParameters = params[gain]) {
+async function compareWithNaive(
+  problem: SmallProblem,
+  gain: GainName,
+  kind: SweepsKind,
+  r: number,
+  blockSize: number,
+  passes: number,
+  gainParameters = params[gain],
+) {
   const source = () => new DenseRowSource(problem.Kc, problem.l);
   const options = { components: r, seed: 4, blockSize };
   const sweeps = counting(sweepsOf(kind, r, problem.l, blockSize));
-  const factored = await KhaEngine.create(source(), { ...options, schedule: createGainSchedule(gain, gainParameters), kernels: factoredKernels(r, problem.l, sweeps) });
-  const naive = await KhaEngine.create(source(), { ...options, schedule: createGainSchedule(gain, gainParameters), update: 'naive' });
+  const factored = await KhaEngine.create(source(), {
+    ...options,
+    schedule: createGainSchedule(gain, gainParameters),
+    kernels: factoredKernels(r, problem.l, sweeps),
+  });
+  const naive = await KhaEngine.create(source(), {
+    ...options,
+    schedule: createGainSchedule(gain, gainParameters),
+    update: 'naive',
+  });
   for (const engine of [factored, naive]) await engine.run({ passes });
   const [fast, slow] = [factored, naive].map((e) => e.snapshot());
   expectClose(fast, slow, 1e-10);
@@ -61,17 +78,28 @@ async function compareWithNaive(problem: SmallProblem, gain: GainName, kind: Swe
   return sweeps.folds;
 }
 
-describe.each<SweepsKind>(['wasm', 'js'])('factored update with %s sweeps equals the literal O(r²·l) update', (kind) => {
-  // l mod 4 = 0, 1, 2, 3: the wasm fold takes four columns at a time, JS the rest
-  const problems = [smallProblem(60, 11, 2.5), smallProblem(41, 12, 2.5), smallProblem(42, 13, 2.5), smallProblem(43, 14, 2.5)];
-  test.each(GAIN_NAMES)('%s: A, A K′, B, ρ and the norms agree to 1e-10 over 5 passes (l = 60, r = 5, blocks of 7)', async (gain) => {
-    const folds = await compareWithNaive(problems[0], gain, kind, 5, 7, 5);
-    expect(folds).toBeGreaterThanOrEqual(5 * Math.ceil(60 / 7));
-  });
-  test.each(GAIN_NAMES)('%s: l = 41, 42, 43 (r = 4, blocks of 6)', async (gain) => {
-    for (const problem of problems.slice(1)) await compareWithNaive(problem, gain, kind, 4, 6, 3);
-  });
-});
+describe.each<SweepsKind>(['wasm', 'js'])(
+  'factored update with %s sweeps equals the literal O(r²·l) update',
+  (kind) => {
+    // l mod 4 = 0, 1, 2, 3: the wasm fold takes four columns at a time, JS the rest
+    const problems = [
+      smallProblem(60, 11, 2.5),
+      smallProblem(41, 12, 2.5),
+      smallProblem(42, 13, 2.5),
+      smallProblem(43, 14, 2.5),
+    ];
+    test.each(GAIN_NAMES)(
+      '%s: A, A K′, B, ρ and the norms agree to 1e-10 over 5 passes (l = 60, r = 5, blocks of 7)',
+      async (gain) => {
+        const folds = await compareWithNaive(problems[0], gain, kind, 5, 7, 5);
+        expect(folds).toBeGreaterThanOrEqual(5 * Math.ceil(60 / 7));
+      },
+    );
+    test.each(GAIN_NAMES)('%s: l = 41, 42, 43 (r = 4, blocks of 6)', async (gain) => {
+      for (const problem of problems.slice(1)) await compareWithNaive(problem, gain, kind, 4, 6, 3);
+    });
+  },
+);
 
 test(`inside a long block the factors are folded whenever a diagonal of G or E falls below ${FOLD_BELOW}, and the result still agrees`, async () => {
   const problem = smallProblem(200, 21, 2.5);
@@ -84,13 +112,22 @@ test(`inside a long block the factors are folded whenever a diagonal of G or E f
 describe('snapshots of the factored form', () => {
   const problem = smallProblem(90, 31, 2.5);
   const make = (seed: number) =>
-    KhaEngine.create(new DenseRowSource(problem.Kc, problem.l), { components: 5, schedule: createGainSchedule('smd', { eta0: 0.05 }), seed, blockSize: 8 });
+    KhaEngine.create(new DenseRowSource(problem.Kc, problem.l), {
+      components: 5,
+      schedule: createGainSchedule('smd', { eta0: 0.05 }),
+      seed,
+      blockSize: 8,
+    });
 
   async function stoppedMidPass(): Promise<EngineSnapshot> {
     const engine = await make(3);
     const controller = new AbortController();
     let blocks = 0;
-    await engine.run({ passes: 3, signal: controller.signal, onProgress: () => void (++blocks === 17 && controller.abort()) });
+    await engine.run({
+      passes: 3,
+      signal: controller.signal,
+      onProgress: () => void (++blocks === 17 && controller.abort()),
+    });
     expect(engine.pass).toBe(1);
     return engine.snapshot();
   }
@@ -125,7 +162,12 @@ describe('snapshots of the factored form', () => {
 
 test('a checkpoint written before the rename (arrays kernel.NAME, meta kernelKeys) still loads its update state', async () => {
   const problem = smallProblem(40, 31, 2.5);
-  const engine = await KhaEngine.create(new DenseRowSource(problem.Kc, problem.l), { components: 3, schedule: createGainSchedule('smd'), seed: 3, blockSize: 8 });
+  const engine = await KhaEngine.create(new DenseRowSource(problem.Kc, problem.l), {
+    components: 3,
+    schedule: createGainSchedule('smd'),
+    seed: 3,
+    blockSize: 8,
+  });
   await engine.run({ passes: 1 });
   const saved = engine.snapshot();
   const identity = { dataHash: 'd', options: { seed: 3 } };
@@ -135,7 +177,13 @@ test('a checkpoint written before the rename (arrays kernel.NAME, meta kernelKey
   const { meta, arrays } = await readContainer<Record<string, unknown>>(join(dir, 'new.ckpt'), 'checkpoint', [2]);
   const keys = meta.updateKeys as string[];
   const old = Object.fromEntries(Object.entries(arrays).map(([name, v]) => [name.replace(/^update\./, 'kernel.'), v]));
-  await writeContainer(join(dir, 'old.ckpt'), 'checkpoint', 2, { ...meta, updateKeys: undefined, kernelKeys: keys }, old);
+  await writeContainer(
+    join(dir, 'old.ckpt'),
+    'checkpoint',
+    2,
+    { ...meta, updateKeys: undefined, kernelKeys: keys },
+    old,
+  );
   for (const file of ['new.ckpt', 'old.ckpt']) {
     const read = await readCheckpoint(join(dir, file), identity, problem.l);
     expect(Object.keys(read.updateState).sort()).toEqual(['AAt', 'AKAKt', 'AKAt', 'AKBt']);

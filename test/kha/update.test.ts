@@ -30,7 +30,8 @@ describe('prefix-sum update equals the literal O(r²·l) update', () => {
     const [fast, naive] = engines.map((e) => e.snapshot());
     expect(relativeMaxError(fast.A, naive.A)).toBeLessThan(1e-10);
     if (fast.AK && naive.AK) expect(relativeMaxError(fast.AK, naive.AK)).toBeLessThan(1e-10);
-    for (const key of Object.keys(naive.schedule)) expect(relativeMaxError(fast.schedule[key], naive.schedule[key])).toBeLessThan(1e-10);
+    for (const key of Object.keys(naive.schedule))
+      expect(relativeMaxError(fast.schedule[key], naive.schedule[key])).toBeLessThan(1e-10);
     // The iteration moved: the comparison is not between two untouched initial states.
     expect(fast.t).toBe(5 * problem.l);
     if (gain === 'smd') expect(Math.max(...fast.schedule.rho.map(Math.abs))).toBeGreaterThan(1e-3);
@@ -50,8 +51,20 @@ describe("SMD's Jacobian-vector product DΓ(A)[B]", () => {
       for (let i = 0; i < r; i++) for (let j = 0; j < l; j++) y[i] += A[i * l + j] * k[j];
       const analytic = gammaDerivative(A, B, k, y, p, r, l);
       const h = 1e-5;
-      const plus = gammaFunction(A.map((a, i) => a + h * B[i]), k, p, r, l);
-      const minus = gammaFunction(A.map((a, i) => a - h * B[i]), k, p, r, l);
+      const plus = gammaFunction(
+        A.map((a, i) => a + h * B[i]),
+        k,
+        p,
+        r,
+        l,
+      );
+      const minus = gammaFunction(
+        A.map((a, i) => a - h * B[i]),
+        k,
+        p,
+        r,
+        l,
+      );
       const numeric = plus.map((v, i) => (v - minus[i]) / (2 * h));
       expect(relativeMaxError(analytic, numeric)).toBeLessThan(1e-6);
       expect(Math.max(...analytic.map(Math.abs))).toBeGreaterThan(1e-3);

@@ -121,7 +121,11 @@ describe('wasm sweeps, direct calls', () => {
 describe('block products, direct calls', () => {
   // m, n odd and even (the two-row and four-row register blocks and what is left), l odd and even
   test.each([
-    [1, 1, 1], [2, 3, 2], [3, 4, 5], [5, 7, 8], [4, 9, 11],
+    [1, 1, 1],
+    [2, 3, 2],
+    [3, 4, 5],
+    [5, 7, 8],
+    [4, 9, 11],
   ])('timesTransposed and addProduct, wasm and JS, equal their definitions (m = %i, n = %i, l = %i)', (m, n, l) => {
     const rng = new Rng(m * 100 + n * 10 + l);
     const wasm = wasmFactoredSweeps(Math.max(m, n), l, Math.max(m, n));

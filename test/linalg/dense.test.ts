@@ -11,9 +11,13 @@ describe('dense products', () => {
 
   test('hand-checked 2×2 product', () => {
     // [1 2; 3 4]·[5 6; 7 8] = [19 22; 43 50]
-    expect(Array.from(matmul(Float64Array.of(1, 2, 3, 4), Float64Array.of(5, 6, 7, 8), 2, 2, 2))).toEqual([19, 22, 43, 50]);
+    expect(Array.from(matmul(Float64Array.of(1, 2, 3, 4), Float64Array.of(5, 6, 7, 8), 2, 2, 2))).toEqual([
+      19, 22, 43, 50,
+    ]);
     // [1 2; 3 4]·[5 6; 7 8]ᵀ = [17 23; 39 53]
-    expect(Array.from(matmulTransB(Float64Array.of(1, 2, 3, 4), Float64Array.of(5, 6, 7, 8), 2, 2, 2))).toEqual([17, 23, 39, 53]);
+    expect(Array.from(matmulTransB(Float64Array.of(1, 2, 3, 4), Float64Array.of(5, 6, 7, 8), 2, 2, 2))).toEqual([
+      17, 23, 39, 53,
+    ]);
   });
 
   test('matmul agrees with ml-matrix', () => {

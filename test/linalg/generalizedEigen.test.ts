@@ -17,7 +17,9 @@ describe('generalizedSymmetricEigen', () => {
     expect(maxAbsDiff(values, [1, 1])).toBeLessThan(1e-14);
     // CᵀGC = I
     const G = Float64Array.of(2, 1, 1, 2);
-    expect(maxAbsDiff(matmul(transpose(vectors, 2, 2), matmul(G, vectors, 2, 2, 2), 2, 2, 2), [1, 0, 0, 1])).toBeLessThan(1e-14);
+    expect(
+      maxAbsDiff(matmul(transpose(vectors, 2, 2), matmul(G, vectors, 2, 2, 2), 2, 2, 2), [1, 0, 0, 1]),
+    ).toBeLessThan(1e-14);
   });
 
   test('H C = G C Λ, CᵀGC = I, decreasing λ, same λ as ml-matrix on G⁻¹H', () => {
@@ -41,7 +43,9 @@ describe('generalizedSymmetricEigen', () => {
   });
 
   test('singular G (dependent rows of A) is a NumericalError', () => {
-    expect(() => generalizedSymmetricEigen(Float64Array.of(1, 0, 0, 1), Float64Array.of(1, 1, 1, 1), 2)).toThrow(NumericalError);
+    expect(() => generalizedSymmetricEigen(Float64Array.of(1, 0, 0, 1), Float64Array.of(1, 1, 1, 1), 2)).toThrow(
+      NumericalError,
+    );
   });
 });
 

@@ -26,7 +26,12 @@ describe('symmetricEigen', () => {
     const vtv = matmulTransB(transposeOf(vectors, n), transposeOf(vectors, n), n, n, n);
     expect(maxAbsDiff(vtv, identity(n))).toBeLessThan(1e-13);
     const ml = new EigenvalueDecomposition(new Matrix(toRows(a, n, n)), { assumeSymmetric: true }).realEigenvalues;
-    expect(maxAbsDiff(values, ml.slice().sort((p, q) => q - p))).toBeLessThan(1e-12);
+    expect(
+      maxAbsDiff(
+        values,
+        ml.slice().sort((p, q) => q - p),
+      ),
+    ).toBeLessThan(1e-12);
   });
 
   test('sign rule: the largest entry of each eigenvector is positive', () => {

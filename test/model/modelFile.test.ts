@@ -6,18 +6,28 @@ import { writeContainer } from '../../src/io/container';
 import type { KpcaModel } from '../../src/model/model';
 
 function sampleModel(): KpcaModel {
-  const l = 5, d = 2, r = 2;
+  const l = 5,
+    d = 2,
+    r = 2;
   return {
     kernel: { type: 'gaussian', gamma: 0.5 },
-    components: r, l, d,
+    components: r,
+    l,
+    d,
     X: Float64Array.from({ length: l * d }, (_, i) => i / 7),
     featureNames: ['x', 'y'],
     rowMeans: Float64Array.from({ length: l }, (_, i) => 0.1 * i),
-    grandMean: 0.2, trace: 3.5,
+    grandMean: 0.2,
+    trace: 3.5,
     A: Float64Array.from({ length: r * l }, (_, i) => Math.sin(i)),
     eigenvalues: Float64Array.of(2.5, 1.25),
     gain: { name: 'smd', parameters: { eta0: 0.03, mu: 1, xi: 0.99 } },
-    seed: 1, passes: 3, steps: 15, dataHash: 'ab'.repeat(32), backend: 'reference', stoppedBy: 'passes',
+    seed: 1,
+    passes: 3,
+    steps: 15,
+    dataHash: 'ab'.repeat(32),
+    backend: 'reference',
+    stoppedBy: 'passes',
     softwareVersion: '0.1.0',
   };
 }

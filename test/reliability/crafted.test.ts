@@ -20,13 +20,22 @@ import { kpca } from '../helpers/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'kpca-crafted-'));
 const l = 12;
-const data: Dataset = { X: gaussianCloud(l, 5).subarray(0, l * 5), l, d: 5, featureNames: ['a', 'b', 'c', 'd', 'e'], source: 'generated' };
+const data: Dataset = {
+  X: gaussianCloud(l, 5).subarray(0, l * 5),
+  l,
+  d: 5,
+  featureNames: ['a', 'b', 'c', 'd', 'e'],
+  source: 'generated',
+};
 const modelPath = join(dir, 'm.kpca');
 const checkpointPath = join(dir, 'm.checkpoint');
 
 const headerEnd = (bytes: Buffer) => 12 + bytes.readUInt32LE(8);
 const reseal = (bytes: Buffer) => {
-  createHash('sha256').update(bytes.subarray(0, bytes.length - 32)).digest().copy(bytes, bytes.length - 32);
+  createHash('sha256')
+    .update(bytes.subarray(0, bytes.length - 32))
+    .digest()
+    .copy(bytes, bytes.length - 32);
   return bytes;
 };
 
@@ -37,7 +46,12 @@ async function outcome(bytes: Buffer, path: string, load: () => Promise<unknown>
     await load();
     return 'ok';
   } catch (err) {
-    if (!(err instanceof UserError) || err.exitCode !== 2 || err.message.includes('\n') || !err.message.startsWith(`${path}: `))
+    if (
+      !(err instanceof UserError) ||
+      err.exitCode !== 2 ||
+      err.message.includes('\n') ||
+      !err.message.startsWith(`${path}: `)
+    )
       throw new Error(`not a clean refusal: ${(err as Error)?.stack ?? String(err)}`, { cause: err });
     return 'refused';
   } finally {
@@ -47,7 +61,15 @@ async function outcome(bytes: Buffer, path: string, load: () => Promise<unknown>
 
 let identity: RunIdentity;
 beforeAll(async () => {
-  const options = { components: 2, kernel: { type: 'gaussian', gamma: 0.1 } as const, gain: 'smd' as never, passes: 2, seed: 3, backend: 'reference' as const, blockSize: 4 };
+  const options = {
+    components: 2,
+    kernel: { type: 'gaussian', gamma: 0.1 } as const,
+    gain: 'smd' as never,
+    passes: 2,
+    seed: 3,
+    backend: 'reference' as const,
+    blockSize: 4,
+  };
   await saveModel(modelPath, (await fit(data, options)).model);
   const controller = new AbortController();
   let blocks = 0;
@@ -87,7 +109,11 @@ describe.each([
 });
 
 /** Rewrite a container with its meta and arrays changed, sealed with a valid checksum. */
-async function craft(path: string, kind: 'model' | 'checkpoint', change: (meta: Record<string, unknown>, arrays: Record<string, StoredArray>) => unknown) {
+async function craft(
+  path: string,
+  kind: 'model' | 'checkpoint',
+  change: (meta: Record<string, unknown>, arrays: Record<string, StoredArray>) => unknown,
+) {
   const { formatVersion, meta, arrays } = await readContainer<Record<string, unknown>>(path, kind, [1, 2]);
   const copy = JSON.parse(JSON.stringify(meta)) as Record<string, unknown>;
   const changed = change(copy, arrays);
@@ -103,22 +129,38 @@ const modelCases: Array<[string, (m: Record<string, unknown>, a: Record<string, 
   ['A doubled', (_, a) => void (a.A = Float64Array.from([...a.A, ...a.A])), /A has 48 values, expected 24/],
   ['A missing', (_, a) => void delete a.A, /A: expected a float64 array, found nothing/],
   ['l = 1000.5', (m) => void (m.l = 1000.5), /l: expected an integer/],
-  ['kernel type bogus', (m) => void (m.kernel = { type: 'bogus' }), /kernel\.type: expected one of gaussian, polynomial, linear, found "bogus"/],
+  [
+    'kernel type bogus',
+    (m) => void (m.kernel = { type: 'bogus' }),
+    /kernel\.type: expected one of gaussian, polynomial, linear, found "bogus"/,
+  ],
   ['a header of null', () => null, /header: expected an object, found null/],
   ['components > l', (m) => void (m.components = 13), /components: expected an integer in \[1, 12\]/],
-  ['gamma negative', (m) => void (m.kernel = { type: 'gaussian', gamma: -1 }), /kernel\.gamma: expected a finite number > 0/],
+  [
+    'gamma negative',
+    (m) => void (m.kernel = { type: 'gaussian', gamma: -1 }),
+    /kernel\.gamma: expected a finite number > 0/,
+  ],
   ['featureNames short', (m) => void (m.featureNames = ['a']), /featureNames: expected an array of 5 strings/],
   ['A stored as int32', (_, a) => void (a.A = new Int32Array(24)), /A: expected a float64 array, found Int32Array/],
 ];
 
 const checkpointCases: typeof modelCases = [
-  ['permutation all zeros', (_, a) => void (a.permutation as Int32Array).fill(0), /permutation is not a permutation of 0…11 \(0 at position 1\)/],
+  [
+    'permutation all zeros',
+    (_, a) => void (a.permutation as Int32Array).fill(0),
+    /permutation is not a permutation of 0…11 \(0 at position 1\)/,
+  ],
   ['position beyond l', (m) => void (m.position = 5000), /position: expected an integer in \[0, 12\]/],
   ['pass −3', (m) => void (m.pass = -3), /pass: expected an integer in \[0, /],
   ['rng: null', (m) => void (m.rng = null), /rng: expected an object, found null/],
   ['rng state of 3 words', (m) => void ((m.rng as { s: number[] }).s = [1, 2, 3]), /rng\.s: expected 4 integers/],
   ['A with a non-finite value', (_, a) => void ((a.A as Float64Array)[3] = Infinity), /A\[3\] is Infinity/],
-  ['schedule state of the wrong length', (_, a) => void (a['schedule.rho'] = new Float64Array(5)), /schedule\.rho has 5 values, expected 2/],
+  [
+    'schedule state of the wrong length',
+    (_, a) => void (a['schedule.rho'] = new Float64Array(5)),
+    /schedule\.rho has 5 values, expected 2/,
+  ],
   ['a header of null', () => null, /header: expected an object, found null/],
 ];
 
@@ -150,13 +192,20 @@ describe('crafted files with a valid checksum are refused, naming the field', ()
 });
 
 test('a checkpoint sealed for other sizes than the run (identity forged) is refused, not resumed partly', async () => {
-  const { formatVersion, meta, arrays } = await readContainer<Record<string, unknown>>(checkpointPath, 'checkpoint', [2]);
+  const { formatVersion, meta, arrays } = await readContainer<Record<string, unknown>>(
+    checkpointPath,
+    'checkpoint',
+    [2],
+  );
   const grown = join(dir, 'grown.checkpoint');
   const r = (arrays.normA2 as Float64Array).length;
   const bigger: Record<string, StoredArray> = {};
   for (const [name, a] of Object.entries(arrays))
-    bigger[name] = a.length === r * l ? Float64Array.from({ length: r * (l + 1) }, (_, i) => (i < a.length ? a[i] : 0)) : a;
+    bigger[name] =
+      a.length === r * l ? Float64Array.from({ length: r * (l + 1) }, (_, i) => (i < a.length ? a[i] : 0)) : a;
   bigger.permutation = Int32Array.from({ length: l + 1 }, (_, i) => i);
   await writeContainer(grown, 'checkpoint', formatVersion, meta, bigger);
-  await expect(readCheckpoint(grown, identity, l)).rejects.toThrow(/it holds 2 components of 13 points, this run has 2 of 12/);
+  await expect(readCheckpoint(grown, identity, l)).rejects.toThrow(
+    /it holds 2 components of 13 points, this run has 2 of 12/,
+  );
 });

@@ -4,7 +4,13 @@
  * kernel type, since the points are scaled into f32 range by a power of two and the kernel absorbs
  * the factor. Points of a later `cross` still out of range are refused with advice.
  */
-import { availableBackends, CenteredGram, createGramBackend, type BackendName, type KernelSpec } from '../../src/kernels';
+import {
+  availableBackends,
+  CenteredGram,
+  createGramBackend,
+  type BackendName,
+  type KernelSpec,
+} from '../../src/kernels';
 import { UserError } from '../../src/errors';
 import { gaussianCloud } from '../helpers/problems';
 
@@ -16,15 +22,26 @@ const SCALES = [1e20, 1e-20, 1e40, 1e-40, 1e-150];
 
 /** The kernel at data scale c that has the same values as `kernel` at scale 1. */
 const atScale = (kernel: KernelSpec, c: number): KernelSpec =>
-  kernel.type === 'gaussian' ? { type: 'gaussian', gamma: kernel.gamma / (c * c) } : kernel.type === 'polynomial' ? { ...kernel, coef0: kernel.coef0 * c * c } : kernel;
+  kernel.type === 'gaussian'
+    ? { type: 'gaussian', gamma: kernel.gamma / (c * c) }
+    : kernel.type === 'polynomial'
+      ? { ...kernel, coef0: kernel.coef0 * c * c }
+      : kernel;
 
-const KERNELS: KernelSpec[] = [{ type: 'gaussian', gamma: 0.2 }, { type: 'polynomial', degree: 2, coef0: 1 }, { type: 'linear' }];
+const KERNELS: KernelSpec[] = [
+  { type: 'gaussian', gamma: 0.2 },
+  { type: 'polynomial', degree: 2, coef0: 1 },
+  { type: 'linear' },
+];
 
 async function gram(name: BackendName, kernel: KernelSpec, X: Float64Array, Z: Float64Array) {
   const backend = await createGramBackend(name, kernel, X, l, d, { threads: 1 });
   try {
     const rows = new Float64Array(l * l);
-    await backend.rows(Int32Array.from({ length: l }, (_, i) => i), rows);
+    await backend.rows(
+      Int32Array.from({ length: l }, (_, i) => i),
+      rows,
+    );
     const cross = new Float64Array(m * l);
     await backend.cross(Z, m, cross);
     return { rows, cross };
@@ -54,18 +71,22 @@ describe.each(SCALES)('data ×%s', (c) => {
   const Z = base.slice(l * d).map((x) => x * c);
   // a polynomial's values scale as c^(2·degree): at ×1e-150 they underflow float64 itself
   const kernels = KERNELS.filter((k) => k.type !== 'polynomial' || Math.abs(Math.log10(c)) * 2 * k.degree < 300);
-  test.each(kernels.map((k) => [k.type, k] as const))('%s kernel: every CPU backend equals the reference to f32 accuracy', async (_, kernel) => {
-    expect(fast.length).toBeGreaterThan(0);
-    const k = atScale(kernel, c);
-    const reference = await gram('reference', k, X, Z);
-    const maxAbsRef = Math.max(...reference.rows.map(Math.abs));
-    expect(Number.isFinite(maxAbsRef) && maxAbsRef > 0).toBe(true);
-    for (const name of fast) {
-      const got = await gram(name, k, X, Z);
-      expect([name, relativeError(got.rows, reference.rows) < 1e-5]).toEqual([name, true]);
-      expect([name, relativeError(got.cross, reference.cross) < 1e-5]).toEqual([name, true]);
-    }
-  }, 60_000);
+  test.each(kernels.map((k) => [k.type, k] as const))(
+    '%s kernel: every CPU backend equals the reference to f32 accuracy',
+    async (_, kernel) => {
+      expect(fast.length).toBeGreaterThan(0);
+      const k = atScale(kernel, c);
+      const reference = await gram('reference', k, X, Z);
+      const maxAbsRef = Math.max(...reference.rows.map(Math.abs));
+      expect(Number.isFinite(maxAbsRef) && maxAbsRef > 0).toBe(true);
+      for (const name of fast) {
+        const got = await gram(name, k, X, Z);
+        expect([name, relativeError(got.rows, reference.rows) < 1e-5]).toEqual([name, true]);
+        expect([name, relativeError(got.cross, reference.cross) < 1e-5]).toEqual([name, true]);
+      }
+    },
+    60_000,
+  );
 });
 
 test('points far beyond the training points are refused with advice, not computed wrong', async () => {

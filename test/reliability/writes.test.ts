@@ -11,7 +11,19 @@ import { join } from 'path';
 import { kpca, writeCloudCsv } from '../helpers/cli';
 
 const PRELOAD = join(__dirname, 'limitWrites.js');
-const fitArgs = (data: string, model: string) => ['fit', data, '-r', '2', '--passes', '1', '--backend', 'reference', '-q', '-o', model];
+const fitArgs = (data: string, model: string) => [
+  'fit',
+  data,
+  '-r',
+  '2',
+  '--passes',
+  '1',
+  '--backend',
+  'reference',
+  '-q',
+  '-o',
+  model,
+];
 
 function expectRefused(run: { code: number | null; stderr: string }, target: string) {
   expect(run.code).toBe(2);

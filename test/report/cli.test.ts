@@ -24,7 +24,8 @@ function kpca(args: string[], timeout = 120_000) {
 }
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'compare.js'))) throw new Error('dist/cli/compare.js is missing: run `npm run build` first');
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'compare.js')))
+    throw new Error('dist/cli/compare.js is missing: run `npm run build` first');
   dir = mkdtempSync(join(tmpdir(), 'kpca-compare-cli-'));
   runner = join(dir, 'kpca.js');
   writeFileSync(
@@ -45,7 +46,20 @@ describe('kpca compare (CLI)', () => {
   let report: CompareReport;
   beforeAll(() => {
     out = join(dir, 'report');
-    const args = ['compare', join(dir, 'cloud.csv'), '--sigma', '6', '-r', '4', '--passes', '25', '--set', 'kha-et.eta0=0.2', '--set', 'smd.eta0=0.05'];
+    const args = [
+      'compare',
+      join(dir, 'cloud.csv'),
+      '--sigma',
+      '6',
+      '-r',
+      '4',
+      '--passes',
+      '25',
+      '--set',
+      'kha-et.eta0=0.2',
+      '--set',
+      'smd.eta0=0.05',
+    ];
     const res = kpca([...args, '--backend', 'reference', '--cache-dir', join(dir, 'cache'), '--out', out, '--json']);
     if (res.code !== 0) throw new Error(`kpca compare failed (${res.code}): ${res.stderr}`);
     report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
@@ -61,31 +75,54 @@ describe('kpca compare (CLI)', () => {
   });
 
   it('has a Markdown table that agrees with the series', () => {
-    const table = readMarkdownTable(readFileSync(join(out, 'report.md'), 'utf8'), 'Passes to reach a relative excess reconstruction error');
+    const table = readMarkdownTable(
+      readFileSync(join(out, 'report.md'), 'utf8'),
+      'Passes to reach a relative excess reconstruction error',
+    );
     for (const [i, s] of report.result.schedules.entries())
       for (const t of THRESHOLDS) {
         const passes = firstReaching(s.series, t).passes;
         expect(table[i][`≤ ${t.toExponential(0)}`].split(' ')[0]).toBe(passes === null ? '—' : String(passes));
       }
     // on this well separated problem the adaptive schedules get to 1e-3 within the run
-    for (const gain of ['kha-et', 'smd']) expect(firstReaching(report.result.schedules.find((s) => s.gain === gain)!.series, 1e-3).passes).not.toBeNull();
+    for (const gain of ['kha-et', 'smd'])
+      expect(firstReaching(report.result.schedules.find((s) => s.gain === gain)!.series, 1e-3).passes).not.toBeNull();
   });
 
   it('writes a self-contained report.html with an inline SVG per plot', () => {
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     const figures = [...html.matchAll(/<figure id="([^"]+)" class="plot"><svg[\s\S]*?<\/svg>/g)];
-    expect(figures.map((f) => f[1])).toEqual(['error-passes', 'error-seconds', 'eigenvalue-error', 'subspace', 'gains', 'eigenvalues']);
+    expect(figures.map((f) => f[1])).toEqual([
+      'error-passes',
+      'error-seconds',
+      'eigenvalue-error',
+      'subspace',
+      'gains',
+      'eigenvalues',
+    ]);
     for (const [svg] of figures) expect(svg).toMatch(/class="mark-line[^"]*"[\s\S]*?<path[^>]* d="M/);
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i); // nothing fetched: opens offline
   });
 
-  const chromium = ['chromium', 'chromium-browser'].some((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0);
-  if (!chromium) console.warn('Chromium not installed: the headless rendering check of report.html is skipped (apt-get install -y chromium)');
-  (chromium ? it : it.skip)('renders in headless Chromium (scripts/check-report-html.sh)', () => {
-    const res = spawnSync('bash', [CHECK_HTML, join(out, 'report.html'), join(dir, 'shot.png')], { encoding: 'utf8', timeout: 240_000 });
-    expect(res.stderr + res.stdout).toMatch(/6 plots rendered/);
-    expect(res.status).toBe(0);
-  }, 300_000);
+  const chromium = ['chromium', 'chromium-browser'].some(
+    (c) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0,
+  );
+  if (!chromium)
+    console.warn(
+      'Chromium not installed: the headless rendering check of report.html is skipped (apt-get install -y chromium)',
+    );
+  (chromium ? it : it.skip)(
+    'renders in headless Chromium (scripts/check-report-html.sh)',
+    () => {
+      const res = spawnSync('bash', [CHECK_HTML, join(out, 'report.html'), join(dir, 'shot.png')], {
+        encoding: 'utf8',
+        timeout: 240_000,
+      });
+      expect(res.stderr + res.stdout).toMatch(/6 plots rendered/);
+      expect(res.status).toBe(0);
+    },
+    300_000,
+  );
 
   it('refuses bad flags with exit code 2 and a message naming the flag', () => {
     const csv = join(dir, 'cloud.csv');
@@ -97,7 +134,16 @@ describe('kpca compare (CLI)', () => {
       [[], /missing -o, --out <dir>/],
     ];
     for (const [flags, message] of cases) {
-      const res = kpca(['compare', csv, '-r', '2', '--passes', '1', ...flags, ...(flags.length ? ['--out', join(dir, 'bad')] : [])]);
+      const res = kpca([
+        'compare',
+        csv,
+        '-r',
+        '2',
+        '--passes',
+        '1',
+        ...flags,
+        ...(flags.length ? ['--out', join(dir, 'bad')] : []),
+      ]);
       expect(res.stderr).toMatch(message);
       expect(res.code).toBe(2);
     }
@@ -107,6 +153,7 @@ describe('kpca compare (CLI)', () => {
     const res = kpca(['compare', '--help']);
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/Examples:\n\s+kpca compare/);
-    for (const flag of ['--gains', '--tune', '--cache-dir', '--out', '--sigma', '--eta0', '--set', '--passes']) expect(res.stdout).toContain(flag);
+    for (const flag of ['--gains', '--tune', '--cache-dir', '--out', '--sigma', '--eta0', '--set', '--passes'])
+      expect(res.stdout).toContain(flag);
   });
 });

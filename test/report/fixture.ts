@@ -17,7 +17,14 @@ export function run(gain: GainName, errors: number[], secondsPerPass = 2): Sched
     rayleighQuotients: [5 * (1 + e), 2 * (1 - e)],
     ritzValues: [5, 2],
   }));
-  return { gain, parameters: { eta0: 0.03 }, passes: errors.length - 1, seconds: (errors.length - 1) * secondsPerPass, stoppedBy: 'passes', series };
+  return {
+    gain,
+    parameters: { eta0: 0.03 },
+    passes: errors.length - 1,
+    seconds: (errors.length - 1) * secondsPerPass,
+    stoppedBy: 'passes',
+    series,
+  };
 }
 
 export function result(schedules: ScheduleRun[]): CompareResult {
@@ -31,9 +38,17 @@ export function result(schedules: ScheduleRun[]): CompareResult {
     backend: 'reference',
     gramCached: true,
     gramSeconds: 0.01,
-    reference: { solver: 'exact', fromCache: false, seconds: 0.1, key: 'k', values: [5, 2, 1], trace: 10, optimalError: 3 },
+    reference: {
+      solver: 'exact',
+      fromCache: false,
+      seconds: 0.1,
+      key: 'k',
+      values: [5, 2, 1],
+      trace: 10,
+      optimalError: 3,
+    },
     schedules,
     interrupted: false,
-  softwareVersion: 'test',
+    softwareVersion: 'test',
   };
 }

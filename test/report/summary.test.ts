@@ -16,10 +16,28 @@ describe('report summary', () => {
   it('computes speed-ups in passes and seconds, lower bounds when the baseline never got there', () => {
     const [, , s] = summarize(result([constant, annealed, smd]));
     const over = (b: string, t: number) => s.speedUps.find((u) => u.baseline === b && u.threshold === t);
-    expect(over('annealed', 1e-2)).toEqual({ baseline: 'annealed', threshold: 1e-2, passes: 4 / 2, seconds: 8 / 8, atLeast: false });
-    expect(over('annealed', 1e-3)).toEqual({ baseline: 'annealed', threshold: 1e-3, passes: 8 / 3, seconds: 16 / 12, atLeast: false });
+    expect(over('annealed', 1e-2)).toEqual({
+      baseline: 'annealed',
+      threshold: 1e-2,
+      passes: 4 / 2,
+      seconds: 8 / 8,
+      atLeast: false,
+    });
+    expect(over('annealed', 1e-3)).toEqual({
+      baseline: 'annealed',
+      threshold: 1e-3,
+      passes: 8 / 3,
+      seconds: 16 / 12,
+      atLeast: false,
+    });
     // constant never reached 1e-2 in its 8 passes (16 s): smd is at least 8/2 = 4× faster in passes
-    expect(over('constant', 1e-2)).toEqual({ baseline: 'constant', threshold: 1e-2, passes: 4, seconds: 16 / 8, atLeast: true });
+    expect(over('constant', 1e-2)).toEqual({
+      baseline: 'constant',
+      threshold: 1e-2,
+      passes: 4,
+      seconds: 16 / 8,
+      atLeast: true,
+    });
     expect(s.final?.relativeExcessError).toBe(2e-5);
     expect(s.secondsPerPass).toBe(4);
   });
@@ -34,6 +52,13 @@ describe('report summary', () => {
     const plots = buildPlots(result([run('smd', [1, 0.1, 0, -1e-9, 0.001])]));
     const values = (plots.find((p) => p.id === 'error-passes')!.spec.data as { values: { value: number }[] }).values;
     expect(values.map((v) => v.value)).toEqual([1, 0.1, 0.001]);
-    expect(plots.map((p) => p.id)).toEqual(['error-passes', 'error-seconds', 'eigenvalue-error', 'subspace', 'gains', 'eigenvalues']);
+    expect(plots.map((p) => p.id)).toEqual([
+      'error-passes',
+      'error-seconds',
+      'eigenvalue-error',
+      'subspace',
+      'gains',
+      'eigenvalues',
+    ]);
   });
 });

@@ -21,7 +21,10 @@ afterEach(() => {
 
 describe('writeReport (JSON and Markdown)', () => {
   it('writes every series and setting, and the machine, to report.json', async () => {
-    const { files } = await writeReport(join(dir, 'out'), synthetic, { command: 'kpca compare x --out out', html: false });
+    const { files } = await writeReport(join(dir, 'out'), synthetic, {
+      command: 'kpca compare x --out out',
+      html: false,
+    });
     const report = JSON.parse(readFileSync(files.json, 'utf8')) as CompareReport;
     expect(report.format).toBe('kpca-compare-report');
     expect(report.command).toBe('kpca compare x --out out');
@@ -39,7 +42,10 @@ describe('writeReport (JSON and Markdown)', () => {
   it("has a table that agrees with the report's own series", async () => {
     const { files } = await writeReport(dir, synthetic, { html: false });
     const report = JSON.parse(readFileSync(files.json, 'utf8')) as CompareReport;
-    const table = readMarkdownTable(readFileSync(files.markdown, 'utf8'), 'Passes to reach a relative excess reconstruction error');
+    const table = readMarkdownTable(
+      readFileSync(files.markdown, 'utf8'),
+      'Passes to reach a relative excess reconstruction error',
+    );
     expect(table.map((row) => row.schedule)).toEqual(['constant', 'annealed', 'smd']);
     for (const [i, s] of report.result.schedules.entries())
       for (const t of THRESHOLDS) {
@@ -53,7 +59,9 @@ describe('writeReport (JSON and Markdown)', () => {
         }
         expect(report.summary[i].reached.find((x) => x.threshold === t)?.passes).toBe(passes);
       }
-    expect(readFileSync(files.markdown, 'utf8')).toContain('By passes to 1e-3: smd (3) < annealed (6) < constant (not in 6).');
+    expect(readFileSync(files.markdown, 'utf8')).toContain(
+      'By passes to 1e-3: smd (3) < annealed (6) < constant (not in 6).',
+    );
   });
 
   it('writes both files atomically (temporary file, then rename)', async () => {

@@ -4,7 +4,13 @@
  * changes the iteration; the engine excludes the time spent here from its `seconds`.
  */
 import type { ReferenceSpectrum } from '../../eval/referenceSolver';
-import { eigenvalueError, orthonormalityError, reconstructionError, relativeExcessError, subspaceError } from '../../eval/convergence';
+import {
+  eigenvalueError,
+  orthonormalityError,
+  reconstructionError,
+  relativeExcessError,
+  subspaceError,
+} from '../../eval/convergence';
 import type { KhaEngine } from '../../kha/engine';
 import { rayleighRitz } from '../../kha/rayleighRitz';
 import { rayleighQuotients } from '../../kha/state';

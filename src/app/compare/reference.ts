@@ -50,7 +50,10 @@ export async function referenceSpectrum(
     cacheDir,
     key,
     async () => {
-      const top = solver === 'exact' ? exactEigen(await denseRows(gram), l, pairs) : await iterativeEigen(rowSourceMultiply(gram), l, pairs);
+      const top =
+        solver === 'exact'
+          ? exactEigen(await denseRows(gram), l, pairs)
+          : await iterativeEigen(rowSourceMultiply(gram), l, pairs);
       return { l, r: pairs, values: top.values, vectors: top.vectors, trace: gram.trace };
     },
     onCacheWriteError,
@@ -62,6 +65,9 @@ export async function referenceSpectrum(
 async function denseRows(gram: CenteredGram): Promise<Float64Array> {
   const l = gram.l;
   const M = new Float64Array(l * l);
-  await gram.rows(Array.from({ length: l }, (_, i) => i), M);
+  await gram.rows(
+    Array.from({ length: l }, (_, i) => i),
+    M,
+  );
   return M;
 }

@@ -60,12 +60,25 @@ export interface RunScheduleOptions {
   onInterrupted?: (engine: KhaEngine, series: PassMeasurement[]) => Promise<void>;
 }
 
-export async function runSchedule(source: RowSource, reference: ReferenceSpectrum, o: RunScheduleOptions): Promise<ScheduleRun> {
+export async function runSchedule(
+  source: RowSource,
+  reference: ReferenceSpectrum,
+  o: RunScheduleOptions,
+): Promise<ScheduleRun> {
   const schedule = createGainSchedule(o.gain, o.parameters);
-  const engine = await KhaEngine.create(source, { components: o.components, schedule, seed: o.seed, blockSize: o.blockSize, threads: o.threads }, o.resume?.snapshot);
+  const engine = await KhaEngine.create(
+    source,
+    { components: o.components, schedule, seed: o.seed, blockSize: o.blockSize, threads: o.threads },
+    o.resume?.snapshot,
+  );
   const series: PassMeasurement[] = o.resume ? [...o.resume.series] : [];
   const record = async (seconds: number, gains: ArrayLike<number>) => {
-    const m: PassMeasurement = { pass: engine.pass, seconds, gains: Array.from(gains), ...(await measureIterate(engine, reference)) };
+    const m: PassMeasurement = {
+      pass: engine.pass,
+      seconds,
+      gains: Array.from(gains),
+      ...(await measureIterate(engine, reference)),
+    };
     // the absolute figures back on the scale of K′ (the relative ones do not change)
     const scale = o.unscaled?.scale ?? 1;
     m.reconstructionError *= scale;
@@ -99,8 +112,20 @@ export async function runSchedule(source: RowSource, reference: ReferenceSpectru
     failure = err.message;
   }
   if (o.measure === 'final' && stoppedBy !== 'diverged' && engine.pass > 0) await record(seconds, lastGains);
-  const certificate = o.measure !== 'final' && stoppedBy !== 'diverged' ? await certifyFinal(engine, o.unscaled ?? { source, scale: 1 }) : undefined;
-  return { gain: o.gain, parameters: { ...schedule.parameters }, passes: engine.pass, seconds, stoppedBy, failure, series, certificate };
+  const certificate =
+    o.measure !== 'final' && stoppedBy !== 'diverged'
+      ? await certifyFinal(engine, o.unscaled ?? { source, scale: 1 })
+      : undefined;
+  return {
+    gain: o.gain,
+    parameters: { ...schedule.parameters },
+    passes: engine.pass,
+    seconds,
+    stoppedBy,
+    failure,
+    series,
+    certificate,
+  };
 }
 
 /** fit's finish on a copy of the final iterate (exact A K′, Rayleigh–Ritz), and its certificate: two passes. */
@@ -110,5 +135,10 @@ async function certifyFinal(engine: KhaEngine, unscaled: { source: RowSource; sc
   const ritz = rayleighRitz(A, await engine.multiplyBySource(A), r, l);
   const s = unscaled.scale;
   const root = Math.sqrt(s);
-  return certifyRkhs(unscaled.source, ritz.A.map((v) => v / root), ritz.AK.map((v) => v * root), ritz.eigenvalues.map((v) => v * s));
+  return certifyRkhs(
+    unscaled.source,
+    ritz.A.map((v) => v / root),
+    ritz.AK.map((v) => v * root),
+    ritz.eigenvalues.map((v) => v * s),
+  );
 }

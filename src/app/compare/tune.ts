@@ -34,7 +34,11 @@ export interface TuningResult {
 /** The grid for one schedule; `base` holds parameters the grid does not vary (e.g. SMD's ξ). */
 export function tuningGrid(gain: GainName, l: number, base: GainParameters = {}): GainParameters[] {
   const second: GainParameters[] =
-    gain === 'annealed' ? TUNE_TAU_FACTORS.map((f) => ({ tau: Math.round(f * l) })) : gain === 'smd' ? TUNE_MU.map((mu) => ({ mu })) : [{}];
+    gain === 'annealed'
+      ? TUNE_TAU_FACTORS.map((f) => ({ tau: Math.round(f * l) }))
+      : gain === 'smd'
+        ? TUNE_MU.map((mu) => ({ mu }))
+        : [{}];
   return TUNE_ETA0.flatMap((eta0) => second.map((s) => ({ ...base, eta0, ...s })));
 }
 

@@ -31,7 +31,11 @@ interface Layout {
  * CSV or TSV through csv-parse (streamed): quoted fields, CRLF and blank lines are accepted.
  * Columns in messages are 1-based field numbers.
  */
-export async function readDelimited(src: TextSource, delimiter: ',' | '\t', labelColumn: LabelColumn): Promise<Omit<Dataset, 'source'>> {
+export async function readDelimited(
+  src: TextSource,
+  delimiter: ',' | '\t',
+  labelColumn: LabelColumn,
+): Promise<Omit<Dataset, 'source'>> {
   // Field counts are checked here rather than by csv-parse so the message can name both lines.
   const parser = parse({ delimiter, info: true, relax_column_count: true, skip_empty_lines: true, trim: true });
   // pipeline passes a read error (truncated gzip) on to the parser, whose iteration below throws
@@ -80,7 +84,8 @@ export async function readDelimited(src: TextSource, delimiter: ',' | '\t', labe
     layout = decideLayout(src.name, firstRow, undefined, labelColumn);
     if (!layout.header) addRow(firstRow, layout);
   }
-  if (!layout || rows.rows === 0) throw new DataError(src.name, 'header only: expected data rows after the header', firstRow?.line);
+  if (!layout || rows.rows === 0)
+    throw new DataError(src.name, 'header only: expected data rows after the header', firstRow?.line);
   const { X, l, d, labels } = rows.finish();
   return { X, l, d, labels, featureNames: layout.featureNames };
 }
@@ -110,13 +115,24 @@ function headerNames(file: string, row: Row): string[] {
     const name = raw === '' ? `col${j + 1}` : raw;
     const earlier = seen.get(name);
     if (earlier !== undefined)
-      throw new DataError(file, `duplicate column name "${name}" (also column ${earlier + 1}): column names must be unique`, row.line, j + 1);
+      throw new DataError(
+        file,
+        `duplicate column name "${name}" (also column ${earlier + 1}): column names must be unique`,
+        row.line,
+        j + 1,
+      );
     seen.set(name, j);
     return name;
   });
 }
 
-function resolveLabelColumn(file: string, first: Row, names: string[], header: boolean, labelColumn: LabelColumn): number {
+function resolveLabelColumn(
+  file: string,
+  first: Row,
+  names: string[],
+  header: boolean,
+  labelColumn: LabelColumn,
+): number {
   const width = first.fields.length;
   if (labelColumn === false) return -1;
   if (labelColumn === undefined) {
@@ -134,23 +150,41 @@ function resolveLabelColumn(file: string, first: Row, names: string[], header: b
     if (folded >= 0) return folded;
     if (!/^\d+$/.test(labelColumn)) {
       throw header
-        ? new DataError(file, `no column named "${labelColumn}" for the labels; the header has: ${names.join(', ')}`, first.line)
-        : new DataError(file, `no header row, so there is no column named "${labelColumn}"; give the label column's number (1-${width}) instead`, first.line);
+        ? new DataError(
+            file,
+            `no column named "${labelColumn}" for the labels; the header has: ${names.join(', ')}`,
+            first.line,
+          )
+        : new DataError(
+            file,
+            `no header row, so there is no column named "${labelColumn}"; give the label column's number (1-${width}) instead`,
+            first.line,
+          );
     }
     labelColumn = Number(labelColumn);
   }
   if (!Number.isInteger(labelColumn) || labelColumn < 1 || labelColumn > width)
-    throw new DataError(file, `label column ${labelColumn} does not exist: rows have ${width} fields (columns are numbered from 1)`, first.line);
+    throw new DataError(
+      file,
+      `label column ${labelColumn} does not exist: rows have ${width} fields (columns are numbered from 1)`,
+      first.line,
+    );
   return labelColumn - 1;
 }
 
 /** When text turns up where no label column was chosen, it probably is the label column. */
 function labelHint(layout: Layout, j: number): string {
-  return layout.labelIndex < 0 ? ` (if column ${j + 1} holds class labels, choose it with --label-column ${j + 1})` : '';
+  return layout.labelIndex < 0
+    ? ` (if column ${j + 1} holds class labels, choose it with --label-column ${j + 1})`
+    : '';
 }
 
 /** csv-parse's own errors (an unclosed quote, ...) with the file name and line in front. */
 function csvParseError(err: unknown, file: string, delimiter: string): unknown {
   if (!(err instanceof CsvError)) return err;
-  return new DataError(file, `malformed ${delimiter === ',' ? 'CSV' : 'TSV'}: ${err.message}`, typeof err.lines === 'number' ? err.lines : undefined);
+  return new DataError(
+    file,
+    `malformed ${delimiter === ',' ? 'CSV' : 'TSV'}: ${err.message}`,
+    typeof err.lines === 'number' ? err.lines : undefined,
+  );
 }

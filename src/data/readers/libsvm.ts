@@ -30,10 +30,20 @@ export async function readLibsvm(src: TextSource, features?: number): Promise<Om
       const colon = fields[j].indexOf(':');
       const indexText = colon < 0 ? fields[j] : fields[j].slice(0, colon);
       if (colon < 0 || !INDEX.test(indexText))
-        throw new DataError(src.name, `expected index:value with a 1-based integer index, found "${fields[j]}"`, line, j + 1);
+        throw new DataError(
+          src.name,
+          `expected index:value with a 1-based integer index, found "${fields[j]}"`,
+          line,
+          j + 1,
+        );
       const index = Number(indexText);
       if (index <= previous)
-        throw new DataError(src.name, `feature index ${index} is not greater than the one before it (${previous}); indices must increase along a row`, line, j + 1);
+        throw new DataError(
+          src.name,
+          `feature index ${index} is not greater than the one before it (${previous}); indices must increase along a row`,
+          line,
+          j + 1,
+        );
       const value = parseFieldAt(fields[j], colon + 1, fields[j].length);
       if (Number.isNaN(value)) throw numberFieldError(src.name, fields[j].slice(colon + 1), line, j + 1);
       if (features !== undefined && index > features)

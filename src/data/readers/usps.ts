@@ -24,7 +24,7 @@ export async function readUsps(src: TextSource): Promise<Omit<Dataset, 'source'>
   await forEachLine(src.chunks, (text, line) => {
     let fields = 0;
     let label = '';
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       let c = text.charCodeAt(i);
       if (c === SPACE || c === TAB) {
         i++;
@@ -42,7 +42,8 @@ export async function readUsps(src: TextSource): Promise<Omit<Dataset, 'source'>
       i = end;
     }
     if (fields === 0) return;
-    if (fields === 1) throw new DataError(src.name, `expected a label followed by feature values, found only "${label}"`, line, 1);
+    if (fields === 1)
+      throw new DataError(src.name, `expected a label followed by feature values, found only "${label}"`, line, 1);
     fieldCount.check(fields, line);
     rows.endRow(normalizeLabel(label));
   });

@@ -52,10 +52,16 @@ export function arenaDoubles(r: number, l: number, blockSize: number): number {
   // five r-vectors of a step; the blocked form's products and step changes (seven r × blockSize, one
   // blockSize × blockSize)
   return (
-    3 * rounded(r * l) + 2 * rounded(blockSize * l) + 4 * rounded(r) + 3 * rounded(r * r) + 5 * rounded(r) +
-    7 * rounded(r * blockSize) + rounded(blockSize * blockSize) +
+    3 * rounded(r * l) +
+    2 * rounded(blockSize * l) +
+    4 * rounded(r) +
+    3 * rounded(r * r) +
+    5 * rounded(r) +
+    7 * rounded(r * blockSize) +
+    rounded(blockSize * blockSize) +
     // timesRows' copy of X (r × l) and its output (r × blockSize)
-    rounded(r * l) + rounded(r * blockSize)
+    rounded(r * l) +
+    rounded(r * blockSize)
   );
 }
 
@@ -64,8 +70,14 @@ export function arenaDoubles(r: number, l: number, blockSize: number): number {
  * the blocked form's products on `threads` threads (this one and threads − 1 workers).
  */
 export function wasmFactoredSweeps(r: number, l: number, blockSize: number, threads = 1): WasmFactoredSweeps {
-  for (const [name, value] of [['r', r], ['l', l], ['blockSize', blockSize], ['threads', threads]] as const)
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`wasmFactoredSweeps: ${name} must be a positive integer, got ${value}`);
+  for (const [name, value] of [
+    ['r', r],
+    ['l', l],
+    ['blockSize', blockSize],
+    ['threads', threads],
+  ] as const)
+    if (!Number.isInteger(value) || value < 1)
+      throw new RangeError(`wasmFactoredSweeps: ${name} must be a positive integer, got ${value}`);
   if (!webAssembly) throw new Error('wasmFactoredSweeps: this runtime has no WebAssembly');
   // The sweeps' own r-vector (their output) comes first, so no matrix ever sits at offset 0, which
   // the fold reads as "absent".
@@ -73,7 +85,9 @@ export function wasmFactoredSweeps(r: number, l: number, blockSize: number, thre
   const totalBytes = (rounded(r) + capacity) * 8;
   const pages = pagesFor(totalBytes);
   if (pages === null)
-    throw new RangeError(`wasmFactoredSweeps: ${(totalBytes / 2 ** 30).toFixed(2)} GiB for r = ${r}, l = ${l}, blockSize = ${blockSize} exceeds wasm32's 4 GiB`);
+    throw new RangeError(
+      `wasmFactoredSweeps: ${(totalBytes / 2 ** 30).toFixed(2)} GiB for r = ${r}, l = ${l}, blockSize = ${blockSize} exceeds wasm32's 4 GiB`,
+    );
   const memory = new webAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const module = (compiled ??= new webAssembly.Module(updateModuleBytes()));
   const wasm = new webAssembly.Instance(module, { env: { memory } }).exports as UpdateExports;
@@ -84,7 +98,8 @@ export function wasmFactoredSweeps(r: number, l: number, blockSize: number, thre
   let next = rounded(r) * 8; // bytes
   const arenaEnd = next + capacity * 8;
   const inMemory = (view: Float64Array, what: string, length: number): number => {
-    if (view.buffer !== buffer) throw new Error(`wasm sweeps: ${what} is not a view into their memory (allocate it with kernels.allocate)`);
+    if (view.buffer !== buffer)
+      throw new Error(`wasm sweeps: ${what} is not a view into their memory (allocate it with kernels.allocate)`);
     if (view.length < length) throw new RangeError(`wasm sweeps: ${what} has ${view.length} values, needs ${length}`);
     return view.byteOffset;
   };
@@ -92,7 +107,8 @@ export function wasmFactoredSweeps(r: number, l: number, blockSize: number, thre
 
   return {
     allocate(length: number): Float64Array {
-      if (!Number.isInteger(length) || length < 0) throw new RangeError(`allocate: length must be a non-negative integer, got ${length}`);
+      if (!Number.isInteger(length) || length < 0)
+        throw new RangeError(`allocate: length must be a non-negative integer, got ${length}`);
       if (next + length * 8 > arenaEnd)
         throw new RangeError(
           `wasm sweeps: allocate(${length}) exceeds the arena sized for r = ${r}, l = ${l}, blockSize = ${blockSize} ` +
@@ -117,8 +133,15 @@ export function wasmFactoredSweeps(r: number, l: number, blockSize: number, thre
     },
     fold(C, CK, D, G, F, E) {
       wasm.fold(
-        inMemory(C, 'C', r * l), CK ? inMemory(CK, 'CK', r * l) : 0, D ? inMemory(D, 'D', r * l) : 0,
-        inMemory(G, 'G', r * r), inMemory(F, 'F', r * r), inMemory(E, 'E', r * r), r, l, quads,
+        inMemory(C, 'C', r * l),
+        CK ? inMemory(CK, 'CK', r * l) : 0,
+        D ? inMemory(D, 'D', r * l) : 0,
+        inMemory(G, 'G', r * r),
+        inMemory(F, 'F', r * r),
+        inMemory(E, 'E', r * r),
+        r,
+        l,
+        quads,
       );
       // the last l mod 4 columns (the wasm fold takes four at a time)
       foldColumns(C, CK, D, G, F, E, r, l, 4 * quads, l);
@@ -126,11 +149,27 @@ export function wasmFactoredSweeps(r: number, l: number, blockSize: number, thre
     products: {
       timesTransposed(X, m, Y, n, out, stride = n) {
         if (m > 0 && n > 0)
-          products.timesTransposed(inMemory(X, 'X', m * l), m, inMemory(Y, 'Y', n * l), n, inMemory(out, 'out', (m - 1) * stride + n), stride, l);
+          products.timesTransposed(
+            inMemory(X, 'X', m * l),
+            m,
+            inMemory(Y, 'Y', n * l),
+            n,
+            inMemory(out, 'out', (m - 1) * stride + n),
+            stride,
+            l,
+          );
       },
       addProduct(X, m, H, stride, n, Y) {
         if (m > 0 && n > 0)
-          products.addProduct(inMemory(X, 'X', m * l), m, inMemory(H, 'H', (m - 1) * stride + n), stride, n, inMemory(Y, 'Y', n * l), l);
+          products.addProduct(
+            inMemory(X, 'X', m * l),
+            m,
+            inMemory(H, 'H', (m - 1) * stride + n),
+            stride,
+            n,
+            inMemory(Y, 'Y', n * l),
+            l,
+          );
       },
     },
   };
