@@ -12,9 +12,9 @@
  */
 import * as os from 'os';
 import { blockedColumns, jsBlockProducts } from '../src/kha/blocked';
-import { factoredKernels, jsFactoredSweeps } from '../src/kha/factored';
+import { factoredOps, jsFactoredSweeps } from '../src/kha/factored';
 import { createState, type KhaState } from '../src/kha/state';
-import { prefixSumKernels, UpdateScratch, type SmdIterate, type UpdateKernels } from '../src/kha/update';
+import { prefixSumOps, UpdateScratch, type SmdIterate, type UpdateOps } from '../src/kha/update';
 import { wasmFactoredSweeps } from '../src/kha/wasm/wasmUpdate';
 import { dotFromOffset } from '../src/linalg/dense';
 import { Rng } from '../src/linalg/rng';
@@ -34,17 +34,17 @@ type Op = 'kha' | 'khaAK' | 'smd';
 const OPS: Op[] = ['kha', 'khaAK', 'smd'];
 
 interface Setup {
-  kernels: UpdateKernels;
+  ops: UpdateOps;
   state: KhaState;
   smd: SmdIterate | null;
   block: Float64Array;
 }
 
-function setup(kernels: UpdateKernels, op: Op): Setup {
+function setup(ops: UpdateOps, op: Op): Setup {
   const rng = new Rng(7);
-  const state = createState(r, l, op !== 'kha', kernels.allocate);
-  const block = kernels.allocate(blockSize * l);
-  const smd = op === 'smd' ? { B: kernels.allocate(r * l), rho: kernels.allocate(r) } : null;
+  const state = createState(r, l, op !== 'kha', ops.allocate);
+  const block = ops.allocate(blockSize * l);
+  const smd = op === 'smd' ? { B: ops.allocate(r * l), rho: ops.allocate(r) } : null;
   const scale = 1 / Math.sqrt(r * l);
   for (let i = 0; i < r * l; i++) {
     state.A[i] = rng.normal() * scale;
@@ -52,7 +52,7 @@ function setup(kernels: UpdateKernels, op: Op): Setup {
     if (smd) smd.B[i] = rng.normal() * 1e-3;
   }
   for (let i = 0; i < block.length; i++) block[i] = rng.normal() * 0.05;
-  return { kernels, state, smd, block };
+  return { ops, state, smd, block };
 }
 
 /** ms per step, the best of reps */
@@ -72,12 +72,12 @@ function measure(s: Setup): number {
       const p = (t * 7919) % l; // distinct within a block: gcd(7919 mod l, l) = 1 for the USPS l
       if (b === 0) {
         for (let q = 0; q < blockSize; q++) indices[q] = ((t + q) * 7919) % l;
-        s.kernels.beginBlock?.(s.state, s.smd, indices, s.block, blockSize);
+        s.ops.beginBlock?.(s.state, s.smd, indices, s.block, blockSize);
       }
-      s.kernels.project(s.state, s.smd, p, k, y, squares[b]);
-      if (s.smd) s.kernels.smd(s.state, s.smd, p, k, y, eta, 1e-9, 0.99);
-      else s.kernels.kha(s.state, p, k, y, eta);
-      if (b === blockSize - 1) s.kernels.endBlock?.(s.state, s.smd, false);
+      s.ops.project(s.state, s.smd, p, k, y, squares[b]);
+      if (s.smd) s.ops.smd(s.state, s.smd, p, k, y, eta, 1e-9, 0.99);
+      else s.ops.kha(s.state, p, k, y, eta);
+      if (b === blockSize - 1) s.ops.endBlock?.(s.state, s.smd, false);
     }
     return Number(process.hrtime.bigint() - t0) / 1e6 / n;
   };
@@ -87,29 +87,29 @@ function measure(s: Setup): number {
 }
 
 function main(): void {
-  const kinds: [string, () => UpdateKernels][] = [
-    ['prefix-sum (JS)', () => prefixSumKernels(new UpdateScratch(r, l))],
-    ['factored, JS sweeps', () => factoredKernels(r, l, jsFactoredSweeps(r, l))],
-    ['factored, wasm sweeps', () => factoredKernels(r, l, wasmFactoredSweeps(r, l, blockSize))],
+  const kinds: [string, () => UpdateOps][] = [
+    ['prefix-sum (JS)', () => prefixSumOps(new UpdateScratch(r, l))],
+    ['factored, JS sweeps', () => factoredOps(r, l, jsFactoredSweeps(r, l))],
+    ['factored, wasm sweeps', () => factoredOps(r, l, wasmFactoredSweeps(r, l, blockSize))],
     [
       'blocked, JS products',
       () => {
         const sweeps = wasmFactoredSweeps(r, l, blockSize);
-        return factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, jsBlockProducts(l)));
+        return factoredOps(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, jsBlockProducts(l)));
       },
     ],
     [
       'blocked, wasm products',
       () => {
         const sweeps = wasmFactoredSweeps(r, l, blockSize);
-        return factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products));
+        return factoredOps(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products));
       },
     ],
     [
       `blocked, wasm products, ${threads} threads`,
       () => {
         const sweeps = wasmFactoredSweeps(r, l, blockSize, threads);
-        return factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products));
+        return factoredOps(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products));
       },
     ],
   ];

@@ -14,7 +14,7 @@ import type { RngState } from '../linalg/rng';
 import type { CheckpointPlan } from './runOptions';
 
 /**
- * 2 adds the update kernels' own state (`kernelKeys`). A version-1 checkpoint still resumes: the
+ * 2 adds the update ops' own state (`kernelKeys`, now `updateKeys`). A version-1 checkpoint still resumes: the
  * factored update then recomputes its Gram matrices from the iterate.
  */
 const CHECKPOINT_FORMAT_VERSION = 2;
@@ -39,7 +39,7 @@ interface CheckpointMeta {
   hasAK: boolean;
   hasPrevious: boolean;
   scheduleKeys: string[];
-  /** the update kernels' own arrays (`update.NAME`); absent in version 1 */
+  /** the update ops' own arrays (`update.NAME`); absent in version 1 */
   updateKeys?: string[];
   /** their earlier name (arrays `kernel.NAME`), in checkpoints written before the rename */
   kernelKeys?: string[];

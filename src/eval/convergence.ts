@@ -3,26 +3,6 @@ import { generalizedSymmetricEigen } from '../linalg/generalizedEigen';
 import type { ReferenceSpectrum } from './referenceSolver';
 
 /**
- * Measures of convergence of a KHA iterate (docs/ALGORITHMS.md, "Measures of convergence").
- * A is r×l (row i: coefficients of w_i = Σ_j A_ij Φ'(x_j)), AK = A·K' (r×l), both row-major.
- * Costs O(r²·l); K' itself is never needed. The reference (ReferenceSpectrum) holds the exact
- * top eigenpairs (λ_i, u_i) of K' (at least r of them) and tr(K').
- */
-
-export interface ConvergenceMeasures {
-  /** E(A) = Σ_j ‖Φ'(x_j) − Σ_i w_i ⟨w_i, Φ'(x_j)⟩‖² */
-  reconstructionError: number;
-  /** (E − E*)/E*, E* = tr(K') − Σ_{i≤r} λ_i */
-  relativeExcessError: number;
-  /** ‖A K' Aᵀ − I‖_max */
-  orthonormalityError: number;
-  /** largest sine of the principal angles between span{w_i} and the true top-r eigenspace */
-  subspaceError: number;
-  /** max_i |λ̃_i − λ_i| / λ_1, when estimates λ̃ were given */
-  eigenvalueError?: number;
-}
-
-/**
  * RKHS reconstruction error. With W the r rows w_i and P = WᵀW,
  *   E(A) = ‖Φ' − P Φ'‖²_F = tr(K') − 2 tr(Φ'ᵀ P Φ') + tr(Φ'ᵀ Pᵀ P Φ')
  *        = tr(K') − 2 tr(A K'² Aᵀ) + tr((A K' Aᵀ)(A K'² Aᵀ)),
@@ -118,25 +98,6 @@ export function subspaceError(
   reference: ReferenceSpectrum,
 ): number {
   return subspaceSines(A, AK, r, l, reference)[0];
-}
-
-/** All measures at once; eigenvalue estimates λ̃ (e.g. the Rayleigh quotients) are optional. */
-export function measureConvergence(
-  A: Float64Array,
-  AK: Float64Array,
-  r: number,
-  l: number,
-  reference: ReferenceSpectrum,
-  eigenvalueEstimates?: ArrayLike<number>,
-): ConvergenceMeasures {
-  const E = reconstructionError(A, AK, r, l, reference.trace);
-  return {
-    reconstructionError: E,
-    relativeExcessError: relativeExcessError(E, reference, r),
-    orthonormalityError: orthonormalityError(A, AK, r, l),
-    subspaceError: subspaceError(A, AK, r, l, reference),
-    ...(eigenvalueEstimates ? { eigenvalueError: eigenvalueError(eigenvalueEstimates, reference) } : {}),
-  };
 }
 
 function checkShapes(A: Float64Array, AK: Float64Array, r: number, l: number): void {

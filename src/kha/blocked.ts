@@ -90,7 +90,7 @@ export function jsBlockProducts(l: number): BlockProducts {
 const RRT_BAND = 8;
 
 /**
- * The columns of the factored kernels a block at a time (see above). `blockSize`: the most rows a
+ * The columns of the factored ops a block at a time (see above). `blockSize`: the most rows a
  * block has (the engine's); its buffers come from the sweeps' `allocate`.
  */
 export function blockedColumns(

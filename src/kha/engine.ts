@@ -17,12 +17,12 @@ import { fetchAhead } from '../kernels/fetchAhead';
 import { dot, dotFromOffset } from '../linalg/dense';
 import { Rng, type RngState } from '../linalg/rng';
 import type { GainSchedule, ScheduleState } from './gains/schedule';
-import { naiveKernels } from './naiveUpdate';
+import { naiveOps } from './naiveUpdate';
 import type { RowSource } from '../kernels/rowSource';
 import { createState, recomputeNorms, type KhaState } from './state';
 import { blockedColumns, jsBlockProducts } from './blocked';
-import { factoredKernels, jsFactoredSweeps } from './factored';
-import { prefixSumKernels, UpdateScratch, type UpdateKernels } from './update';
+import { factoredOps, jsFactoredSweeps } from './factored';
+import { prefixSumOps, UpdateScratch, type UpdateOps } from './update';
 import { isWasmUpdateSupported, wasmFactoredSweeps } from './wasm/wasmUpdate';
 
 export interface EngineOptions {
@@ -40,8 +40,8 @@ export interface EngineOptions {
   update?: 'blocked' | 'factored' | 'prefix-sum' | 'naive';
   /** threads for the blocked form's products (default: the available cores); results do not depend on it */
   threads?: number;
-  /** explicit update kernels (e.g. WebAssembly); overrides `update` */
-  kernels?: UpdateKernels;
+  /** explicit update ops (e.g. WebAssembly); overrides `update` */
+  ops?: UpdateOps;
   /** progress of create()'s exact A K' (a pass over all rows: minutes when they are computed on the fly) */
   onSourcePass?: (done: number, total: number) => void;
   /** aborts create()'s exact A K' within one block (create then rejects with the signal's reason) */
@@ -91,7 +91,7 @@ export interface EngineSnapshot {
   /** the running row norms, saved as they are (recomputing them would change their last bits) */
   normA2: Float64Array;
   normAK2: Float64Array;
-  /** the update kernels' own state (the factored form's Gram matrices), saved as it is */
+  /** the update ops' own state (the factored form's Gram matrices), saved as it is */
   updateState: Record<string, Float64Array>;
   t: number;
   pass: number;
@@ -126,9 +126,9 @@ export class KhaEngine {
   private position = 0;
   private permutation: Int32Array;
   private readonly rng: Rng;
-  private readonly kernels: UpdateKernels;
+  private readonly ops: UpdateOps;
   private readonly y: Float64Array;
-  /** ‖k'_p‖² for each sample p, computed on its first step (rows do not change): the divergence bound and the kernels read it */
+  /** ‖k'_p‖² for each sample p, computed on its first step (rows do not change): the divergence bound and the ops read it */
   private readonly rowSquares: Float64Array;
   /** two row blocks: one stepped through while the next is fetched into the other */
   private readonly blocks: RowBlock[];
@@ -152,14 +152,14 @@ export class KhaEngine {
     // Factored by default: on 2 cores the blocked form measured even for smd and kha-et, faster only
     // for constant and annealed (docs/BENCHMARKS.md). The default never depends on the thread count,
     // so results do not either.
-    this.kernels = options.kernels ?? updateKernels(options.update ?? 'factored', r, l, this.blockSize, threads);
-    this.state = createState(r, l, this.schedule.needsAK, this.kernels.allocate);
+    this.ops = options.ops ?? updateOps(options.update ?? 'factored', r, l, this.blockSize, threads);
+    this.state = createState(r, l, this.schedule.needsAK, this.ops.allocate);
     this.rng = new Rng(options.seed);
-    this.y = this.kernels.allocate(r);
+    this.y = this.ops.allocate(r);
     this.rowSquares = new Float64Array(l).fill(NaN);
     this.blocks = [0, 1].map(() => ({
       indices: new Int32Array(this.blockSize),
-      rows: this.kernels.allocate(this.blockSize * l),
+      rows: this.ops.allocate(this.blockSize * l),
       count: 0,
     }));
     this.passSquares = new Float64Array(r);
@@ -174,7 +174,7 @@ export class KhaEngine {
   static async create(source: RowSource, options: EngineOptions, resumeFrom?: EngineSnapshot): Promise<KhaEngine> {
     const engine = new KhaEngine(source, options);
     if (resumeFrom) {
-      engine.schedule.init(engine.state, engine.kernels);
+      engine.schedule.init(engine.state, engine.ops);
       engine.restore(resumeFrom);
       return engine;
     }
@@ -183,7 +183,7 @@ export class KhaEngine {
     for (let i = 0; i < A.length; i++) A[i] = engine.rng.normal() * scale;
     if (engine.state.AK) await engine.refreshAK(options.onSourcePass, options.signal);
     else recomputeNorms(engine.state);
-    engine.schedule.init(engine.state, engine.kernels);
+    engine.schedule.init(engine.state, engine.ops);
     engine.rng.permutation(l, engine.permutation);
     return engine;
   }
@@ -196,7 +196,7 @@ export class KhaEngine {
   async refreshAK(onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<Float64Array> {
     const AK = await this.multiplyBySource(this.state.A, this.state.AK ?? undefined, onProgress, signal);
     if (this.state.AK) recomputeNorms(this.state);
-    this.kernels.invalidate?.();
+    this.ops.invalidate?.();
     return AK;
   }
 
@@ -212,7 +212,7 @@ export class KhaEngine {
   ): Promise<Float64Array> {
     const { l } = this.state;
     const r = X.length / l;
-    const fast = this.kernels.timesRows && r === this.state.r ? this.kernels.timesRows.bind(this.kernels) : null;
+    const fast = this.ops.timesRows && r === this.state.r ? this.ops.timesRows.bind(this.ops) : null;
     const products = new Float64Array(r * this.blockSize);
     const pause = eventLoopPauses();
     let done = 0;
@@ -267,9 +267,9 @@ export class KhaEngine {
       if (stop) return stop;
       // The next pass's permutation is drawn when this one ends, so blocks are fetched ahead within a pass only.
       for await (const { indices, rows, count } of this.blocksOf(this.permutation, this.position)) {
-        this.kernels.beginBlock?.(this.state, this.schedule.iterate, indices, rows, count);
+        this.ops.beginBlock?.(this.state, this.schedule.iterate, indices, rows, count);
         for (let b = 0; b < count; b++) this.step(indices[b], rows.subarray(b * l, (b + 1) * l));
-        this.kernels.endBlock?.(this.state, this.schedule.iterate, this.position + count === l);
+        this.ops.endBlock?.(this.state, this.schedule.iterate, this.position + count === l);
         this.position += count;
         limits.onProgress?.(this.position, l);
         if (limits.onBlock) exclude(await timed(limits.onBlock));
@@ -302,7 +302,7 @@ export class KhaEngine {
     const y = this.y;
     let rowSquare = this.rowSquares[p];
     if (Number.isNaN(rowSquare)) rowSquare = this.rowSquares[p] = dot(k, 0, k, 0, l);
-    this.kernels.project(this.state, this.schedule.iterate, p, k, y, rowSquare);
+    this.ops.project(this.state, this.schedule.iterate, p, k, y, rowSquare);
     // For a symmetric M = U Λ Uᵀ and ‖w_i‖² = Σ_k |λ_k| (A_i u_k)² (the RKHS norm when M is PSD),
     // Cauchy–Schwarz gives |y_i| ≤ ‖w_i‖·√|M|_pp ≤ ‖w_i‖·√‖m_p‖, since |M|_pp ≤ ‖M e_p‖. Converged
     // rows have ‖w_i‖ = 1, so far beyond this bound the iteration has exploded. (√M_pp alone would be
@@ -313,7 +313,7 @@ export class KhaEngine {
       if (!(Math.abs(yi) <= bound)) this.diverged(i, yi);
       this.passSquares[i] += yi * yi;
     }
-    this.schedule.step(this.state, p, k, y, this.kernels);
+    this.schedule.step(this.state, p, k, y, this.ops);
     this.state.t++;
   }
 
@@ -356,7 +356,7 @@ export class KhaEngine {
       AK: this.state.AK ? Float64Array.from(this.state.AK) : null,
       normA2: Float64Array.from(this.state.normA2),
       normAK2: Float64Array.from(this.state.normAK2),
-      updateState: this.kernels.saved?.() ?? {},
+      updateState: this.ops.saved?.() ?? {},
       t: this.state.t,
       pass: this.pass,
       position: this.position,
@@ -385,36 +385,32 @@ export class KhaEngine {
       ? Float64Array.from(saved.previousPassEigenvalues)
       : null;
     this.schedule.restore(saved.schedule);
-    this.kernels.restore?.(Object.keys(saved.updateState).length > 0 ? saved.updateState : undefined);
+    this.ops.restore?.(Object.keys(saved.updateState).length > 0 ? saved.updateState : undefined);
   }
 }
 
-/** The update kernels `EngineOptions.update` names. */
-function updateKernels(
+/** The update ops `EngineOptions.update` names. */
+function updateOps(
   update: NonNullable<EngineOptions['update']>,
   r: number,
   l: number,
   blockSize: number,
   threads: number,
-): UpdateKernels {
+): UpdateOps {
   switch (update) {
     case 'naive':
-      return naiveKernels;
+      return naiveOps;
     case 'prefix-sum':
-      return prefixSumKernels(new UpdateScratch(r, l));
+      return prefixSumOps(new UpdateScratch(r, l));
     case 'factored':
-      return factoredKernels(
-        r,
-        l,
-        isWasmUpdateSupported() ? wasmFactoredSweeps(r, l, blockSize) : jsFactoredSweeps(r, l),
-      );
+      return factoredOps(r, l, isWasmUpdateSupported() ? wasmFactoredSweeps(r, l, blockSize) : jsFactoredSweeps(r, l));
     case 'blocked': {
       if (!isWasmUpdateSupported()) {
         const sweeps = jsFactoredSweeps(r, l);
-        return factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, jsBlockProducts(l)));
+        return factoredOps(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, jsBlockProducts(l)));
       }
       const sweeps = wasmFactoredSweeps(r, l, blockSize, threads);
-      return factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products));
+      return factoredOps(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products));
     }
   }
 }

@@ -23,7 +23,7 @@
  */
 import { jsBlockProducts, type BlockProducts } from './blocked';
 import { recomputeNorms, type KhaState } from './state';
-import type { SmdIterate, UpdateKernels } from './update';
+import type { SmdIterate, UpdateOps } from './update';
 
 /**
  * The r × l work of the factored update. Arrays passed in must come from `allocate` (a WebAssembly
@@ -117,9 +117,9 @@ export function jsFactoredSweeps(r: number, l: number): FactoredSweeps {
 }
 
 /**
- * How the factored kernels read and change the r × l matrices C, CK (= A K' up to G) and D:
+ * How the factored ops read and change the r × l matrices C, CK (= A K' up to G) and D:
  * step by step through the sweeps (`sweptColumns`), or a block at a time through matrix products
- * (blocked.ts). The kernels call, per step and in this order: `project`, then (when CK is kept)
+ * (blocked.ts). The ops call, per step and in this order: `project`, then (when CK is kept)
  * `columnCK` and `setColumnCK`, then `dotAxpyCK` and `addColumn` of C (and of D), then `endStep`.
  */
 export interface FactoredColumns {
@@ -181,7 +181,7 @@ export function sweptColumns(r: number, l: number, sweeps: FactoredSweeps): Fact
 }
 
 /**
- * The r × r Gram matrices of the plain iterate the kernels keep (what a checkpoint must keep): the
+ * The r × r Gram matrices of the plain iterate the ops keep (what a checkpoint must keep): the
  * row norms the gains read are diag(A Aᵀ) and diag(A K' (A K')ᵀ), SMD's meta-gradient reads A K' Bᵀ,
  * and updating that needs A K' Aᵀ. They do not depend on the factorization, so a fold leaves them alone.
  */
@@ -277,15 +277,15 @@ function addOuter(X: Float64Array, u: Float64Array, v: Float64Array, alpha = 1):
 }
 
 /**
- * Update kernels in the factored form over the given sweeps (JS or WebAssembly); `columns`: how the
+ * Update ops in the factored form over the given sweeps (JS or WebAssembly); `columns`: how the
  * r × l matrices are read and changed (default step by step through the sweeps; blocked.ts: a block at a time).
  */
-export function factoredKernels(
+export function factoredOps(
   r: number,
   l: number,
   sweeps: FactoredSweeps,
   columns = sweptColumns(r, l, sweeps),
-): UpdateKernels {
+): UpdateOps {
   const rr = r * r;
   const small = () => sweeps.allocate(r);
   const square = () => sweeps.allocate(rr);

@@ -3,7 +3,7 @@
  * (`update.ts`) is tested against. Every matrix is formed explicitly; nothing is clever here.
  */
 import type { KhaState } from './state';
-import { projectExplicit, type SmdIterate, type UpdateKernels } from './update';
+import { projectExplicit, type SmdIterate, type UpdateOps } from './update';
 
 /** lt(M) A for an r×r matrix M (lower triangle incl. diagonal) and an r×l matrix X. */
 function lowerTimes(M: Float64Array, X: Float64Array, r: number, l: number): Float64Array {
@@ -83,7 +83,7 @@ function norms(state: KhaState): void {
   }
 }
 
-export const naiveKernels: UpdateKernels = {
+export const naiveOps: UpdateOps = {
   allocate: (length) => new Float64Array(length),
   project: (state, _iterate, p, k, y) => projectExplicit(state, p, k, y),
   kha(state, p, k, y, eta) {

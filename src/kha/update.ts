@@ -34,14 +34,14 @@ export interface SmdIterate {
 /**
  * How a step is carried out: the factored form (factored.ts) is the product, the prefix-sum form
  * below the contract's O(r·l) update, the naive one the oracle both are tested against.
- * The kernels also own the memory of every matrix they update (A, A K', B, the row block, y, η):
+ * The ops also own the memory of every matrix they update (A, A K', B, the row block, y, η):
  * a WebAssembly implementation must have them inside its linear memory.
  *
  * Between blocks (after `endBlock`) A, A K' and B hold the plain iterate; inside a block the
- * kernels may keep them in a form of their own.
+ * ops may keep them in a form of their own.
  */
-export interface UpdateKernels {
-  /** A zeroed float64 array the kernels can work on (views stay valid for the engine's life). */
+export interface UpdateOps {
+  /** A zeroed float64 array the ops can work on (views stay valid for the engine's life). */
   readonly allocate: (length: number) => Float64Array; // a property: callers pass it on unbound
   /**
    * y = A k'_p; when A K' is kept, its column p is set to y, which is exact (A K' then drifts for
@@ -88,27 +88,27 @@ export interface UpdateKernels {
   ): void;
   /** At a block boundary: A, A K', B and the row norms become the plain iterate again. */
   endBlock?(state: KhaState, iterate: SmdIterate | null, endOfPass: boolean): void;
-  /** The kernels' own state at a block boundary, for checkpoints (saved as is: recomputing it would change its last bits). */
+  /** The ops' own state at a block boundary, for checkpoints (saved as is: recomputing it would change its last bits). */
   saved?(): Record<string, Float64Array>;
   /** Take back what `saved` returned (undefined: a snapshot without it; recompute from the iterate). */
   restore?(saved: Record<string, Float64Array> | undefined): void;
   /**
    * out[i·n + b] = X_i · rows_b for an r × l X and n rows (from `allocate`): the product of the exact
-   * A K' passes, in the kernels' fast products (absent: the engine's JS dot products).
+   * A K' passes, in the ops' fast products (absent: the engine's JS dot products).
    */
   timesRows?(X: Float64Array, rows: Float64Array, n: number, out: Float64Array): void;
   /** A, A K' or B were set from outside (initialisation, an exact refresh of A K'). */
   invalidate?(): void;
 }
 
-/** `project` for kernels that keep A explicit: r dot products, then A K''s column p set to y. */
+/** `project` for ops that keep A explicit: r dot products, then A K''s column p set to y. */
 export function projectExplicit(state: KhaState, p: number, k: Float64Array, y: Float64Array): void {
   const { r, l, A, AK } = state;
   for (let i = 0; i < r; i++) y[i] = dotFromOffset(A, i * l, k, l);
   if (AK) for (let i = 0; i < r; i++) AK[i * l + p] = y[i];
 }
 
-export function prefixSumKernels(scratch: UpdateScratch): UpdateKernels {
+export function prefixSumOps(scratch: UpdateScratch): UpdateOps {
   return {
     allocate: (length) => new Float64Array(length),
     project: (state, _iterate, p, k, y) => projectExplicit(state, p, k, y),

@@ -7,9 +7,9 @@
 import { blockedColumns, jsBlockProducts } from '../../src/kha/blocked';
 import { DenseRowSource } from '../../src/kha/denseRowSource';
 import { KhaEngine, type EngineOptions, type EngineSnapshot } from '../../src/kha/engine';
-import { factoredKernels, jsFactoredSweeps } from '../../src/kha/factored';
+import { factoredOps, jsFactoredSweeps } from '../../src/kha/factored';
 import { createGainSchedule, GAIN_NAMES, type GainName } from '../../src/kha/gains';
-import type { UpdateKernels } from '../../src/kha/update';
+import type { UpdateOps } from '../../src/kha/update';
 import { wasmFactoredSweeps } from '../../src/kha/wasm/wasmUpdate';
 import { relativeMaxError, smallProblem } from '../helpers/problems';
 
@@ -20,23 +20,23 @@ const params: Record<GainName, object> = {
   smd: { eta0: 0.1, mu: 2 },
 };
 
-/** The forms under test, each as the kernels for (r, l, blockSize). */
-const FORMS: Record<string, (r: number, l: number, blockSize: number) => Pick<EngineOptions, 'update' | 'kernels'>> = {
+/** The forms under test, each as the ops for (r, l, blockSize). */
+const FORMS: Record<string, (r: number, l: number, blockSize: number) => Pick<EngineOptions, 'update' | 'ops'>> = {
   'prefix-sum': () => ({ update: 'prefix-sum' }),
   'factored (engine default sweeps)': () => ({ update: 'factored' }),
-  'factored, JS sweeps': (r, l) => ({ kernels: factoredKernels(r, l, jsFactoredSweeps(r, l)) }),
+  'factored, JS sweeps': (r, l) => ({ ops: factoredOps(r, l, jsFactoredSweeps(r, l)) }),
   'blocked (engine default)': () => ({ update: 'blocked' }),
-  'blocked, JS sweeps and products': (r, l, blockSize): { kernels: UpdateKernels } => {
+  'blocked, JS sweeps and products': (r, l, blockSize): { ops: UpdateOps } => {
     const sweeps = jsFactoredSweeps(r, l);
-    return { kernels: factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, jsBlockProducts(l))) };
+    return { ops: factoredOps(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, jsBlockProducts(l))) };
   },
-  'blocked, wasm sweeps, JS products': (r, l, blockSize): { kernels: UpdateKernels } => {
+  'blocked, wasm sweeps, JS products': (r, l, blockSize): { ops: UpdateOps } => {
     const sweeps = wasmFactoredSweeps(r, l, blockSize);
-    return { kernels: factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, jsBlockProducts(l))) };
+    return { ops: factoredOps(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, jsBlockProducts(l))) };
   },
-  'blocked, wasm sweeps and products': (r, l, blockSize): { kernels: UpdateKernels } => {
+  'blocked, wasm sweeps and products': (r, l, blockSize): { ops: UpdateOps } => {
     const sweeps = wasmFactoredSweeps(r, l, blockSize);
-    return { kernels: factoredKernels(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products)) };
+    return { ops: factoredOps(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products)) };
   },
 };
 
@@ -125,12 +125,7 @@ test('a fold inside a long block (small diagonal of E) applies the deferred prod
   });
   const blocked = await KhaEngine.create(new DenseRowSource(long.Kc, long.l), {
     ...options(4),
-    kernels: factoredKernels(
-      6,
-      long.l,
-      counted,
-      blockedColumns(6, long.l, blockSize, counted, jsBlockProducts(long.l)),
-    ),
+    ops: factoredOps(6, long.l, counted, blockedColumns(6, long.l, blockSize, counted, jsBlockProducts(long.l))),
   });
   const oracle = await KhaEngine.create(new DenseRowSource(long.Kc, long.l), { ...options(4), update: 'naive' });
   for (const engine of [blocked, oracle]) await engine.run({ passes: 4 });

@@ -301,7 +301,7 @@ describe('the exact A K′ (multiplyBySource)', () => {
   };
 
   test.each(['blocked', 'factored', 'naive'] as const)(
-    '%s kernels: X K′ to 1e-12 for r rows (the fast products) and for 2 rows (JS dots)',
+    '%s ops: X K′ to 1e-12 for r rows (the fast products) and for 2 rows (JS dots)',
     async (update) => {
       const engine = await KhaEngine.create(dense, {
         components: r,

@@ -10,7 +10,7 @@ import { readCheckpoint, writeCheckpoint } from '../../src/app/checkpoint';
 import { readContainer, writeContainer } from '../../src/io/container';
 import { DenseRowSource } from '../../src/kha/denseRowSource';
 import { KhaEngine, type EngineSnapshot } from '../../src/kha/engine';
-import { factoredKernels, FOLD_BELOW, jsFactoredSweeps, type FactoredSweeps } from '../../src/kha/factored';
+import { factoredOps, FOLD_BELOW, jsFactoredSweeps, type FactoredSweeps } from '../../src/kha/factored';
 import { createGainSchedule, GAIN_NAMES, type GainName } from '../../src/kha/gains';
 import { wasmFactoredSweeps } from '../../src/kha/wasm/wasmUpdate';
 import { relativeMaxError, smallProblem, type SmallProblem } from '../helpers/problems';
@@ -62,7 +62,7 @@ async function compareWithNaive(
   const factored = await KhaEngine.create(source(), {
     ...options,
     schedule: createGainSchedule(gain, gainParameters),
-    kernels: factoredKernels(r, problem.l, sweeps),
+    ops: factoredOps(r, problem.l, sweeps),
   });
   const naive = await KhaEngine.create(source(), {
     ...options,
@@ -132,7 +132,7 @@ describe('snapshots of the factored form', () => {
     return engine.snapshot();
   }
 
-  test('a snapshot carries the Gram matrices the kernels keep, and they equal those of the plain iterate', async () => {
+  test('a snapshot carries the Gram matrices the ops keep, and they equal those of the plain iterate', async () => {
     const saved = await stoppedMidPass();
     expect(Object.keys(saved.updateState).sort()).toEqual(['AAt', 'AKAKt', 'AKAt', 'AKBt']);
     const { A, AK } = saved;

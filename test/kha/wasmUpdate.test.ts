@@ -91,7 +91,7 @@ describe('wasm sweeps, direct calls', () => {
     sweeps.allocate(blockSize * l);
     sweeps.allocate(blockSize * l);
     expect(() => sweeps.allocate(sweeps.remaining + 1)).toThrow(/exceeds the arena/);
-    // what an SMD engine and the factored kernels allocate besides: G, F, E and nine r-vectors
+    // what an SMD engine and the factored ops allocate besides: G, F, E and nine r-vectors
     for (let i = 0; i < 3; i++) sweeps.allocate(rr * rr);
     for (let i = 0; i < 9; i++) sweeps.allocate(rr);
     // and the blocked form: seven r × blockSize, one blockSize × blockSize

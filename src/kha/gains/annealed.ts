@@ -1,5 +1,5 @@
 import type { KhaState } from '../state';
-import type { UpdateKernels } from '../update';
+import type { UpdateOps } from '../update';
 import type { GainSchedule, GainParameters } from './schedule';
 
 /** KHA with the 1/t annealed scalar gain: η_t,i = η0 · τ/(t + τ), default τ = l. */
@@ -21,15 +21,15 @@ export class AnnealedGain implements GainSchedule {
     return `lower --eta0 (now ${this.eta0}) or --tau (now ${this.tau})`;
   }
 
-  init(state: KhaState, _kernels: UpdateKernels): void {
+  init(state: KhaState, _ops: UpdateOps): void {
     this.tau = this.params.tau ?? state.l;
     this.parameters = { eta0: this.eta0, tau: this.tau };
     this.lastGains = new Float64Array(state.r);
   }
 
-  step(state: KhaState, p: number, k: Float64Array, y: Float64Array, kernels: UpdateKernels): void {
+  step(state: KhaState, p: number, k: Float64Array, y: Float64Array, ops: UpdateOps): void {
     this.lastGains.fill((this.eta0 * this.tau) / (state.t + this.tau));
-    kernels.kha(state, p, k, y, this.lastGains);
+    ops.kha(state, p, k, y, this.lastGains);
   }
 
   snapshot() {

@@ -1,5 +1,5 @@
 import type { KhaState } from '../state';
-import type { UpdateKernels } from '../update';
+import type { UpdateOps } from '../update';
 import type { GainSchedule, GainParameters } from './schedule';
 
 /**
@@ -37,12 +37,12 @@ export class KhaEtGain implements GainSchedule {
     return `lower --eta0 (now ${this.eta0})`;
   }
 
-  init(state: KhaState, _kernels: UpdateKernels): void {
+  init(state: KhaState, _ops: UpdateOps): void {
     this.lastGains = new Float64Array(state.r);
   }
 
-  step(state: KhaState, p: number, k: Float64Array, y: Float64Array, kernels: UpdateKernels): void {
-    kernels.kha(state, p, k, y, khaEtGains(state, this.eta0, this.lastGains));
+  step(state: KhaState, p: number, k: Float64Array, y: Float64Array, ops: UpdateOps): void {
+    ops.kha(state, p, k, y, khaEtGains(state, this.eta0, this.lastGains));
   }
 
   snapshot() {

@@ -1,10 +1,10 @@
 /**
  * The one interface every gain schedule implements. A schedule decides the per-component gains of
- * each step and carries out the step through the update kernels (any form: blocked, factored, prefix-sum, naive), so the
+ * each step and carries out the step through the update ops (any form: blocked, factored, prefix-sum, naive), so the
  * engine never needs to know which schedule it runs.
  */
 import type { KhaState } from '../state';
-import type { SmdIterate, UpdateKernels } from '../update';
+import type { SmdIterate, UpdateOps } from '../update';
 
 export type GainName = 'constant' | 'annealed' | 'kha-et' | 'smd';
 export const GAIN_NAMES: readonly GainName[] = ['constant', 'annealed', 'kha-et', 'smd'];
@@ -30,12 +30,12 @@ export interface GainSchedule {
   readonly parameters: Readonly<Record<string, number>>;
   /** Whether the engine must keep A K' (eigenvalue estimates). */
   readonly needsAK: boolean;
-  /** SMD's extra iterate (B, ρ), which the update kernels carry too; null for the other schedules. */
+  /** SMD's extra iterate (B, ρ), which the update ops carry too; null for the other schedules. */
   readonly iterate: SmdIterate | null;
-  /** Called once with the initial state, before the first step; iterates are allocated by the kernels. */
-  init(state: KhaState, kernels: UpdateKernels): void;
+  /** Called once with the initial state, before the first step; iterates are allocated by the ops. */
+  init(state: KhaState, ops: UpdateOps): void;
   /** One step for sample p: k = k'_p (centered row), y = A k. */
-  step(state: KhaState, p: number, k: Float64Array, y: Float64Array, kernels: UpdateKernels): void;
+  step(state: KhaState, p: number, k: Float64Array, y: Float64Array, ops: UpdateOps): void;
   /** The schedule's own iterate, for checkpoints (empty for stateless schedules). */
   snapshot(): ScheduleState;
   restore(saved: ScheduleState): void;

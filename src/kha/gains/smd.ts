@@ -1,5 +1,5 @@
 import type { KhaState } from '../state';
-import type { SmdIterate, UpdateKernels } from '../update';
+import type { SmdIterate, UpdateOps } from '../update';
 import type { GainSchedule, GainParameters, ScheduleState } from './schedule';
 import { NumericalError } from '../../errors';
 import { khaEtGains } from './khaEt';
@@ -37,15 +37,15 @@ export class SmdGain implements GainSchedule {
     return `lower --eta0 (now ${this.eta0}) or --mu (now ${this.mu})`;
   }
 
-  init(state: KhaState, kernels: UpdateKernels): void {
-    this.iterate = { B: kernels.allocate(state.r * state.l), rho: kernels.allocate(state.r) };
+  init(state: KhaState, ops: UpdateOps): void {
+    this.iterate = { B: ops.allocate(state.r * state.l), rho: ops.allocate(state.r) };
     this.baseGains = new Float64Array(state.r);
     this.lastGains = new Float64Array(state.r);
   }
 
-  step(state: KhaState, p: number, k: Float64Array, y: Float64Array, kernels: UpdateKernels): void {
+  step(state: KhaState, p: number, k: Float64Array, y: Float64Array, ops: UpdateOps): void {
     const eta = khaEtGains(state, this.eta0, this.baseGains);
-    kernels.smd(state, this.iterate, p, k, y, eta, this.mu, this.xi);
+    ops.smd(state, this.iterate, p, k, y, eta, this.mu, this.xi);
     const { rho } = this.iterate;
     for (let i = 0; i < state.r; i++) this.lastGains[i] = Math.exp(rho[i]) * eta[i];
   }

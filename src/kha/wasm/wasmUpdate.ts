@@ -3,7 +3,7 @@
  * (update.wat, assembled into updateWasm.generated.ts by scripts/build-wasm.js).
  *
  * One WebAssembly.Memory is sized up front, for a given (r, l, blockSize), to hold everything the
- * engine, the schedules and the factored kernels allocate through `allocate` (A, A K', B, the row
+ * engine, the schedules and the factored ops allocate through `allocate` (A, A K', B, the row
  * blocks, y, ρ, the r × r factors and their r-vectors). Its maximum equals its initial size, so it
  * can never grow, and the Float64Array views handed out stay valid for the engine's life. `allocate`
  * is a bump allocator (16-byte aligned) that throws once the arena is spent.
@@ -45,7 +45,7 @@ export interface WasmFactoredSweeps extends FactoredSweeps {
 /** float64 values of one allocation, rounded up so that every allocation starts 16-byte aligned */
 const rounded = (n: number): number => n + (n & 1);
 
-/** float64 values the engine, the schedules and the factored kernels allocate for (r, l, blockSize). */
+/** float64 values the engine, the schedules and the factored ops allocate for (r, l, blockSize). */
 export function arenaDoubles(r: number, l: number, blockSize: number): number {
   // A, A K', B (r × l each), two row blocks (blockSize × l each: one stepped through while the next
   // is fetched), y and ρ (r each), two spare r-vectors; the factors G, F, E (r × r each) and the
@@ -99,7 +99,7 @@ export function wasmFactoredSweeps(r: number, l: number, blockSize: number, thre
   const arenaEnd = next + capacity * 8;
   const inMemory = (view: Float64Array, what: string, length: number): number => {
     if (view.buffer !== buffer)
-      throw new Error(`wasm sweeps: ${what} is not a view into their memory (allocate it with kernels.allocate)`);
+      throw new Error(`wasm sweeps: ${what} is not a view into their memory (allocate it with ops.allocate)`);
     if (view.length < length) throw new RangeError(`wasm sweeps: ${what} has ${view.length} values, needs ${length}`);
     return view.byteOffset;
   };
