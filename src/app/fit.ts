@@ -92,6 +92,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       seed: o.seed,
       blockSize: o.blockSize,
       threads: o.threads,
+      signal: o.signal,
       onSourcePass: (done: number, total: number) => o.onEvent?.({ type: 'gram', phase: 'initial A K′', done, total }),
     };
     const identity: RunIdentity = {

@@ -18,7 +18,11 @@ export interface CenteredGramRun {
 export async function withCenteredGram<T>(
   data: Dataset,
   kernel: KernelSpec,
-  o: Required<Pick<GramOptions, 'backend' | 'blockSize' | 'gramCacheMB'>> & Pick<GramOptions, 'threads'>,
+  o: Required<Pick<GramOptions, 'backend' | 'blockSize' | 'gramCacheMB'>> &
+    Pick<GramOptions, 'threads'> & {
+      /** stops the centering pass within one block (it rejects with the signal's reason) */
+      signal?: AbortSignal;
+    },
   events: { say: (message: string) => void; onProgress: (done: number, total: number) => void },
   body: (run: CenteredGramRun) => Promise<T>,
 ): Promise<T> {
@@ -32,6 +36,7 @@ export async function withCenteredGram<T>(
       blockSize: o.blockSize,
       cacheBudgetMB: o.gramCacheMB,
       onProgress: events.onProgress,
+      signal: o.signal,
     });
     const gramSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     events.say(

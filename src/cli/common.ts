@@ -34,6 +34,11 @@ export function reportError(err: unknown, debug: boolean): number {
     return err.exitCode;
   }
   const e = err as NodeJS.ErrnoException;
+  if ((e as { name?: unknown } | null)?.name === 'AbortError') {
+    // a signal during the passes before iterating (centering, the initial A K′): no iterate to checkpoint yet
+    process.stderr.write('kpca: interrupted before the first pass: nothing written\n');
+    return ExitCode.interrupted;
+  }
   if (e && typeof e.code === 'string' && typeof e.path === 'string') {
     // File-system errors on user-given paths (ENOENT, EISDIR, EACCES, ENOSPC) are input problems.
     process.stderr.write(`kpca: ${e.path}: ${fsErrorText(e.code)}\n`);
