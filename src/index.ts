@@ -27,6 +27,7 @@ export {
   type SpectralClusterResult,
 } from './app/spectralCluster';
 export type { KpcaModel } from './model/model';
+export type { Certificate, ComponentBound } from './eval/certificate';
 export { saveModel, loadModel, MODEL_FORMAT_VERSION } from './model/modelFile';
 export { loadDataset } from './data/load';
 export type { Dataset } from './data/dataset';
