@@ -29,6 +29,16 @@ import type { SmdIterate, UpdateOps } from './update';
  * The r × l work of the factored update. Arrays passed in must come from `allocate` (a WebAssembly
  * implementation reads them in its own memory).
  */
+/** D ← E D + F C (when D is given), then C ← G C and CK ← G CK (when given) */
+export type Fold = (
+  C: Float64Array,
+  CK: Float64Array | null,
+  D: Float64Array | null,
+  G: Float64Array,
+  F: Float64Array,
+  E: Float64Array,
+) => void;
+
 export interface FactoredSweeps {
   /** a zeroed float64 array the sweeps can read and write (views stay valid for the engine's life) */
   readonly allocate: (length: number) => Float64Array; // a property: callers pass it on unbound
@@ -37,14 +47,7 @@ export interface FactoredSweeps {
   /** h_i = X_i · k with the old row, then X_i ← X_i + δ_i k */
   dotAxpyRows(X: Float64Array, k: Float64Array, delta: Float64Array, h: Float64Array): void;
   /** D ← E D + F C (when D is given), then C ← G C and CK ← G CK (when given) */
-  fold(
-    C: Float64Array,
-    CK: Float64Array | null,
-    D: Float64Array | null,
-    G: Float64Array,
-    F: Float64Array,
-    E: Float64Array,
-  ): void;
+  fold: Fold;
   /** the blocked form's matrix products, on the same memory */
   readonly products: BlockProducts;
 }
@@ -144,14 +147,7 @@ export interface FactoredColumns {
   addColumn(X: Float64Array, p: number, v: Float64Array, which: 'C' | 'D'): void;
   endStep(): void;
   /** D ← E D + F C (when D is given), then C ← G C and CK ← G CK, with every deferred change applied first */
-  fold(
-    C: Float64Array,
-    CK: Float64Array | null,
-    D: Float64Array | null,
-    G: Float64Array,
-    F: Float64Array,
-    E: Float64Array,
-  ): void;
+  fold: Fold;
   /** at a block's end: CK holds every change of the block */
   endBlock(CK: Float64Array | null): void;
 }

@@ -6,29 +6,31 @@ import { kpca, kpcaInterrupted, writeCloudCsv } from '../helpers/cli';
 const dir = mkdtempSync(join(tmpdir(), 'kpca-compare-cli-'));
 const csv = writeCloudCsv(join(dir, 'cloud.csv'), 200);
 
+/** compare's arguments: constant and smd side by side, reference backend, no HTML. */
+const compareArgs = (out: string, passes: number) => [
+  'compare',
+  csv,
+  '--sigma',
+  '3',
+  '-r',
+  '3',
+  '--passes',
+  String(passes),
+  '--gains',
+  'constant,smd',
+  '--backend',
+  'reference',
+  '--cache-dir',
+  join(dir, 'cache'),
+  '--no-html',
+  '--out',
+  out,
+];
+
 test('Ctrl-C during kpca compare writes a partial report marked incomplete and exits 130', async () => {
   const out = join(dir, 'report');
   // far more passes than it will get: the signal always lands mid-run
-  const args = [
-    'compare',
-    csv,
-    '--sigma',
-    '3',
-    '-r',
-    '3',
-    '--passes',
-    '1000000',
-    '--gains',
-    'constant,smd',
-    '--backend',
-    'reference',
-    '--cache-dir',
-    join(dir, 'cache'),
-    '--no-html',
-    '--out',
-    out,
-  ];
-  const run = await kpcaInterrupted(args, /constant pass 2:/);
+  const run = await kpcaInterrupted(compareArgs(out, 1_000_000), /constant pass 2:/);
   expect(run.code).toBe(130);
   expect(run.stderr).toMatch(/kpca: interrupted; partial report written to .*report\.json/);
   expect(run.stderr).not.toMatch(/\n\s+at /);
@@ -50,27 +52,8 @@ test('Ctrl-C during kpca compare writes a partial report marked incomplete and e
 });
 
 test('--resume finishes an interrupted comparison with the series of a straight run', async () => {
-  const args = (out: string, passes: number) => [
-    'compare',
-    csv,
-    '--sigma',
-    '3',
-    '-r',
-    '3',
-    '--passes',
-    String(passes),
-    '--gains',
-    'constant,smd',
-    '--backend',
-    'reference',
-    '--cache-dir',
-    join(dir, 'cache'),
-    '--no-html',
-    '--out',
-    out,
-  ];
   const out = join(dir, 'resumed');
-  const first = await kpcaInterrupted(args(out, 1_000_000), /constant pass 2:/);
+  const first = await kpcaInterrupted(compareArgs(out, 1_000_000), /constant pass 2:/);
   expect(first.code).toBe(130);
   expect(first.stderr).toMatch(/resume with the same command and --resume .*compare\.checkpoint/);
   // passes are milliseconds here, so the signal lands after an unknown number of them: finish both
@@ -78,8 +61,8 @@ test('--resume finishes an interrupted comparison with the series of a straight 
   const reached = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).result.schedules[0].passes as number;
   const passes = reached + 5;
   const straight = join(dir, 'straight');
-  expect(kpca(args(straight, passes)).code).toBe(0);
-  const resumed = kpca([...args(out, passes), '--resume', join(out, 'compare.checkpoint'), '--verbose']);
+  expect(kpca(compareArgs(straight, passes)).code).toBe(0);
+  const resumed = kpca([...compareArgs(out, passes), '--resume', join(out, 'compare.checkpoint'), '--verbose']);
   expect(resumed.code).toBe(0);
   expect(resumed.stderr).toMatch(/resuming from .*0 schedule\(s\) done, constant at pass/);
 

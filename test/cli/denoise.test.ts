@@ -8,33 +8,14 @@ import { join } from 'path';
 import { denoise } from '../../src/app/denoise';
 import { loadDataset } from '../../src/data/load';
 import { loadModel } from '../../src/model/modelFile';
-import { kpca, writeCloudCsv } from '../helpers/cli';
+import { fitModelCli, kpca, writeCloudCsv } from '../helpers/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'kpca-denoise-cli-'));
 const csv = writeCloudCsv(join(dir, 'cloud.csv'), 150);
 const model = join(dir, 'm.kpca');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-beforeAll(() => {
-  const fit = kpca([
-    'fit',
-    csv,
-    '--sigma',
-    '3',
-    '-r',
-    '3',
-    '--gain',
-    'kha-et',
-    '--passes',
-    '5',
-    '--backend',
-    'reference',
-    '-o',
-    model,
-    '-q',
-  ]);
-  if (fit.code !== 0) throw new Error(fit.stderr);
-});
+beforeAll(() => fitModelCli(csv, model, 3));
 
 describe('kpca denoise', () => {
   test('writes the pre-images with the input columns and labels, equal to the library; stdin to stdout gives the same', async () => {

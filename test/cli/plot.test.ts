@@ -5,33 +5,14 @@ import { join } from 'path';
 import { transform } from '../../src/app/transform';
 import { loadDataset } from '../../src/data/load';
 import { loadModel } from '../../src/model/modelFile';
-import { kpca, writeCloudCsv } from '../helpers/cli';
+import { fitModelCli, kpca, writeCloudCsv } from '../helpers/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'kpca-plot-cli-'));
 const csv = writeCloudCsv(join(dir, 'cloud.csv'), 120);
 const model = join(dir, 'm.kpca');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-beforeAll(() => {
-  const fit = kpca([
-    'fit',
-    csv,
-    '--sigma',
-    '3',
-    '-r',
-    '2',
-    '--gain',
-    'kha-et',
-    '--passes',
-    '5',
-    '--backend',
-    'reference',
-    '-o',
-    model,
-    '-q',
-  ]);
-  if (fit.code !== 0) throw new Error(fit.stderr);
-});
+beforeAll(() => fitModelCli(csv, model, 2));
 
 describe('kpca plot', () => {
   test('draws each point at its first two components, one colour per label', async () => {

@@ -54,3 +54,17 @@ export function writeCloudCsv(path: string, l: number, seed = 1): string {
   writeFileSync(path, `${lines.join('\n')}\n`);
   return path;
 }
+
+/** `kpca fit` of a small model for command tests (reference backend, kha-et, 5 passes); throws on failure. */
+export function fitModelCli(csv: string, model: string, components: number): void {
+  const fit = kpca(
+    ['fit', csv, '--sigma', '3', '-r', String(components), '--gain', 'kha-et', '--passes', '5'].concat([
+      '--backend',
+      'reference',
+      '-o',
+      model,
+      '-q',
+    ]),
+  );
+  if (fit.code !== 0) throw new Error(fit.stderr);
+}
