@@ -9,7 +9,7 @@ import { UserError } from '../errors';
 import type { EngineSnapshot, KhaEngine, RunLimits, StopReason } from '../kha/engine';
 import { readContainer, writeContainer, type StoredArray } from '../io/container';
 import { validated } from '../io/schema';
-import { checkCheckpoint } from './checkpointSchema';
+import { checkCheckpoint, type AppStateSchema } from './checkpointSchema';
 import type { RngState } from '../linalg/rng';
 import type { CheckpointPlan } from './runOptions';
 
@@ -86,14 +86,15 @@ export async function writeCheckpoint(
 }
 
 /**
- * Read a checkpoint, check every field (checkpointSchema.ts), and check it belongs to this data
- * (`points` of them) and these options.
+ * Read a checkpoint, check every field (checkpointSchema.ts), check it belongs to this data
+ * (`points` of them) and these options, then check the use-case's own state with `appState`.
  */
-export async function readCheckpoint(
+export async function readCheckpoint<T>(
   path: string,
   expected: RunIdentity,
   points: number,
-): Promise<EngineSnapshot & { appState?: unknown }> {
+  appState: AppStateSchema<T>,
+): Promise<EngineSnapshot & { appState: T }> {
   const { meta: raw, arrays } = await readContainer<CheckpointMeta>(path, 'checkpoint', READABLE_VERSIONS);
   const meta = validated(path, 'checkpoint', () => checkCheckpoint(raw, arrays));
   if (meta.identity.dataHash !== expected.dataHash)
@@ -118,7 +119,8 @@ export async function readCheckpoint(
     throw new UserError(
       `${path}: not a usable checkpoint: it holds ${r} components of ${l} points, this run has ${String(expected.options.components)} of ${points}`,
     );
-  return { ...meta.snapshot, appState: meta.appState };
+  const shape = { r, l, pass: meta.snapshot.pass };
+  return { ...meta.snapshot, appState: validated(path, 'checkpoint', () => appState(meta.appState, shape)) };
 }
 
 /**

@@ -21,6 +21,7 @@ import { RUN_DEFAULTS, type KhaRunOptions } from './runOptions';
 import { withCenteredGram } from './gram';
 import { kernelScale, scaledSource } from './gainScale';
 import { readCheckpoint, writeCheckpoint, type RunIdentity } from './checkpoint';
+import { compareState, type SavedComparison } from './checkpointSchema';
 import { referenceSpectrum, type ReferenceInfo } from './compare/reference';
 import { runSchedule, type PassMeasurement, type ScheduleRun } from './compare/runSchedule';
 import { TUNE_PASSES, tuneSchedule, type TuningResult, type TuningTrial } from './compare/tune';
@@ -57,15 +58,6 @@ export type CompareEvent =
   | { type: 'trial'; gain: GainName; trial: TuningTrial }
   | { type: 'schedule'; gain: GainName; parameters: GainParameters }
   | { type: 'pass'; gain: GainName; measurement: PassMeasurement };
-
-/** What a comparison's checkpoint keeps besides the engine of the schedule in progress. */
-interface SavedComparison {
-  /** the schedules finished before the interruption */
-  done: ScheduleRun[];
-  tuning?: TuningResult[];
-  /** the series of the schedule in progress */
-  current: { series: PassMeasurement[] };
-}
 
 export interface CompareResult {
   data: { source: string; l: number; d: number; hash: string };
@@ -174,8 +166,10 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
         blockSize: o.blockSize,
       },
     };
-    const resumeFrom = o.resumeFrom ? await readCheckpoint(o.resumeFrom, identity, data.l) : undefined;
-    const saved = resumeFrom?.appState as SavedComparison | undefined;
+    const resumeFrom = o.resumeFrom
+      ? await readCheckpoint(o.resumeFrom, identity, data.l, compareState(o.gains))
+      : undefined;
+    const saved = resumeFrom?.appState;
     if (resumeFrom && saved)
       say(
         `resuming from ${o.resumeFrom}: ${saved.done.length} schedule(s) done, ${o.gains[saved.done.length]} at pass ${resumeFrom.pass + 1}`,

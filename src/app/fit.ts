@@ -13,6 +13,7 @@ import type { KpcaModel } from '../model/model';
 import { VERSION } from '../version';
 import { RUN_DEFAULTS, type KhaRunOptions, type ResumableOptions } from './runOptions';
 import { checkpointing, readCheckpoint, type RunIdentity } from './checkpoint';
+import { fitState } from './checkpointSchema';
 import { withCenteredGram } from './gram';
 import { prepareRun } from './prepare';
 import { explainFailure } from './advice';
@@ -108,12 +109,14 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
         blockSize: o.blockSize,
       },
     };
-    const resumeFrom = options.resumeFrom ? await readCheckpoint(options.resumeFrom, identity, data.l) : undefined;
+    const resumeFrom = options.resumeFrom
+      ? await readCheckpoint(options.resumeFrom, identity, data.l, fitState)
+      : undefined;
     if (resumeFrom) say(`resuming from ${options.resumeFrom}: pass ${resumeFrom.pass + 1}, step ${resumeFrom.t}`);
     const engine = await KhaEngine.create(source, engineOptions, resumeFrom);
 
     // the passes before an interruption are kept in the checkpoint, so a resumed fit reports them all
-    const history: PassSummary[] = (resumeFrom?.appState as PassSummary[] | undefined) ?? [];
+    const history: PassSummary[] = resumeFrom?.appState ?? [];
     const checkpoints = checkpointing(engine, identity, o.checkpoint, say, () => history);
     const outcome = await engine.run({
       passes: o.passes,

@@ -37,6 +37,7 @@ import { orthonormalizeRows } from '../linalg/orthonormalize';
 import { Rng } from '../linalg/rng';
 import { RUN_DEFAULTS, type KhaRunOptions, type ResumableOptions } from './runOptions';
 import { checkpointing, readCheckpoint, type RunIdentity } from './checkpoint';
+import { spectralState } from './checkpointSchema';
 import { symmetricEigen } from '../linalg/symmetricEigen';
 import type { FitEvent } from './fit';
 import { prepareRun } from './prepare';
@@ -205,7 +206,9 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
         perPass: !!o.perPass,
       },
     };
-    const resumeFrom = options.resumeFrom ? await readCheckpoint(options.resumeFrom, identity, data.l) : undefined;
+    const resumeFrom = options.resumeFrom
+      ? await readCheckpoint(options.resumeFrom, identity, data.l, spectralState(!!o.perPass))
+      : undefined;
     if (resumeFrom) say(`resuming from ${options.resumeFrom}: pass ${resumeFrom.pass + 1}, step ${resumeFrom.t}`);
     const engine = await KhaEngine.create(
       affinity,
@@ -213,7 +216,7 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
       resumeFrom,
     );
     // the per-pass scores before an interruption are kept in the checkpoint
-    const perPass: PassClustering[] = (resumeFrom?.appState as PassClustering[] | undefined) ?? [];
+    const perPass: PassClustering[] = resumeFrom?.appState ?? [];
     const checkpoints = checkpointing(engine, identity, o.checkpoint, say, () => perPass);
     const outcome = await engine.run({
       passes: o.passes,

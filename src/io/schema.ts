@@ -107,3 +107,25 @@ export function permutation(value: unknown, field: string, length: number): Int3
   }
   return p;
 }
+
+/** An array of `length` items (any number when undefined), each checked by `item` as `field[i]`. */
+export function arrayOf<T>(
+  value: unknown,
+  field: string,
+  item: (value: unknown, field: string, index: number) => T,
+  length?: number,
+): T[] {
+  if (!Array.isArray(value) || (length !== undefined && value.length !== length))
+    fail(field, `an array of ${length ?? 'any number of'} items`, value);
+  return value.map((v, i) => item(v, `${field}[${i}]`, i));
+}
+
+/** `length` finite numbers (a plain array, as JSON holds them). */
+export function numbers(value: unknown, field: string, length?: number): number[] {
+  return arrayOf(value, field, (v, f) => finite(v, f), length);
+}
+
+/** A finite number, or null: JSON's form of a value that was NaN or infinite when written. */
+export function finiteOrNull(value: unknown, field: string): number | null {
+  return value === null ? null : finite(value, field);
+}

@@ -7,6 +7,7 @@ import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { readCheckpoint, writeCheckpoint } from '../../src/app/checkpoint';
+import { fitState } from '../../src/app/checkpointSchema';
 import { readContainer, writeContainer } from '../../src/io/container';
 import { DenseRowSource } from '../../src/kha/denseRowSource';
 import { KhaEngine, type EngineSnapshot } from '../../src/kha/engine';
@@ -185,7 +186,7 @@ test('a checkpoint written before the rename (arrays kernel.NAME, meta kernelKey
     old,
   );
   for (const file of ['new.ckpt', 'old.ckpt']) {
-    const read = await readCheckpoint(join(dir, file), identity, problem.l);
+    const read = await readCheckpoint(join(dir, file), identity, problem.l, fitState);
     expect(Object.keys(read.updateState).sort()).toEqual(['AAt', 'AKAKt', 'AKAt', 'AKBt']);
     for (const key of keys) expect(read.updateState[key]).toEqual(saved.updateState[key]);
   }
