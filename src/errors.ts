@@ -50,3 +50,21 @@ export class NumericalError extends UserError {
     this.name = 'NumericalError';
   }
 }
+
+/**
+ * A run stopped by its signal (Ctrl-C, SIGTERM) before its result was made: nothing half-made is
+ * returned; `checkpoint` is where its state was saved (to resume from), if anywhere.
+ */
+export class Interrupted extends UserError {
+  readonly checkpoint?: string;
+  constructor(checkpoint?: string) {
+    super(
+      checkpoint
+        ? `interrupted; checkpoint written to ${checkpoint}. Resume with the same command and --resume ${checkpoint}`
+        : 'interrupted',
+      ExitCode.interrupted,
+    );
+    this.name = 'Interrupted';
+    this.checkpoint = checkpoint;
+  }
+}

@@ -5,13 +5,14 @@
  * resumed fit ends exactly where an uninterrupted one would, bit for bit.
  */
 import { createHash } from 'crypto';
-import { UserError } from '../errors';
+import { Interrupted, UserError } from '../errors';
 import type { EngineSnapshot, KhaEngine, RunLimits, StopReason } from '../kha/engine';
 import { readContainer, writeContainer, type StoredArray } from '../io/container';
 import { validated } from '../io/schema';
 import { checkCheckpoint, type AppStateSchema } from './checkpointSchema';
 import type { RngState } from '../linalg/rng';
 import type { CheckpointPlan } from './runOptions';
+import type { RowSource } from '../kernels/rowSource';
 
 /**
  * 2 adds the update ops' own state (`kernelKeys`, now `updateKeys`). A version-1 checkpoint still resumes: the
@@ -125,8 +126,11 @@ export async function readCheckpoint<T>(
 
 /**
  * The checkpoints of one engine run, as a use-case plans them: hooks for `engine.run` (every N
- * seconds at a block boundary, every N passes) and `finish`, which writes the last one when the run
- * was stopped by its signal. `appState` is saved beside the engine (JSON).
+ * seconds at a block boundary, every N passes), `finish`, which writes the last one and rejects with
+ * Interrupted when the run was stopped by `signal`, and `stoppable`, for the steps of the final phase
+ * (exact products, certificate): when `signal` stops one, the checkpoint is written and it rejects
+ * with Interrupted, so that nothing half-made is returned. Those steps must leave the engine as the
+ * passes did, so that the checkpoint resumes exactly. `appState` is saved beside the engine (JSON).
  */
 export function checkpointing(
   engine: KhaEngine,
@@ -134,10 +138,12 @@ export function checkpointing(
   plan: CheckpointPlan | undefined,
   say: (message: string) => void,
   appState: () => unknown = () => undefined,
+  signal?: AbortSignal,
 ): {
   onBlock: RunLimits['onBlock'];
   afterPass(pass: number): Promise<void>;
   finish(stoppedBy: StopReason): Promise<string | undefined>;
+  stoppable<T>(step: Promise<T>): Promise<T>;
 } {
   let written: string | undefined;
   let last = Date.now();
@@ -148,6 +154,10 @@ export function checkpointing(
     last = Date.now();
     say(`checkpoint written to ${plan.path} (pass ${engine.pass}, step ${engine.state.t})`);
   };
+  const interrupted = async () => {
+    await save();
+    return new Interrupted(written);
+  };
   const everySeconds = plan?.everySeconds;
   const everyPasses = plan?.everyPasses;
   return {
@@ -156,8 +166,30 @@ export function checkpointing(
       if (everyPasses && pass % everyPasses === 0) await save();
     },
     finish: async (stoppedBy) => {
-      if (stoppedBy === 'signal') await save();
+      if (stoppedBy === 'signal') throw await interrupted();
       return written;
+    },
+    stoppable: (step) =>
+      step.catch(async (err) => {
+        throw signal?.aborted ? await interrupted() : err;
+      }),
+  };
+}
+
+/**
+ * `source` with the event loop served and `signal` checked before every call for rows, so that a
+ * pass over it stops within one call of a signal, even when the rows come from a cache (which
+ * resolve as microtasks only, and would keep Ctrl-C waiting for the whole pass).
+ */
+export function interruptible(source: RowSource, signal: AbortSignal | undefined): RowSource {
+  if (!signal) return source;
+  return {
+    l: source.l,
+    trace: source.trace,
+    async rows(indices, out) {
+      await new Promise((resolve) => setImmediate(resolve));
+      signal.throwIfAborted();
+      await source.rows(indices, out);
     },
   };
 }

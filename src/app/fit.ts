@@ -12,7 +12,7 @@ import { datasetHash } from '../data/hash';
 import type { KpcaModel } from '../model/model';
 import { VERSION } from '../version';
 import { RUN_DEFAULTS, type KhaRunOptions, type ResumableOptions } from './runOptions';
-import { checkpointing, readCheckpoint, type RunIdentity } from './checkpoint';
+import { checkpointing, interruptible, readCheckpoint, type RunIdentity } from './checkpoint';
 import { fitState } from './checkpointSchema';
 import { withCenteredGram } from './gram';
 import { prepareRun } from './prepare';
@@ -117,7 +117,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
 
     // the passes before an interruption are kept in the checkpoint, so a resumed fit reports them all
     const history: PassSummary[] = resumeFrom?.appState ?? [];
-    const checkpoints = checkpointing(engine, identity, o.checkpoint, say, () => history);
+    const checkpoints = checkpointing(engine, identity, o.checkpoint, say, () => history, o.signal);
     const outcome = await engine.run({
       passes: o.passes,
       tol: o.tol,
@@ -140,7 +140,17 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     const checkpointWritten = await checkpoints.finish(outcome.stoppedBy);
 
     const r = o.components;
-    const AK = await engine.refreshAK((done, total) => o.onEvent?.({ type: 'gram', phase: 'final A K′', done, total }));
+    say('final phase: exact A K′, Rayleigh–Ritz and the certificate (two passes over K′)');
+    // the final phase stops within one block of a signal too; A K′ goes to a new array, so that the
+    // engine stays as the passes left it and the checkpoint then written resumes exactly
+    const AK = await checkpoints.stoppable(
+      engine.multiplyBySource(
+        engine.state.A,
+        undefined,
+        (done, total) => o.onEvent?.({ type: 'gram', phase: 'final A K′', done, total }),
+        o.signal,
+      ),
+    );
     const scaled =
       o.rayleighRitz === false
         ? { A: engine.state.A, AK, eigenvalues: rayleighQuotients(engine.state.A, AK, r, data.l) }
@@ -151,13 +161,15 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     const finalAK = scaled.AK.map((v) => v * root);
     const eigenvalues = scaled.eigenvalues.map((v) => v * scale);
     // one more pass over the Gram rows: K′ (A K′)ᵀ for the residuals (see eval/certificate.ts)
-    const certificate = await certifyRkhs(
-      gram,
-      finalA,
-      finalAK,
-      eigenvalues,
-      o.certificateTol ?? CERTIFICATE_TOL,
-      (done, total) => o.onEvent?.({ type: 'gram', phase: 'certificate', done, total }),
+    const certificate = await checkpoints.stoppable(
+      certifyRkhs(
+        interruptible(gram, o.signal),
+        finalA,
+        finalAK,
+        eigenvalues,
+        o.certificateTol ?? CERTIFICATE_TOL,
+        (done, total) => o.onEvent?.({ type: 'gram', phase: 'certificate', done, total }),
+      ),
     );
 
     const model: KpcaModel = {

@@ -36,7 +36,7 @@ import { matmul, matmulTransB, transpose } from '../linalg/dense';
 import { orthonormalizeRows } from '../linalg/orthonormalize';
 import { Rng } from '../linalg/rng';
 import { RUN_DEFAULTS, type KhaRunOptions, type ResumableOptions } from './runOptions';
-import { checkpointing, readCheckpoint, type RunIdentity } from './checkpoint';
+import { checkpointing, interruptible, readCheckpoint, type RunIdentity } from './checkpoint';
 import { spectralState } from './checkpointSchema';
 import { symmetricEigen } from '../linalg/symmetricEigen';
 import type { FitEvent } from './fit';
@@ -217,7 +217,7 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
     );
     // the per-pass scores before an interruption are kept in the checkpoint
     const perPass: PassClustering[] = resumeFrom?.appState ?? [];
-    const checkpoints = checkpointing(engine, identity, o.checkpoint, say, () => perPass);
+    const checkpoints = checkpointing(engine, identity, o.checkpoint, say, () => perPass, o.signal);
     const outcome = await engine.run({
       passes: o.passes,
       tol: o.tol,
@@ -238,16 +238,18 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
     const checkpointWritten = await checkpoints.finish(outcome.stoppedBy);
     // the final product also sums ‖K̃‖F² (the certificate's tail bound) in the same pass
     let frobenius2 = NaN;
-    const final = await ritzPairs(
-      Float64Array.from(engine.state.A),
-      r,
-      l,
-      async (V) => {
-        const { XM, frobenius2: f } = await productAndFrobenius(affinity, V);
-        frobenius2 = f;
-        return XM;
-      },
-      o.seed,
+    const final = await checkpoints.stoppable(
+      ritzPairs(
+        Float64Array.from(engine.state.A),
+        r,
+        l,
+        async (V) => {
+          const { XM, frobenius2: f } = await productAndFrobenius(interruptible(affinity, o.signal), V);
+          frobenius2 = f;
+          return XM;
+        },
+        o.seed,
+      ),
     );
     const certificate = certify(
       'l2',

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { fit, FIT_DEFAULTS } from '../app/fit';
 import { describeKernel, gammaToSigma } from '../kernels/kernel';
 import { saveModel } from '../model/modelFile';
-import { ExitCode, UserError } from '../errors';
+import { UserError } from '../errors';
 import type { Certificate } from '../eval/certificate';
 import { action, addOutputOptions, interruptOnSignals, printJson } from './common';
 import {
@@ -13,7 +13,6 @@ import {
   addKernelOptions,
   checkpointPlan,
   gainOption,
-  interruptedMessage,
   runOptionsFromFlags,
   requireOutput,
   checkOutputPath,
@@ -108,11 +107,6 @@ Exit codes: 0 done, 2 bad input, 3 numerical failure (advice printed), 130 inter
         interrupt.release();
         progress.stop();
       });
-      if (result.stoppedBy === 'signal') {
-        process.stderr.write(interruptedMessage(result.checkpointWritten));
-        process.exitCode = ExitCode.interrupted;
-        return;
-      }
       await saveModel(output, result.model);
       const m = result.model;
       if (m.certificate) warnCertificate(m.certificate, flags.quiet, FIT_ADVICE);

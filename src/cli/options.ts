@@ -208,13 +208,6 @@ export function checkpointPlan(flags: CheckpointFlags, defaultPath: string): Che
   return { path: flags.checkpoint ?? defaultPath, ...flags.checkpointEvery };
 }
 
-/** What an interrupted command prints last (it then exits 130). */
-export function interruptedMessage(checkpoint: string | undefined): string {
-  return checkpoint
-    ? `kpca: interrupted; checkpoint written to ${checkpoint}. Resume with the same command and --resume ${checkpoint}\n`
-    : 'kpca: interrupted\n';
-}
-
 /**
  * The library options every KHA command shares, from its flags (kernel, gain parameters, passes,
  * limits, seed, backend, Gram cache, memory limit). `gain` and `tol` are left to the command:

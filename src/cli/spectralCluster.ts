@@ -10,7 +10,7 @@ import {
 import { CLUSTERING_MEASURES, type ClusteringScores } from '../eval/clustering';
 import { buildClusteringReport, clusteringPage, writeReportFiles } from '../report';
 import { describeKernel } from '../kernels/kernel';
-import { ExitCode, UserError } from '../errors';
+import { UserError } from '../errors';
 import { action, addOutputOptions, interruptOnSignals, parseNumber, printJson } from './common';
 import {
   addCheckpointOptions,
@@ -21,7 +21,6 @@ import {
   checkpointPlan,
   checkOutputPath,
   gainOption,
-  interruptedMessage,
   runOptionsFromFlags,
   type CheckpointFlags,
   type GainFlags,
@@ -165,11 +164,6 @@ Ctrl-C stops at the next block and writes a checkpoint (exit code 130); run the 
         interrupt.release();
         progress.stop();
       });
-      if (result.kha.stoppedBy === 'signal') {
-        process.stderr.write(interruptedMessage(result.checkpointWritten));
-        process.exitCode = ExitCode.interrupted;
-        return;
-      }
       if (output === '-') process.stdout.write(formatAssignments(result.kha.assignments, dataset.labels));
       else if (output) await writeAssignments(output, result.kha.assignments, dataset.labels);
       if (flags.report) {

@@ -1,7 +1,8 @@
 /**
- * A signal before the first pass (during the centering pass or the initial exact A K′) stops that
- * pass within one block: fit rejects with the signal's AbortError, writes no checkpoint, and the CLI
- * maps it to exit 130.
+ * A signal in any phase stops it within one block. Before the first pass (the centering pass or the
+ * initial exact A K′), fit rejects with the signal's AbortError, writes no checkpoint, and the CLI
+ * maps it to exit 130. After the passes (the final exact A K′, the certificate), it writes the
+ * checkpoint and rejects with Interrupted: no model, and the checkpoint resumes to the straight run's.
  */
 import { existsSync, mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
@@ -9,6 +10,7 @@ import { join } from 'path';
 import { fit, type FitEvent } from '../../src/app/fit';
 import type { Dataset } from '../../src/data/dataset';
 import { reportError } from '../../src/cli/common';
+import { Interrupted } from '../../src/errors';
 import { gaussianCloud } from '../helpers/problems';
 
 const l = 300;
@@ -16,19 +18,24 @@ const d = 4;
 const data: Dataset = { X: gaussianCloud(l, d), l, d, featureNames: ['a', 'b', 'c', 'd'], source: 'generated' };
 const dir = mkdtempSync(join(tmpdir(), 'kpca-abort-'));
 
-/** Fit with rows on the fly in blocks of 16, aborting at the first progress event of `phase`. */
-async function abortDuring(phase: 'centering' | 'initial A K′') {
+type Phase = 'centering' | 'initial A K′' | 'final A K′' | 'certificate';
+const options = {
+  components: 3,
+  kernel: { type: 'gaussian', gamma: 0.5 } as const,
+  gain: 'smd' as const,
+  passes: 3,
+  backend: 'reference' as const,
+  blockSize: 16,
+};
+
+/** Fit (rows from a cache, or on the fly in blocks of 16), aborting at the first progress event of `phase`. */
+async function abortDuring(phase: Phase, gramCacheMB = 0) {
   const controller = new AbortController();
   const events: FitEvent[] = [];
-  const path = join(dir, `${phase}.checkpoint`);
+  const path = join(dir, `${phase}-${gramCacheMB}.checkpoint`);
   const run = fit(data, {
-    components: 3,
-    kernel: { type: 'gaussian', gamma: 0.5 },
-    gain: 'smd',
-    passes: 3,
-    backend: 'reference',
-    blockSize: 16,
-    gramCacheMB: 0,
+    ...options,
+    gramCacheMB,
     signal: controller.signal,
     checkpoint: { path },
     onEvent: (event) => {
@@ -36,21 +43,47 @@ async function abortDuring(phase: 'centering' | 'initial A K′') {
       if (event.type === 'gram' && (event.phase ?? 'centering') === phase) controller.abort();
     },
   });
-  await expect(run).rejects.toMatchObject({ name: 'AbortError' });
-  return { events, checkpointWritten: existsSync(path) };
+  const inPhase = () => events.filter((e) => e.type === 'gram' && (e.phase ?? 'centering') === phase).length;
+  return { run, events, inPhase, path };
 }
 
 test.each(['centering', 'initial A K′'] as const)(
   'aborted during the %s pass: stops within one block',
   async (phase) => {
-    const { events, checkpointWritten } = await abortDuring(phase);
-    const inPhase = events.filter((e) => e.type === 'gram' && (e.phase ?? 'centering') === phase);
+    const { run, events, inPhase, path } = await abortDuring(phase);
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
     // one block reported, then stopped (a full pass would report l / 16 = 19 blocks)
-    expect(inPhase.length).toBe(1);
+    expect(inPhase()).toBe(1);
     expect(events.some((e) => e.type === 'step' || e.type === 'pass')).toBe(false);
-    expect(checkpointWritten).toBe(false);
+    expect(existsSync(path)).toBe(false);
   },
 );
+
+describe('aborted after the passes: stops within one block, writes the checkpoint, makes no model', () => {
+  // the cache holds f32 rows, so each setting has its own straight run
+  const straight: Record<number, Awaited<ReturnType<typeof fit>>> = {};
+  beforeAll(async () => {
+    for (const gramCacheMB of [0, 64]) straight[gramCacheMB] = await fit(data, { ...options, gramCacheMB });
+  });
+  test.each([
+    ['final A K′', 0, 300 / 16],
+    ['final A K′', 64, 300 / 16],
+    // the certificate reads rows in calls of 256; rows from the cache are served within one call too
+    ['certificate', 0, 300 / 256],
+    ['certificate', 64, 300 / 256],
+  ] as const)('during the %s pass (Gram cache %i MiB)', async (phase, gramCacheMB, blocksInPass) => {
+    const { run, events, inPhase, path } = await abortDuring(phase, gramCacheMB);
+    await expect(run).rejects.toBeInstanceOf(Interrupted);
+    await expect(run).rejects.toMatchObject({ checkpoint: path, exitCode: 130 });
+    expect(blocksInPass).toBeGreaterThan(1); // so that stopping after one block is seen
+    expect(inPhase()).toBe(1);
+    // nothing after the phase: no certificate after the final A K′
+    if (phase === 'final A K′') expect(events.some((e) => e.type === 'gram' && e.phase === 'certificate')).toBe(false);
+    const resumed = await fit(data, { ...options, gramCacheMB, resumeFrom: path });
+    expect(Buffer.from(resumed.model.A.buffer).equals(Buffer.from(straight[gramCacheMB].model.A.buffer))).toBe(true);
+    expect(resumed.model.eigenvalues).toEqual(straight[gramCacheMB].model.eigenvalues);
+  });
+});
 
 test('the CLI reports an AbortError as an interruption (exit 130), not as an internal error', () => {
   const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);

@@ -6,6 +6,7 @@ import type { Dataset } from '../../src/data/dataset';
 import { GAIN_NAMES } from '../../src/kha/gains';
 import { Rng } from '../../src/linalg/rng';
 import { gaussianCloud } from '../helpers/problems';
+import { Interrupted } from '../../src/errors';
 
 const l = 150;
 const d = 5;
@@ -39,7 +40,7 @@ describe.each(GAIN_NAMES)(
       const controller = new AbortController();
       let blocks = 0;
       const path = join(dir, `${gain}-${seed}.checkpoint`);
-      const first = await fit(data, {
+      const first = fit(data, {
         ...base(gain),
         signal: controller.signal,
         checkpoint: { path },
@@ -47,8 +48,9 @@ describe.each(GAIN_NAMES)(
           if (e.type === 'step' && ++blocks === stopAfter) controller.abort();
         },
       });
-      expect(first.stoppedBy).toBe('signal');
-      expect(first.checkpointWritten).toBe(path);
+      // no model from an interrupted fit: it rejects, naming the checkpoint
+      await expect(first).rejects.toBeInstanceOf(Interrupted);
+      await expect(first).rejects.toMatchObject({ checkpoint: path, exitCode: 130 });
       expect(existsSync(path)).toBe(true);
 
       const resumed = await fit(data, { ...base(gain), resumeFrom: path });
@@ -66,8 +68,8 @@ describe('resuming is refused when the data or options differ', () => {
     // stopped after its first block (a signal aborted before the fit starts stops the centering pass instead)
     const controller = new AbortController();
     const onEvent = (event: FitEvent) => event.type === 'step' && controller.abort();
-    const stopped = await fit(data, { ...base('smd'), signal: controller.signal, checkpoint: { path }, onEvent });
-    expect(stopped.stoppedBy).toBe('signal');
+    const stopped = fit(data, { ...base('smd'), signal: controller.signal, checkpoint: { path }, onEvent });
+    await expect(stopped).rejects.toMatchObject({ checkpoint: path });
     await expect(fit(data, { ...base('smd'), seed: 4, resumeFrom: path })).rejects.toThrow(
       /other options \(seed: 3 there, 4 now\)/,
     );

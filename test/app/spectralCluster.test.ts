@@ -17,7 +17,7 @@ import {
 import { registerSpectralClusterCommand } from '../../src/cli/spectralCluster';
 import type { Dataset } from '../../src/data/dataset';
 import { writeDataset } from '../../src/data/write';
-import { UserError } from '../../src/errors';
+import { Interrupted, UserError } from '../../src/errors';
 import { sigmaToGamma } from '../../src/kernels/kernel';
 import { Rng } from '../../src/linalg/rng';
 import { exactEigen, gaussianGram } from '../helpers/problems';
@@ -217,19 +217,21 @@ describe('spectralCluster interrupted and resumed', () => {
     const checkpoint = join(dir, 'sc.checkpoint');
     const controller = new AbortController();
     let blocks = 0;
-    const interrupted = await spectralCluster(data, {
+    const passSeconds: number[] = [];
+    const interrupted = spectralCluster(data, {
       ...run,
       signal: controller.signal,
       checkpoint: { path: checkpoint },
-      reference: 'exact', // skipped when interrupted
+      reference: 'exact', // never started when interrupted
       onEvent: (e) => {
+        if (e.type === 'pass') passSeconds.push(e.report.seconds);
         if (e.type === 'step' && ++blocks === 5 * 14 + 3) controller.abort(); // 14 blocks of 16 a pass: inside pass 6
       },
     });
-    expect(interrupted.kha.stoppedBy).toBe('signal');
-    expect(interrupted.checkpointWritten).toBe(checkpoint);
-    expect(interrupted.exact).toBeUndefined();
-    expect(interrupted.kha.passes).toBe(5);
+    // no clustering from an interrupted run (nor the final products): it rejects, naming the checkpoint
+    await expect(interrupted).rejects.toBeInstanceOf(Interrupted);
+    await expect(interrupted).rejects.toMatchObject({ checkpoint });
+    expect(passSeconds).toHaveLength(5);
 
     const resumed = await spectralCluster(data, { ...run, resumeFrom: checkpoint });
     expect(resumed.kha.passes).toBe(12);
@@ -239,7 +241,7 @@ describe('spectralCluster interrupted and resumed', () => {
     expect(resumed.perPass?.map((p) => p.pass)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     expect(resumed.perPass?.map((p) => p.scores)).toEqual(straight.perPass?.map((p) => p.scores));
     // iteration seconds carry on from the checkpoint: passes 1–5 keep the interrupted run's, and the series keeps rising
-    expect(resumed.perPass?.slice(0, 5).map((p) => p.seconds)).toEqual(interrupted.perPass?.map((p) => p.seconds));
+    expect(resumed.perPass?.slice(0, 5).map((p) => p.seconds)).toEqual(passSeconds);
     const seconds = resumed.perPass?.map((p) => p.seconds) as number[];
     for (let i = 1; i < seconds.length; i++) expect(seconds[i]).toBeGreaterThan(seconds[i - 1]);
     expect(resumed.kha.seconds).toBeGreaterThan(seconds[4]);
@@ -248,12 +250,14 @@ describe('spectralCluster interrupted and resumed', () => {
   test('resuming with other options is refused, naming them', async () => {
     const checkpoint = join(dir, 'other.checkpoint');
     const controller = new AbortController();
-    await spectralCluster(data, {
-      ...run,
-      signal: controller.signal,
-      checkpoint: { path: checkpoint },
-      onEvent: (e) => void (e.type === 'step' && controller.abort()),
-    });
+    await expect(
+      spectralCluster(data, {
+        ...run,
+        signal: controller.signal,
+        checkpoint: { path: checkpoint },
+        onEvent: (e) => void (e.type === 'step' && controller.abort()),
+      }),
+    ).rejects.toBeInstanceOf(Interrupted);
     await expect(spectralCluster(data, { ...run, seed: 3, resumeFrom: checkpoint })).rejects.toThrow(
       /other options \(seed: 2 there, 3 now\)/,
     );

@@ -19,7 +19,7 @@ import { spectralCluster } from '../../src/app/spectralCluster';
 import { compare } from '../../src/app/compare';
 import type { GainName } from '../../src/kha/gains/schedule';
 import type { Dataset } from '../../src/data/dataset';
-import { UserError } from '../../src/errors';
+import { Interrupted, UserError } from '../../src/errors';
 import { readContainer, writeContainer, type StoredArray } from '../../src/io/container';
 import { loadModel, saveModel } from '../../src/model/modelFile';
 import { gaussianCloud } from '../helpers/problems';
@@ -98,15 +98,18 @@ beforeAll(async () => {
   };
   await saveModel(modelPath, (await fit(data, options)).model);
   // after a pass, so that the checkpoint keeps a pass summary (appState)
-  await fit(data, { ...options, ...stopAtBlock(5), checkpoint: { path: checkpointPath } });
+  const interrupted = (run: Promise<unknown>) => expect(run).rejects.toBeInstanceOf(Interrupted);
+  await interrupted(fit(data, { ...options, ...stopAtBlock(5), checkpoint: { path: checkpointPath } }));
   identity = await identityOf(checkpointPath);
-  await spectralCluster(data, {
-    ...options,
-    clusters: 2,
-    perPass: true,
-    ...stopAtBlock(5),
-    checkpoint: { path: spectralPath },
-  }).catch(() => undefined); // interrupted: no clustering, the checkpoint is what is wanted
+  await interrupted(
+    spectralCluster(data, {
+      ...options,
+      clusters: 2,
+      perPass: true,
+      ...stopAtBlock(5),
+      checkpoint: { path: spectralPath },
+    }),
+  );
   spectralIdentity = await identityOf(spectralPath);
   // stopped in the second schedule's second pass: one schedule done, a series of two measurements
   const controller = new AbortController();

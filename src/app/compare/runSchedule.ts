@@ -112,8 +112,9 @@ export async function runSchedule(
     failure = err.message;
   }
   if (o.measure === 'final' && stoppedBy !== 'diverged' && engine.pass > 0) await record(seconds, lastGains);
+  // an interrupted schedule is reported as far as it got, without the two passes of a certificate
   const certificate =
-    o.measure !== 'final' && stoppedBy !== 'diverged'
+    o.measure !== 'final' && stoppedBy !== 'diverged' && stoppedBy !== 'signal'
       ? await certifyFinal(engine, o.unscaled ?? { source, scale: 1 })
       : undefined;
   return {
