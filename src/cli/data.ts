@@ -4,7 +4,7 @@ import { DATA_FORMATS, DataFormat } from '../data/format';
 import { fetchUsps, USPS_BASE_URL } from '../data/fetchUsps';
 import { loadDataset } from '../data/load';
 import { action, addOutputOptions, parseNumber, printJson } from './common';
-import { addDataOptions, type DataFlags } from './options';
+import { addDataOptions, checkOutputPath, type DataFlags } from './options';
 
 const SOURCES_HELP = `
 Inputs: a path (CSV, TSV, LIBSVM or USPS text, plain or gzip-compressed; the format is detected
@@ -89,6 +89,7 @@ Examples:
           output: string,
           opts: DataFlags & { from?: DataFormat; to?: DataFormat; quiet?: boolean },
         ) => {
+          await checkOutputPath(output); // before reading what may be a long input
           const done = await convertData(input, output, {
             labelColumn: opts.labelColumn,
             features: opts.features,

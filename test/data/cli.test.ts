@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { readdirSync, readFileSync } from 'fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { registerDataCommands } from '../../src/cli/data';
 import { fixture, makeTempDir } from './helpers';
@@ -119,6 +119,33 @@ describe('kpca data convert', () => {
     );
     expect(readdirSync(tmp.dir)).not.toContain('nolabels.svm');
   });
+});
+
+describe('kpca data convert: an output that cannot be written is refused before the input is read', () => {
+  // the input does not exist: refusing the output first shows the input was never opened
+  const missingInput = () => path.join(tmp.dir, 'never-read.csv');
+  const refused = (out: string, reason: string) => ({
+    exitCode: 2,
+    stdout: '',
+    stderr: `kpca: ${out}: cannot write: ${reason}; the previous file, if any, is intact\n`,
+  });
+  test.each([
+    ['a missing directory', () => path.join(tmp.dir, 'no', 'such', 'out.csv'), 'no such directory'],
+    ['a directory', () => tmp.dir, 'is a directory, expected a file name'],
+  ])('%s', async (_, out, reason) => {
+    expect(await kpca('data', 'convert', missingInput(), out())).toEqual(refused(out(), reason));
+  });
+  const root = process.getuid?.() === 0;
+  (root ? test.skip : test)(
+    `a read-only directory${root ? ' (skipped: running as root, which may write there)' : ''}`,
+    async () => {
+      const dir = path.join(tmp.dir, 'read-only');
+      mkdirSync(dir);
+      chmodSync(dir, 0o555);
+      const out = path.join(dir, 'out.csv');
+      expect(await kpca('data', 'convert', missingInput(), out)).toEqual(refused(out, 'permission denied'));
+    },
+  );
 });
 
 describe('kpca data fetch', () => {
