@@ -39,5 +39,5 @@ export { DenseRowSource } from './kha/denseRowSource';
 export { createGramBackend, availableBackends, CenteredGram, NormalizedAffinity, BACKEND_NAMES } from './kernels';
 export type { KernelSpec, GaussianKernel, PolynomialKernel, LinearKernel } from './kernels/kernel';
 export type { BackendName, BackendRequest, GramBackend } from './kernels/backend';
-export { UserError, DataError, NumericalError, ExitCode } from './errors';
+export { UserError, DataError, NumericalError, Interrupted, ExitCode } from './errors';
 export { VERSION } from './version';

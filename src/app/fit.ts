@@ -58,7 +58,7 @@ export interface FitResult {
   stoppedBy: StopReason;
   history: PassSummary[];
   gramCached: boolean;
-  /** the checkpoint written last, if any */
+  /** the checkpoint written last, if any (a fit stopped by its signal rejects with Interrupted, naming its checkpoint) */
   checkpointWritten?: string;
 }
 

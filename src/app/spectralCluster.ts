@@ -96,7 +96,7 @@ export interface SpectralClusterResult {
   kha: Clustering & { certificate: Certificate; passes: number; steps: number; seconds: number; stoppedBy: StopReason };
   exact?: Clustering & { solver: 'dense' | 'iterative'; seconds: number };
   perPass?: PassClustering[];
-  /** the checkpoint written last, if any (when stopped by the signal, the one to resume from) */
+  /** the checkpoint written last, if any (a run stopped by its signal rejects with Interrupted, naming its checkpoint) */
   checkpointWritten?: string;
 }
 
