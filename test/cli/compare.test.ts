@@ -43,6 +43,8 @@ test('Ctrl-C during kpca compare writes a partial report marked incomplete and e
   const passes = report.result.schedules[0].passes;
   expect(passes).toBeGreaterThanOrEqual(2);
   expect(passes).toBeLessThan(1_000_000);
+  // reported as far as it got: not certified after the signal (two more passes over K′)
+  expect(report.result.schedules[0].certificate).toBeUndefined();
 
   const markdown = readFileSync(join(out, 'report.md'), 'utf8');
   expect(markdown).toMatch(/Incomplete/);
