@@ -85,15 +85,18 @@ const MiB = 2 ** 20;
 const backendOverhead = (backend: BackendRequest): number =>
   (backend === 'reference' ? 16 : backend === 'wasm' ? 40 : 88) * MiB;
 /**
- * r × l float64 arrays besides A, A K′ and B: the Ritz vectors, their A K′, the model's copy of A (3),
- * and the certificate's K′(A K′)ᵀ, its product buffer and the 2r × l bases of span{w, K′w} (6)
+ * r × l float64 arrays besides A, A K′ and B: the final exact A K′ (a new array, so that an interrupt
+ * leaves the engine as the passes did), the Ritz vectors, their A K′, the model's copy of A (4), and
+ * the certificate's K′(A K′)ᵀ, its product buffer and the 2r × l bases of span{w, K′w} (6)
  */
-const RITZ_RL_ARRAYS = 9;
+const RITZ_RL_ARRAYS = 10;
 /**
- * r × r float64 arrays at the peak: the factored update's Gram and step matrices and Rayleigh–Ritz's
- * (12), and the certificate's eight 2r × 2r matrices (32)
+ * r × r float64 arrays at the peak: the factored update's Gram and step matrices, Rayleigh–Ritz's, and
+ * the certificate's 2r × 2r matrices (four r × r each). Not all are live at once: 36 is measured
+ * (peak RSS at r = 1000 and 2000, docs/RELIABILITY.md), where counting every one gives 44 and
+ * over-counts by 27% at r = 2000.
  */
-const RR_ARRAYS = 44;
+const RR_ARRAYS = 36;
 
 /**
  * Refuse, before any work, a fit that would not fit the memory budget: the figure it needs and the
