@@ -2,7 +2,9 @@
  * The wasm Gram backend's dot-product kernel (src/kernels/wasm/dots.wat: 4 × 8 register tiles over
  * panels of X) against the row-wise kernel it replaced (bench/baseline/dotsRowwise.wat: four block
  * rows share each x_j, one f32x4 accumulator per row, a horizontal sum per value), in the same
- * process on the same thread: GFlop/s of the dot products alone (2·m·l·d per call), best of `reps`.
+ * process on the same thread: GFlop/s of the dot products alone (2·m·l·d per call), best of `reps`,
+ * per second of this process's CPU time, so that time slices taken by other jobs on shared cores
+ * do not count (the wall clock measured anything from 9 to 36 GFlop/s for the same call at load 10).
  *
  *   npx tsc -p tsconfig.bench.json && node dist-bench/bench/gramKernel.js [--l 8192] [--d 784] [--reps 5]
  */
@@ -52,9 +54,10 @@ export async function compareDotsKernels(
   // alternating, so that a burst of load on the machine hits both
   for (let rep = 0; rep < reps; rep++)
     for (const name of ['rowwise', 'blocked'] as const) {
-      const start = process.hrtime.bigint();
+      const start = process.cpuUsage();
       calls[name]();
-      best[name] = Math.min(best[name], Number(process.hrtime.bigint() - start) / 1e9);
+      const { user, system } = process.cpuUsage(start);
+      best[name] = Math.min(best[name], (user + system) / 1e6);
     }
   const gflops = (s: number) => (2 * M * l * d) / s / 1e9;
   return { rowwise: gflops(best.rowwise), blocked: gflops(best.blocked) };

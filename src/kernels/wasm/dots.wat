@@ -11,14 +11,18 @@
 ;; each with its own z and out regions.
 ;;
 ;; Why this shape: baseline wasm SIMD has no fused multiply-add (relaxed-simd's f32x4.relaxed_madd
-;; is behind a flag in Node 20's V8 11.3), so each term is a mul and an add. A 4 × 8 tile keeps its
-;; 32 sums in 8 v128 accumulators; per t it loads two vectors of the X panel and broadcasts four z
-;; values (v128.load32_splat), 6 loads for 16 arithmetic instructions, where the row-wise kernel
-;; loaded 5 for 8. 8 independent accumulators cover the add latency; 8 + 2 + 1 + a temporary fit the
-;; 15 allocatable xmm registers of V8 on x86-64 (4 × 12 or 6 × 8 would spill). Panels outermost: one
-;; X panel (8·d f32, 25 KB at d = 784) stays in L1 while every group of the block passes over it,
-;; so X streams from memory once per block. Each sum runs over t in order, so a value does not
-;; depend on the tile, the panel or the thread that computes it.
+;; is behind a flag in Node 20's V8 11.3), so each term is a mul and an add on 4 lanes: at best
+;; 16 flops a cycle on two mul and two add pipes, half of what AVX2 FMA (the BLAS roof) does.
+;; A 4 × 8 tile keeps its 32 sums in 8 v128 accumulators; per t it loads two vectors of the X
+;; panel and broadcasts four z values (v128.load32_splat), 6 loads for 16 arithmetic
+;; instructions, where the row-wise kernel loaded 5 for 8 and summed each value's 4 lanes at the
+;; end. 8 independent accumulators cover the add latency; 8 + 2 + 1 + a temporary fit the 15
+;; allocatable xmm registers of V8 on x86-64 (its TurboFan code keeps all of them in registers).
+;; 4 × 12, 5 × 8 and 6 × 8 tiles, a t-loop unrolled by 2 and chunks of d of 64–256 measured slower
+;; or no faster on the project's machine. Panels outermost: one X panel (8·d f32, 25 KB at
+;; d = 784) stays in L1 while every group of the block passes over it, so X streams from memory
+;; once per call. Each sum runs over t in order, so a value does not depend on the tile, the panel
+;; or the thread that computes it.
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
