@@ -19,7 +19,9 @@ export function certificateLines(cert: Certificate, symbol = 'λ'): string[] {
 
 /** The certificate in a command's JSON output. */
 export function certificateJson(cert: Certificate | undefined) {
-  return cert ? { converged: cert.converged, certificate: cert } : { converged: null, certificate: null };
+  return cert
+    ? { converged: cert.converged, passesNeeded: cert.passesNeeded ?? null, certificate: cert }
+    : { converged: null, passesNeeded: null, certificate: null };
 }
 
 /**

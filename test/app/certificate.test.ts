@@ -6,6 +6,8 @@ import { join } from 'path';
 import type { Dataset } from '../../src/data/dataset';
 import { sigmaToGamma } from '../../src/kernels/kernel';
 import { smallProblem } from '../helpers/problems';
+import { loadDataset } from '../../src/data/load';
+import { passesNeeded } from '../../src/eval/certificate';
 
 // 200 points of the anisotropic cloud, σ = 3: exact eigenvalues from ml-matrix (helpers/problems).
 const problem = smallProblem(200, 3, 3);
@@ -56,6 +58,51 @@ describe('fit certificate', () => {
         expect(cert.components[i].eigenvalueBound).toBeLessThan(Math.max(100 * error, 1e-5 * problem.eigenvalues[0]));
       expect(cert.components[i].residual).toBeLessThan(1e-2 * problem.eigenvalues[0]);
     }
+  });
+});
+
+describe('passes needed', () => {
+  // mnist:1000:14, SMD from defaults: residuals still 2× the tolerance after 20 passes
+  let mnist: Dataset;
+  beforeAll(async () => {
+    mnist = await loadDataset('mnist:1000:14');
+  });
+  const run = (passes: number) => fit(mnist, { components: r, gain: 'smd', passes, backend: 'wasm' });
+
+  test('a run stopped early estimates the passes; half of them do not converge, twice as many do', async () => {
+    const { model, history } = await run(20);
+    const cert = model.certificate!;
+    expect(cert.converged).toBe(false);
+    // checked half-way and at the end
+    expect(history.filter((h) => h.excess !== undefined).map((h) => h.pass)).toEqual([10, 20]);
+    const needed = cert.passesNeeded as number;
+    expect(needed).toBeGreaterThan(20);
+    expect(cert.warnings.at(-1)).toContain(`about ${needed} passes in all`);
+    expect((await run(Math.floor(needed / 2))).model.certificate!.converged).toBe(false);
+    expect((await run(2 * needed)).model.certificate!.converged).toBe(true);
+  });
+
+  test('passesNeeded: the power law through the last two checks; null when not decreasing', () => {
+    // excess 4 at pass 10, 2 at pass 20: α = 1, so excess 1 at pass 40
+    expect(
+      passesNeeded([
+        { pass: 10, excess: 4 },
+        { pass: 20, excess: 2 },
+      ]),
+    ).toBe(40);
+    expect(
+      passesNeeded([
+        { pass: 10, excess: 2 },
+        { pass: 20, excess: 2.5 },
+      ]),
+    ).toBeNull();
+    expect(passesNeeded([{ pass: 20, excess: 0.5 }])).toBeUndefined();
+    expect(
+      passesNeeded([
+        { pass: 5, excess: 3 },
+        { pass: 20, excess: 0.9 },
+      ]),
+    ).toBe(20);
   });
 });
 
