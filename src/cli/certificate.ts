@@ -13,7 +13,8 @@ export function certificateLines(cert: Certificate, symbol = 'λ'): string[] {
         `  |θ − λ| ≤ ${fmt(c.eigenvalueBound)}  sin∠ ≤ ${fmt(c.angleBound)}  residual ${fmt(c.residual)}`,
     ),
     `converged: ${cert.converged ? 'yes' : 'no'} (residuals within ${cert.tolerance}·λ1` +
-      `${cert.subspaceAngleBound === null ? '' : `; subspace sin Θ ≤ ${fmt(cert.subspaceAngleBound)}`})`,
+      `${cert.subspaceAngleBound === null ? '' : `; subspace sin Θ ≤ ${fmt(cert.subspaceAngleBound)}`})` +
+      `${cert.passesNeeded === undefined ? '' : `; passes needed: ${cert.passesNeeded === null ? 'more will not help' : `about ${cert.passesNeeded}`}`}`,
   ];
 }
 

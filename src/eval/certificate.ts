@@ -265,7 +265,7 @@ export function withPassesNeeded(cert: Certificate, checks: readonly ResidualChe
   const line =
     needed === null
       ? `the residuals did not decrease from pass ${a} to ${b}: more passes will not help (lower --eta0, or another --gain)`
-      : `about ${needed} passes in all should reach the tolerance (the residual decrease from pass ${a} to ${b})`;
+      : `about ${needed} passes in all should reach the tolerance, if the residuals keep falling as from pass ${a} to ${b}`;
   return { ...cert, passesNeeded: needed, warnings: [...cert.warnings, line] };
 }
 

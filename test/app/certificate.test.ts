@@ -135,4 +135,20 @@ describe('compare certificates', () => {
         cert.components[i].residual + 1e-6 * problem.eigenvalues[0],
       );
   });
+
+  test('a flagged schedule of 8 passes says how many it would take (checked half-way)', async () => {
+    const slow = await compare(data, {
+      components: r,
+      kernel,
+      gains: ['annealed'],
+      gainParameters: { eta0: 0.01 },
+      passes: 8,
+      backend: 'reference',
+      cacheDir: mkdtempSync(join(tmpdir(), 'kpca-cert-')),
+    });
+    const cert = slow.schedules[0].certificate!;
+    expect(cert.converged).toBe(false);
+    expect(cert.passesNeeded).toBeGreaterThan(8);
+    expect(cert.warnings.at(-1)).toMatch(/passes in all should reach the tolerance, .* from pass 4 to 8/);
+  });
 });

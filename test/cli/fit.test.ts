@@ -43,6 +43,11 @@ describe('kpca fit --certificate-tol', () => {
     expect(tight.converged).toBe(false);
     expect(tight.certificate.warnings[0]).toMatch(/exceeds 1e-7·λ1/);
     expect(tight.passesNeeded === null || tight.passesNeeded > auto.passes).toBe(true);
+    const text = kpca([...fitArgs(join(dir, 'tol.kpca'), auto.passes as number), '--certificate-tol', '1e-7']);
+    expect(text.stdout).toMatch(
+      /converged: no \(residuals within 1e-7·λ1.*; passes needed: (about \d+|more will not help)\n/,
+    );
+    expect(text.stderr).toMatch(/^kpca: warning: λ1: not converged.*passes/);
   });
 
   test.each(['0', '-0.01', 'NaN', 'tight'])('--certificate-tol %s is refused with exit 2', (value) => {
