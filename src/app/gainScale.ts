@@ -23,8 +23,9 @@ import type { GainName, GainParameters } from '../kha/gains';
 /**
  * fit's default η0 for kha-et, on a kernel of unit scale: 0.1, not the schedule's own 0.03. Its gains
  * η0·(‖λ‖/λ_i)·l/(t + l) decay as 1/t, so the residuals fall as a power of the pass number whose
- * exponent grows with η0 (eval/certificate.ts, passesNeeded). Measured on mnist:1000:14, r 4, passes
- * until the certificate (1e-2·λ1) passes: Gaussian 8 (η0 0.03: not within 150); linear 19 (7).
+ * exponent grows with η0 (eval/certificate.ts, passesNeeded). Measured on mnist:1000:14, r 4 (no guard
+ * components), passes until the certificate (1e-2·λ1) passes: Gaussian 8 (η0 0.03: not within 150);
+ * linear 19 (7).
  * smd keeps 0.03: its meta-gain raises the gains itself (Gaussian 49 passes, linear 6), and 0.1
  * made its log-gains collapse in pass 1 on blobs5d with the cubic kernel (though on mnist it
  * was certified after 8 passes, polynomial 7).

@@ -130,7 +130,9 @@ describe.each([
     expect(stoppedBy).toBe(floor ? 'passes' : 'certificate');
     if (floor) {
       expect(model.passes).toBe(FIT_DEFAULTS.maxPasses);
-      expect(cert.passesNeeded).toBeNull();
+      // measured null (the excess rose between the last two checks); a floor that still creeps down
+      // would give an estimate far beyond the run
+      expect(cert.passesNeeded === null || cert.passesNeeded! > 10 * FIT_DEFAULTS.maxPasses).toBe(true);
     }
     checkAgainstExact(model, K, pairs, !floor);
   });
