@@ -24,6 +24,7 @@ import {
   certifyRkhs,
   CERTIFICATE_TOL,
   excess,
+  fixedChecks,
   passesNeeded,
   withPassesNeeded,
   type ResidualCheck,
@@ -263,14 +264,14 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
 const FIRST_CHECK = 5;
 
 /**
- * The pass to run to before the next certificate check. A fixed number of passes is checked once
- * half-way, so that a flagged result can say how many passes it would take. 'auto' checks first at
+ * The pass to run to before the next certificate check. A fixed number of passes is checked at a
+ * quarter and half-way (fixedChecks), so that a flagged result can say how many passes it would take. 'auto' checks first at
  * FIRST_CHECK, then at the estimate of passes needed (10% over), at least a quarter and at most
  * twice the passes so far: a check costs two passes over the Gram rows, so at most about a quarter
  * more Gram work when rows are computed on the fly.
  */
 export function nextCheck(pass: number, checks: readonly ResidualCheck[], last: number, auto: boolean): number {
-  if (!auto) return pass < Math.ceil(last / 2) && last >= 4 ? Math.ceil(last / 2) : last;
+  if (!auto) return fixedChecks(last).find((p) => p > pass) ?? last;
   if (pass < FIRST_CHECK) return Math.min(FIRST_CHECK, last);
   const needed = passesNeeded(checks) ?? 2 * pass;
   return Math.min(last, 2 * pass, Math.max(pass + Math.ceil(pass / 4), Math.ceil(1.1 * needed)));

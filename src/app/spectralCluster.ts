@@ -23,6 +23,7 @@ import {
   certificate as certify,
   CERTIFICATE_TOL,
   excess,
+  fixedChecks,
   l2Residuals,
   productAndFrobenius,
   withPassesNeeded,
@@ -238,9 +239,9 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
         certificate: certify('l2', pairs.values, residuals, frobenius2, o.certificateTol ?? CERTIFICATE_TOL),
       };
     };
-    // one check half-way (a product with K̃), so that a flagged result can say how many passes it would take
+    // checks at a quarter and half-way (a product with K̃ each), so that a flagged result can say how many passes it would take
     const checks: ResidualCheck[] = [];
-    const halfway = o.passes >= 4 ? Math.ceil(o.passes / 2) : 0;
+    const checkAt = fixedChecks(o.passes);
     const outcome = await engine.run({
       passes: o.passes,
       tol: o.tol,
@@ -250,7 +251,7 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
       onBlock: checkpoints.onBlock,
       onPass: async (report) => {
         o.onEvent?.({ type: 'pass', report });
-        if (report.pass === halfway)
+        if (checkAt.includes(report.pass))
           checks.push({ pass: report.pass, excess: excess((await certifyIterate()).certificate) });
         if (o.perPass) {
           const { scores } = await finish(Float64Array.from(engine.state.A));

@@ -14,7 +14,7 @@ export function certificateLines(cert: Certificate, symbol = 'λ'): string[] {
     ),
     `converged: ${cert.converged ? 'yes' : 'no'} (residuals within ${cert.tolerance}·λ1` +
       `${cert.subspaceAngleBound === null ? '' : `; subspace sin Θ ≤ ${fmt(cert.subspaceAngleBound)}`})` +
-      `${cert.passesNeeded === undefined ? '' : `; passes needed: ${cert.passesNeeded === null ? 'more will not help' : `about ${cert.passesNeeded}`}`}`,
+      `${cert.passesNeeded === undefined ? '' : `; passes needed: ${cert.passesNeeded === null ? 'more will not help' : `${cert.passesNeededSlowing ? 'at least' : 'about'} ${cert.passesNeeded}`}`}`,
   ];
 }
 

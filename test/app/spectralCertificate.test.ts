@@ -48,12 +48,15 @@ describe('concentric circles at σ 0.3 (radii 1 and 2): the eigengaps of K̃ are
     });
     expect(result.exact!.scores!.normalizedMutualInformation).toBeGreaterThan(0.99);
     const cert = result.kha.certificate;
-    // measured: NMI 0.000, about 400 passes estimated. (Seeds 1 and 2 give exact NMI 0.32 and 0.38:
+    // measured: NMI 0.000, at least 400 passes, the decrease slowing (after 800 passes the estimate is
+    // 2e7). (Seeds 1 and 2 give exact NMI 0.32 and 0.38:
     // with λ2 − λ3 under 0.5% of λ1 even the exact top two depend on the sample.)
     if (result.kha.scores!.normalizedMutualInformation < 0.99) {
       expect(cert.converged).toBe(false);
       expect(cert.passesNeeded).toBeGreaterThan(20);
-      expect(cert.warnings.at(-1)).toContain(`about ${cert.passesNeeded} passes in all`);
+      expect(cert.warnings.at(-1)).toContain(
+        `${cert.passesNeededSlowing ? 'at least' : 'about'} ${cert.passesNeeded} passes in all`,
+      );
     }
   });
 });

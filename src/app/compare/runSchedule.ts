@@ -9,7 +9,14 @@ import { KhaEngine, type EngineSnapshot, type StopReason } from '../../kha/engin
 import { createGainSchedule, type GainName, type GainParameters } from '../../kha/gains';
 import type { RowSource } from '../../kernels/rowSource';
 import { measureIterate, type IterateMeasures } from './measure';
-import { certifyRkhs, excess, withPassesNeeded, type Certificate, type ResidualCheck } from '../../eval/certificate';
+import {
+  certifyRkhs,
+  excess,
+  fixedChecks,
+  withPassesNeeded,
+  type Certificate,
+  type ResidualCheck,
+} from '../../eval/certificate';
 import { rayleighRitz } from '../../kha/rayleighRitz';
 
 export interface PassMeasurement extends IterateMeasures {
@@ -91,9 +98,9 @@ export async function runSchedule(
   let lastGains: ArrayLike<number> = [];
   let stoppedBy: ScheduleRun['stoppedBy'];
   let failure: string | undefined;
-  // one certificate half-way (two Gram passes), so that a flagged result can say how many passes it would take
+  // certificates at a quarter and half-way (two Gram passes each), so that a flagged result can say how many passes it would take
   const checks: ResidualCheck[] = [];
-  const halfway = o.measure !== 'final' && o.passes >= 4 ? Math.ceil(o.passes / 2) : 0;
+  const checkAt = o.measure !== 'final' ? fixedChecks(o.passes) : [];
   const unscaled = o.unscaled ?? { source, scale: 1 };
   try {
     const outcome = await engine.run({
@@ -104,7 +111,7 @@ export async function runSchedule(
         seconds = report.seconds;
         lastGains = report.gains;
         if (o.measure !== 'final') await record(report.seconds, report.gains);
-        if (report.pass === halfway)
+        if (checkAt.includes(report.pass))
           checks.push({ pass: report.pass, excess: excess(await certifyFinal(engine, unscaled)) });
       },
     });
