@@ -58,8 +58,15 @@ export function registerFitCommand(program: Command): void {
   addDataOptions(cmd);
   addKernelOptions(cmd);
   cmd.addOption(gainOption(FIT_DEFAULTS.gain));
-  addGainParameterOptions(cmd);
-  addIterationOptions(cmd, { components: FIT_DEFAULTS.components, passes: FIT_DEFAULTS.passes });
+  addGainParameterOptions(
+    cmd,
+    'base gain (defaults: constant 0.03, annealed 0.3, kha-et 0.1, smd 0.03; polynomial and linear kernels: of K′ scaled to unit diagonal)',
+  );
+  addIterationOptions(cmd, {
+    components: FIT_DEFAULTS.components,
+    passes: FIT_DEFAULTS.passes,
+    maxPasses: FIT_DEFAULTS.maxPasses,
+  });
   addToleranceOption(cmd);
   cmd
     .addOption(new Option('--raw', 'save the raw KHA iterate instead of the Rayleigh–Ritz vectors'))
@@ -88,13 +95,16 @@ Exit codes: 0 done, 2 bad input, 3 numerical failure (advice printed), 130 inter
         quiet: flags.quiet,
         json: flags.json,
         verbose: flags.verbose,
-        passes: flags.passes,
+        passes: flags.passes === 'auto' ? `auto ≤ ${flags.maxPasses}` : flags.passes,
       });
       const dataset = await loadInput(data, flags, flags.quiet);
       progress.note(`${dataset.source}: ${dataset.l} points × ${dataset.d} features`);
       const interrupt = interruptOnSignals('stopping at the next block and writing a checkpoint');
       const result = await fit(dataset, {
         ...runOptionsFromFlags(flags),
+        passes: flags.passes,
+        maxPasses:
+          cmd.getOptionValueSource('maxPasses') === 'cli' || flags.passes === 'auto' ? flags.maxPasses : undefined,
         gain: flags.gain as never,
         tol: flags.tol,
         certificateTol: flags.certificateTol,

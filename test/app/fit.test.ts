@@ -95,6 +95,9 @@ describe('fit → save → load → transform against the exact decomposition', 
     await expect(transform(model, new Float64Array(12), 3)).rejects.toThrow(
       /4 features per point, but the model was fitted on 5/,
     );
+    await expect(transform(model, fresh.slice(0, 2 * d), 2, { blockSize: 0 })).rejects.toThrow(
+      /block size must be a positive integer, got 0/,
+    );
   });
 });
 
