@@ -11,7 +11,7 @@ import { dirname } from 'path';
 import { UserError } from '../errors';
 import { optimalReconstructionError } from '../eval/convergence';
 import { defaultCacheDir } from '../eval/referenceCache';
-import { GAIN_NAMES, type GainName, type GainParameters } from '../kha/gains';
+import { createGainSchedule, GAIN_NAMES, type GainName, type GainParameters } from '../kha/gains';
 import type { KernelSpec } from '../kernels/kernel';
 import type { Dataset } from '../data/dataset';
 import { datasetHash } from '../data/hash';
@@ -106,16 +106,11 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
   const o = { ...COMPARE_DEFAULTS, ...options };
   const say = (message: string) => o.onEvent?.({ type: 'info', message });
   validate(o);
-  // SMD keeps the most (A, A K', B); plan for it when it runs.
-  const memory = {
-    keepsAK: o.gains.some((g) => g !== 'constant' && g !== 'annealed'),
-    keepsB: o.gains.includes('smd'),
-  };
   const kernel = prepareRun(
     data,
     { ...o, kernel: options.kernel },
     o.components,
-    memory,
+    { schedules: o.gains.map((gain) => createGainSchedule(gain)) },
     (e) => e.type === 'warning' && o.onEvent?.({ type: 'warning', message: e.message }),
   );
 

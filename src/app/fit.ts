@@ -72,13 +72,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
   const o = { ...FIT_DEFAULTS, ...options };
   const say = (message: string) => o.onEvent?.({ type: 'info', message });
   const schedule = createGainSchedule(o.gain, o.gainParameters);
-  const kernel = prepareRun(
-    data,
-    { ...o, kernel: options.kernel },
-    o.components,
-    { keepsAK: schedule.needsAK, keepsB: o.gain === 'smd' },
-    o.onEvent,
-  );
+  const kernel = prepareRun(data, { ...o, kernel: options.kernel }, o.components, { schedules: [schedule] }, o.onEvent);
 
   const onProgress = (done: number, total: number) => o.onEvent?.({ type: 'gram', done, total });
   return withCenteredGram(data, kernel, o, { say, onProgress }, async ({ gram, backend, gramSeconds }) => {

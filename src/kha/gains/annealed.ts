@@ -2,6 +2,9 @@ import type { KhaState } from '../state';
 import type { UpdateOps } from '../update';
 import type { GainSchedule, GainParameters } from './schedule';
 
+/** The τ --tune tries, as multiples of l. */
+export const TUNE_TAU_FACTORS = [0.1, 1, 10];
+
 /** KHA with the 1/t annealed scalar gain: η_t,i = η0 · τ/(t + τ), default τ = l. */
 export class AnnealedGain implements GainSchedule {
   readonly name = 'annealed' as const;
@@ -36,4 +39,12 @@ export class AnnealedGain implements GainSchedule {
     return {};
   }
   restore(): void {}
+
+  iterateLengths() {
+    return {};
+  }
+  /** τ as multiples of l */
+  tuningValues(l: number): GainParameters[] {
+    return TUNE_TAU_FACTORS.map((f) => ({ tau: Math.round(f * l) }));
+  }
 }

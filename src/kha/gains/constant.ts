@@ -32,4 +32,11 @@ export class ConstantGain implements GainSchedule {
     return {};
   }
   restore(): void {}
+
+  iterateLengths() {
+    return {};
+  }
+  tuningValues(): GainParameters[] {
+    return [{}];
+  }
 }

@@ -49,4 +49,11 @@ export class KhaEtGain implements GainSchedule {
     return {};
   }
   restore(): void {}
+
+  iterateLengths() {
+    return {};
+  }
+  tuningValues(): GainParameters[] {
+    return [{}];
+  }
 }

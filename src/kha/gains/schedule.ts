@@ -39,10 +39,23 @@ export interface GainSchedule {
   /** The schedule's own iterate, for checkpoints (empty for stateless schedules). */
   snapshot(): ScheduleState;
   restore(saved: ScheduleState): void;
+  /**
+   * The lengths of the arrays of its own iterate (what `snapshot` returns) for r components and l
+   * points: what `init` allocates, and what memory plans and checkpoint checks count.
+   */
+  iterateLengths(r: number, l: number): Record<string, number>;
+  /** What --tune tries of the schedule's own parameters besides η0 ([{}]: nothing). */
+  tuningValues(l: number): GainParameters[];
   /** Gains of the last step, for reports and divergence advice. */
   readonly lastGains: Float64Array;
   /** After each pass: throws a NumericalError when the schedule has failed in its own way (SMD: collapsed log-gains). */
   checkHealth?(pass: number): void;
   /** The flags a user should lower when the iteration diverges. */
   readonly divergenceAdvice: string;
+}
+
+/** Float64 values a schedule keeps besides A for r components and l points: A K′ when it needs it, and its own iterate. */
+export function keptValues(schedule: GainSchedule, r: number, l: number): number {
+  const own = Object.values(schedule.iterateLengths(r, l)).reduce((sum, n) => sum + n, 0);
+  return (schedule.needsAK ? r * l : 0) + own;
 }

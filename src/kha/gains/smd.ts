@@ -10,6 +10,9 @@ import { khaEtGains } from './khaEt';
  */
 export const SMD_COLLAPSE_LOG_GAIN = -25;
 
+/** The μ --tune tries. */
+export const TUNE_MU = [0.3, 1, 3];
+
 /**
  * KHA-SMD: stochastic meta-descent in the RKHS. One log-gain ρ_i per component multiplies the
  * kha-et gains, P_t = diag(e^{ρ_t} ⊙ η_t); ρ follows the RKHS inner product of the step with the
@@ -38,7 +41,8 @@ export class SmdGain implements GainSchedule {
   }
 
   init(state: KhaState, ops: UpdateOps): void {
-    this.iterate = { B: ops.allocate(state.r * state.l), rho: ops.allocate(state.r) };
+    const lengths = this.iterateLengths(state.r, state.l);
+    this.iterate = { B: ops.allocate(lengths.B), rho: ops.allocate(lengths.rho) };
     this.baseGains = new Float64Array(state.r);
     this.lastGains = new Float64Array(state.r);
   }
@@ -61,6 +65,15 @@ export class SmdGain implements GainSchedule {
         `SMD log-gains collapsed in pass ${pass + 1} (ρ ≤ ${SMD_COLLAPSE_LOG_GAIN} for component${frozen.length > 1 ? 's' : ''} ` +
           `${frozen.join(', ')}): those components stopped learning. ${this.divergenceAdvice}.`,
       );
+  }
+
+  /** B, the gradient trace (r × l), and the log-gains ρ */
+  iterateLengths(r: number, l: number) {
+    return { B: r * l, rho: r };
+  }
+
+  tuningValues(): GainParameters[] {
+    return TUNE_MU.map((mu) => ({ mu }));
   }
 
   snapshot(): ScheduleState {
