@@ -17,6 +17,7 @@ import type { Dataset } from '../data/dataset';
 import { datasetHash } from '../data/hash';
 import { VERSION } from '../version';
 import { prepareRun } from './prepare';
+import { InitialProduct } from '../kha/initialAK';
 import { RUN_DEFAULTS, type KhaRunOptions } from './runOptions';
 import { withCenteredGram } from './gram';
 import { kernelScale, scaledSource } from './gainScale';
@@ -115,7 +116,12 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
   );
 
   const onProgress = (done: number, total: number) => o.onEvent?.({ type: 'gram', done, total });
-  return withCenteredGram(data, kernel, o, { say, onProgress }, async ({ gram, backend, gramSeconds }) => {
+  // every run starts from the same A₀: its exact A K′ (kha-et, smd) is taken once, in the centering pass
+  const initial = o.gains.some((gain) => createGainSchedule(gain).needsAK)
+    ? new InitialProduct(o.components, data.l, o.seed, o.blockSize)
+    : null;
+  const centering = { ...o, onServedRows: initial?.visit };
+  return withCenteredGram(data, kernel, centering, { say, onProgress }, async ({ gram, backend, gramSeconds }) => {
     if (!gram.cached)
       say('the Gram matrix does not fit --gram-cache: rows are recomputed on every pass and every measurement (slow)');
 
@@ -146,6 +152,7 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
       blockSize: o.blockSize,
       threads: o.threads,
       signal: o.signal,
+      initialAK: initial && gram.servedAsScanned ? initial.result(gram.rowMeans, gram.grandMean, scale) : undefined,
     };
     const parametersFor = (gain: GainName): GainParameters => ({
       ...definedOnly(o.gainParameters ?? {}),

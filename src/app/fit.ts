@@ -15,6 +15,7 @@ import { RUN_DEFAULTS, type KhaRunOptions, type ResumableOptions } from './runOp
 import { checkpointing, readCheckpoint, type RunIdentity } from './checkpoint';
 import { withCenteredGram } from './gram';
 import { prepareRun } from './prepare';
+import { InitialProduct } from '../kha/initialAK';
 import { explainFailure } from './advice';
 
 export { checkMemory, checkRank, resolveKernel } from './prepare';
@@ -75,10 +76,15 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
   const kernel = prepareRun(data, { ...o, kernel: options.kernel }, o.components, { schedules: [schedule] }, o.onEvent);
 
   const onProgress = (done: number, total: number) => o.onEvent?.({ type: 'gram', done, total });
-  return withCenteredGram(data, kernel, o, { say, onProgress }, async ({ gram, backend, gramSeconds }) => {
+  // the exact initial A K′ (kha-et, smd) is taken in the centering pass, not in a Gram pass of its own
+  const initial =
+    schedule.needsAK && !options.resumeFrom ? new InitialProduct(o.components, data.l, o.seed, o.blockSize) : null;
+  const centering = { ...o, onServedRows: initial?.visit };
+  return withCenteredGram(data, kernel, centering, { say, onProgress }, async ({ gram, backend, gramSeconds }) => {
     const scale = kernelScale(kernel, data.X, data.l, data.d, gram.rowMeans, gram.grandMean);
     if (scale !== 1) say(`iterating on K′/${scale.toPrecision(4)} (max K′_pp: a kernel of unit scale for the gains)`);
     const source = scaledSource(gram, scale);
+    const initialAK = initial && gram.servedAsScanned ? initial.result(gram.rowMeans, gram.grandMean, scale) : undefined;
 
     const engineOptions = {
       components: o.components,
@@ -87,6 +93,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       blockSize: o.blockSize,
       threads: o.threads,
       signal: o.signal,
+      initialAK,
       onSourcePass: (done: number, total: number) => o.onEvent?.({ type: 'gram', phase: 'initial A K′', done, total }),
     };
     const identity: RunIdentity = {

@@ -20,6 +20,7 @@ import type { GainSchedule, ScheduleState } from './gains/schedule';
 import { naiveOps } from './naiveUpdate';
 import type { RowSource } from '../kernels/rowSource';
 import { createState, recomputeNorms, type KhaState } from './state';
+import { drawInitialA } from './initialAK';
 import { blockedColumns, jsBlockProducts } from './blocked';
 import { factoredOps, jsFactoredSweeps } from './factored';
 import { prefixSumOps, UpdateScratch, type UpdateOps } from './update';
@@ -42,6 +43,11 @@ export interface EngineOptions {
   threads?: number;
   /** explicit update ops (e.g. WebAssembly); overrides `update` */
   ops?: UpdateOps;
+  /**
+   * A K' of the initial A (`initialA(r, l, seed)`), computed by the caller without a pass of its own
+   * (`InitialProduct`, in the centering pass); absent: create() computes it, a pass over all rows
+   */
+  initialAK?: Float64Array;
   /** progress of create()'s exact A K' (a pass over all rows: minutes when they are computed on the fly) */
   onSourcePass?: (done: number, total: number) => void;
   /** aborts create()'s exact A K' within one block (create then rejects with the signal's reason) */
@@ -168,7 +174,7 @@ export class KhaEngine {
 
   /**
    * A new engine: A drawn i.i.d. N(0, 1/(r·l)) from the seeded generator, A K' computed exactly
-   * when the schedule needs it (one pass over the rows), then the first permutation.
+   * when the schedule needs it (one pass over the rows, unless `initialAK` is given), then the first permutation.
    * With `resumeFrom`, the engine continues from a snapshot instead.
    */
   static async create(source: RowSource, options: EngineOptions, resumeFrom?: EngineSnapshot): Promise<KhaEngine> {
@@ -178,10 +184,14 @@ export class KhaEngine {
       engine.restore(resumeFrom);
       return engine;
     }
-    const { A, r, l } = engine.state;
-    const scale = 1 / Math.sqrt(r * l);
-    for (let i = 0; i < A.length; i++) A[i] = engine.rng.normal() * scale;
-    if (engine.state.AK) await engine.refreshAK(options.onSourcePass, options.signal);
+    const { A, AK, r, l } = engine.state;
+    drawInitialA(engine.rng, A, r, l);
+    if (AK && options.initialAK) {
+      if (options.initialAK.length !== AK.length)
+        throw new RangeError(`initialAK has ${options.initialAK.length} values, not r·l = ${AK.length}`);
+      AK.set(options.initialAK);
+    }
+    if (AK && !options.initialAK) await engine.refreshAK(options.onSourcePass, options.signal);
     else recomputeNorms(engine.state);
     engine.schedule.init(engine.state, engine.ops);
     engine.rng.permutation(l, engine.permutation);
