@@ -84,7 +84,8 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     const scale = kernelScale(kernel, data.X, data.l, data.d, gram.rowMeans, gram.grandMean);
     if (scale !== 1) say(`iterating on K′/${scale.toPrecision(4)} (max K′_pp: a kernel of unit scale for the gains)`);
     const source = scaledSource(gram, scale);
-    const initialAK = initial && gram.servedAsScanned ? initial.result(gram.rowMeans, gram.grandMean, scale) : undefined;
+    const initialAK =
+      initial && gram.servedAsScanned ? initial.result(gram.rowMeans, gram.grandMean, scale) : undefined;
 
     const engineOptions = {
       components: o.components,

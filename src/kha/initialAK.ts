@@ -9,7 +9,7 @@
  * has given m and m̄. The initial A is known before the pass: it depends only on (r, l, seed).
  */
 import { Rng } from '../linalg/rng';
-import { jsBlockProducts, type BlockProducts } from './blocked';
+import { jsBlockProducts, type BlockProducts } from './ops/blocked';
 import { isWasmUpdateSupported, wasmFactoredSweeps } from './wasm/wasmUpdate';
 
 /** A_0, i.i.d. N(0, 1/(r·l)), drawn first from the engine's generator: the engine draws the same. */

@@ -1,6 +1,6 @@
 /** The WebAssembly sweeps of the factored update compute what the JS sweeps compute. */
-import { jsBlockProducts } from '../../src/kha/blocked';
-import { jsFactoredSweeps } from '../../src/kha/factored';
+import { jsBlockProducts } from '../../src/kha/ops/blocked';
+import { jsFactoredSweeps } from '../../src/kha/ops/factored';
 import { UPDATE_WASM_HEX } from '../../src/kha/wasm/updateWasm.generated';
 import { arenaDoubles, isWasmUpdateSupported, wasmFactoredSweeps } from '../../src/kha/wasm/wasmUpdate';
 import { Rng } from '../../src/linalg/rng';

@@ -1,5 +1,5 @@
 import type { KhaState } from '../state';
-import type { UpdateOps } from '../update';
+import type { Projection, UpdateOps } from '../ops';
 import type { GainSchedule, GainParameters } from './schedule';
 
 /** The τ --tune tries, as multiples of l. */
@@ -30,9 +30,9 @@ export class AnnealedGain implements GainSchedule {
     this.lastGains = new Float64Array(state.r);
   }
 
-  step(state: KhaState, p: number, k: Float64Array, y: Float64Array, ops: UpdateOps): void {
+  step<P extends Projection>(state: KhaState, projected: P, ops: UpdateOps<P>): void {
     this.lastGains.fill((this.eta0 * this.tau) / (state.t + this.tau));
-    ops.kha(state, p, k, y, this.lastGains);
+    ops.kha(state, projected, this.lastGains);
   }
 
   snapshot() {

@@ -1,5 +1,5 @@
 import type { KhaState } from '../state';
-import type { SmdIterate, UpdateOps } from '../update';
+import type { Projection, SmdIterate, UpdateOps } from '../ops';
 import type { GainSchedule, GainParameters, ScheduleState } from './schedule';
 import { NumericalError } from '../../errors';
 import { khaEtGains } from './khaEt';
@@ -47,9 +47,9 @@ export class SmdGain implements GainSchedule {
     this.lastGains = new Float64Array(state.r);
   }
 
-  step(state: KhaState, p: number, k: Float64Array, y: Float64Array, ops: UpdateOps): void {
+  step<P extends Projection>(state: KhaState, projected: P, ops: UpdateOps<P>): void {
     const eta = khaEtGains(state, this.eta0, this.baseGains);
-    ops.smd(state, this.iterate, p, k, y, eta, this.mu, this.xi);
+    ops.smd(state, this.iterate, projected, eta, this.mu, this.xi);
     const { rho } = this.iterate;
     for (let i = 0; i < state.r; i++) this.lastGains[i] = Math.exp(rho[i]) * eta[i];
   }

@@ -1,5 +1,5 @@
 /**
- * The r × l sweeps of the factored update (../factored.ts) in hand-written WebAssembly f64x2 SIMD
+ * The r × l sweeps of the factored update (../ops/factored) in hand-written WebAssembly f64x2 SIMD
  * (update.wat, assembled into updateWasm.generated.ts by scripts/build-wasm.js).
  *
  * One WebAssembly.Memory is sized up front, for a given (r, l, blockSize), to hold everything the
@@ -8,8 +8,8 @@
  * can never grow, and the Float64Array views handed out stay valid for the engine's life. `allocate`
  * is a bump allocator (16-byte aligned) that throws once the arena is spent.
  */
-import type { BlockProducts } from '../blocked';
-import { foldColumns, type FactoredSweeps } from '../factored';
+import type { BlockProducts } from '../ops/blocked';
+import { foldColumns, type FactoredSweeps } from '../ops/factored';
 import { PAGE_BYTES, pagesFor, validates, webAssembly } from '../../webAssembly';
 import { threadedProducts } from './productThreads';
 import { UPDATE_WASM_HEX } from './updateWasm.generated';
