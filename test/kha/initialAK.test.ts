@@ -126,3 +126,27 @@ describe('a fit computes as many Gram rows for kha-et and smd as for annealed (o
     expect(await rowsOf(gain)).toBe(annealed);
   });
 });
+
+test('without WebAssembly the JS products give the same A₀ K′ to 1e-12', async () => {
+  let JsProduct: typeof InitialProduct = InitialProduct;
+  jest.isolateModules(() => {
+    jest.doMock('../../src/kha/wasm/wasmUpdate', () => ({
+      ...jest.requireActual('../../src/kha/wasm/wasmUpdate'),
+      isWasmUpdateSupported: () => false,
+    }));
+    ({ InitialProduct: JsProduct } = jest.requireActual('../../src/kha/initialAK'));
+  });
+  expect(JsProduct).not.toBe(InitialProduct);
+  const backend = await createGramBackend('reference', kernel, X, l, d);
+  const wasm = new InitialProduct(r, l, 2, 16);
+  const js = new JsProduct(r, l, 2, 16);
+  const gram = await CenteredGram.create(backend, {
+    blockSize: 16,
+    onServedRows: (rows, i0, count) => {
+      wasm.visit(rows, i0, count);
+      js.visit(rows, i0, count);
+    },
+  });
+  const [a, b] = [wasm, js].map((p) => p.result(gram.rowMeans, gram.grandMean));
+  expect(relative(b, a)).toBeLessThan(1e-12);
+});
