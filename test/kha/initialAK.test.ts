@@ -4,6 +4,10 @@
  * do not divide l; an engine started from it runs as one started from that pass; and a fit of kha-et
  * or smd then computes no more Gram rows than one of annealed (one pass fewer than before).
  */
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { compare } from '../../src/app/compare';
 import { fit } from '../../src/app/fit';
 import { scaledSource } from '../../src/app/gainScale';
 import type { Dataset } from '../../src/data/dataset';
@@ -108,22 +112,47 @@ test('values beyond f32 drop the cache: servedAsScanned is false (fit then takes
   expect(gram.servedAsScanned).toBe(false);
 });
 
-describe('a fit computes as many Gram rows for kha-et and smd as for annealed (on the fly)', () => {
+describe('fit and compare compute as many Gram rows for kha-et and smd as for annealed (on the fly)', () => {
   const data: Dataset = { X, l, d, featureNames: ['a', 'b', 'c', 'd', 'e'], source: 'generated' };
-  const rowsOf = async (gain: GainName) => {
+  /** rows the reference backend computed during `run` */
+  const rowsOf = async (run: () => Promise<unknown>) => {
     const spy = jest.spyOn(ReferenceBackend.prototype, 'rows');
     try {
-      await fit(data, { components: r, gain, passes: 2, backend: 'reference', gramCacheMB: 0, kernel, blockSize: 16 });
+      await run();
       return spy.mock.calls.reduce((sum, [indices]) => sum + indices.length, 0);
     } finally {
       spy.mockRestore();
     }
   };
-  test.each(['kha-et', 'smd'] as const)('%s', async (gain) => {
-    const annealed = await rowsOf('annealed');
+  const fitRows = (gain: GainName) =>
+    rowsOf(() =>
+      fit(data, { components: r, gain, passes: 2, backend: 'reference', gramCacheMB: 0, kernel, blockSize: 16 }),
+    );
+  test.each(['kha-et', 'smd'] as const)('fit, %s', async (gain) => {
+    const annealed = await fitRows('annealed');
     // centering, 2 passes, the final exact A K′ and the certificate: no pass for the initial A K′
     expect(annealed).toBe(5 * l);
-    expect(await rowsOf(gain)).toBe(annealed);
+    expect(await fitRows(gain)).toBe(annealed);
+  });
+  test('compare: smd and kha-et after annealed cost only their own passes and measurements', async () => {
+    const compareRows = (gains: GainName[]) =>
+      rowsOf(() =>
+        compare(data, {
+          components: r,
+          gains,
+          passes: 2,
+          backend: 'reference',
+          gramCacheMB: 0,
+          kernel,
+          blockSize: 16,
+          cacheDir: mkdtempSync(join(tmpdir(), 'kpca-initial-')),
+        }),
+      );
+    const one = await compareRows(['annealed']);
+    // each schedule adds its passes and its measurements, the same for every schedule: no initial A K′ pass
+    const perSchedule = (await compareRows(['annealed', 'constant'])) - one;
+    expect(perSchedule).toBeGreaterThan(2 * l);
+    expect(await compareRows(['annealed', 'constant', 'kha-et', 'smd'])).toBe(one + 3 * perSchedule);
   });
 });
 

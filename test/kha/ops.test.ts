@@ -10,7 +10,7 @@ import { KhaEngine, type EngineOptions, type EngineSnapshot } from '../../src/kh
 import { createGainSchedule, GAIN_NAMES, type GainName } from '../../src/kha/gains';
 import { blockedColumns, jsBlockProducts } from '../../src/kha/ops/blocked';
 import { factoredOps, jsFactoredSweeps } from '../../src/kha/ops/factored';
-import type { UpdateOps } from '../../src/kha/ops';
+import { UPDATE_FORMS, type UpdateOps } from '../../src/kha/ops';
 import { wasmFactoredSweeps } from '../../src/kha/wasm/wasmUpdate';
 import { relativeMaxError, smallProblem } from '../helpers/problems';
 
@@ -39,6 +39,11 @@ const FORMS: Record<string, (r: number, l: number, blockSize: number) => Pick<En
     return { ops: factoredOps(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products)) };
   },
 };
+
+test('every form of the registry is under test here (the naive one is the oracle)', () => {
+  const covered = new Set(Object.values(FORMS).map((form) => form(2, 3, 1).update));
+  expect(UPDATE_FORMS.filter((form) => form !== 'naive' && !covered.has(form))).toEqual([]);
+});
 
 function expectClose(fast: EngineSnapshot, slow: EngineSnapshot, tolerance: number): void {
   expect(fast.t).toBe(slow.t);
