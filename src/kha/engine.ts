@@ -16,7 +16,7 @@ import { NumericalError } from '../errors';
 import { fetchAhead } from '../kernels/fetchAhead';
 import { dot, dotFromOffset } from '../linalg/dense';
 import { Rng, type RngState } from '../linalg/rng';
-import type { GainSchedule, ScheduleState } from './gains/schedule';
+import { keptArrays, type GainSchedule, type ScheduleState } from './gains/schedule';
 import type { RowSource } from '../kernels/rowSource';
 import { createState, recomputeNorms, type KhaState } from './state';
 import { drawInitialA } from './initialAK';
@@ -153,7 +153,8 @@ export class KhaEngine {
     // Factored by default: on 2 cores the blocked form measured even for smd and kha-et, faster only
     // for constant and annealed (docs/BENCHMARKS.md). The default never depends on the thread count,
     // so results do not either.
-    this.ops = options.ops ?? createUpdateOps(options.update ?? 'factored', r, l, this.blockSize, threads);
+    const kept = keptArrays(this.schedule, r, l);
+    this.ops = options.ops ?? createUpdateOps(options.update ?? 'factored', r, l, this.blockSize, threads, kept);
     this.state = createState(r, l, this.schedule.needsAK, this.ops.allocate);
     this.rng = new Rng(options.seed);
     this.rowSquares = new Float64Array(l).fill(NaN);

@@ -48,7 +48,8 @@ export class InitialProduct {
     seed: number,
     blockSize: number,
   ) {
-    const sweeps = isWasmUpdateSupported() ? wasmFactoredSweeps(r, l, blockSize) : null;
+    // its memory holds A₀, A₀ K and a block of rows: no schedule's arrays
+    const sweeps = isWasmUpdateSupported() ? wasmFactoredSweeps(r, l, blockSize, 1, []) : null;
     const allocate = sweeps ? sweeps.allocate : (n: number) => new Float64Array(n);
     const A = allocate(r * l);
     A.set(initialA(r, l, seed));

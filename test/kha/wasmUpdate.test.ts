@@ -91,9 +91,10 @@ describe('wasm sweeps, direct calls', () => {
     sweeps.allocate(blockSize * l);
     sweeps.allocate(blockSize * l);
     expect(() => sweeps.allocate(sweeps.remaining + 1)).toThrow(/exceeds the arena/);
-    // what an SMD engine and the factored ops allocate besides: G, F, E and nine r-vectors
+    // what an SMD engine and the factored ops allocate besides: ρ, G, F, E, five r-vectors and two spare
+    sweeps.allocate(rr);
     for (let i = 0; i < 3; i++) sweeps.allocate(rr * rr);
-    for (let i = 0; i < 9; i++) sweeps.allocate(rr);
+    for (let i = 0; i < 7; i++) sweeps.allocate(rr);
     // and the blocked form: seven r × blockSize, one blockSize × blockSize
     for (let i = 0; i < 7; i++) sweeps.allocate(rr * blockSize);
     sweeps.allocate(blockSize * blockSize);

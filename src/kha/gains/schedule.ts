@@ -54,8 +54,12 @@ export interface GainSchedule {
   readonly divergenceAdvice: string;
 }
 
-/** Float64 values a schedule keeps besides A for r components and l points: A K′ when it needs it, and its own iterate. */
+/** The lengths of the arrays a schedule keeps besides A for r components and l points: A K′ when it needs it, and its own iterate. */
+export function keptArrays(schedule: GainSchedule, r: number, l: number): number[] {
+  return [...(schedule.needsAK ? [r * l] : []), ...Object.values(schedule.iterateLengths(r, l))];
+}
+
+/** Float64 values a schedule keeps besides A (memory plans). */
 export function keptValues(schedule: GainSchedule, r: number, l: number): number {
-  const own = Object.values(schedule.iterateLengths(r, l)).reduce((sum, n) => sum + n, 0);
-  return (schedule.needsAK ? r * l : 0) + own;
+  return keptArrays(schedule, r, l).reduce((sum, n) => sum + n, 0);
 }

@@ -19,19 +19,34 @@ export type UpdateForm = (typeof UPDATE_FORMS)[number];
 
 export type { Projection, SmdIterate, UpdateOps } from './types';
 
-/** The ops of a form for r components, l samples, blocks of `blockSize` rows and `threads` product threads. */
-export function createUpdateOps(form: UpdateForm, r: number, l: number, blockSize: number, threads: number): UpdateOps {
+/**
+ * The ops of a form for r components, l samples, blocks of `blockSize` rows and `threads` product
+ * threads; `kept`: the lengths of the arrays the schedule keeps besides A (`keptArrays`), which the
+ * WebAssembly memory must hold.
+ */
+export function createUpdateOps(
+  form: UpdateForm,
+  r: number,
+  l: number,
+  blockSize: number,
+  threads: number,
+  kept: number[],
+): UpdateOps {
   switch (form) {
     case 'naive':
       return naiveOps;
     case 'factored':
-      return factoredOps(r, l, isWasmUpdateSupported() ? wasmFactoredSweeps(r, l, blockSize) : jsFactoredSweeps(r, l));
+      return factoredOps(
+        r,
+        l,
+        isWasmUpdateSupported() ? wasmFactoredSweeps(r, l, blockSize, 1, kept) : jsFactoredSweeps(r, l),
+      );
     case 'blocked': {
       if (!isWasmUpdateSupported()) {
         const sweeps = jsFactoredSweeps(r, l);
         return factoredOps(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, jsBlockProducts(l)));
       }
-      const sweeps = wasmFactoredSweeps(r, l, blockSize, threads);
+      const sweeps = wasmFactoredSweeps(r, l, blockSize, threads, kept);
       return factoredOps(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products));
     }
   }
