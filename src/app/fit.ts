@@ -16,6 +16,8 @@ import { RUN_DEFAULTS, type KhaRunOptions, type ResumableOptions } from './runOp
 import { checkpointing, readCheckpoint, type RunIdentity } from './checkpoint';
 import { withCenteredGram } from './gram';
 import { checkMemory, guardComponents, prepareRun } from './prepare';
+import { InitialProduct } from '../kha/initialAK';
+import { keptValues } from '../kha/gains/schedule';
 import { explainFailure } from './advice';
 
 export { checkMemory, checkRank, resolveKernel } from './prepare';
@@ -101,7 +103,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     data,
     { ...o, passes: o.passes === 'auto' ? o.maxPasses : o.passes, kernel: options.kernel },
     o.components,
-    { keepsAK: schedule.needsAK, keepsB: o.gain === 'smd' },
+    { schedules: [schedule] },
     o.onEvent,
   );
 
@@ -109,13 +111,18 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
   // guard components: iterated and certified but not reported (see GUARD_COMPONENTS)
   const n = r + guardComponents(data, kernel, r);
   if (n > r)
-    checkMemory(data, n, schedule.needsAK, o.gain === 'smd', o.gramCacheMB, o.blockSize, o.memoryLimitMB, o.backend);
+    checkMemory(data, n, keptValues(schedule, n, data.l), o.gramCacheMB, o.blockSize, o.memoryLimitMB, o.backend);
 
   const onProgress = (done: number, total: number) => o.onEvent?.({ type: 'gram', done, total });
-  return withCenteredGram(data, kernel, o, { say, onProgress }, async ({ gram, backend, gramSeconds }) => {
+  // the exact initial A K′ (kha-et, smd) is taken in the centering pass, not in a Gram pass of its own
+  const initial = schedule.needsAK && !options.resumeFrom ? new InitialProduct(n, data.l, o.seed, o.blockSize) : null;
+  const centering = { ...o, onServedRows: initial?.visit };
+  return withCenteredGram(data, kernel, centering, { say, onProgress }, async ({ gram, backend, gramSeconds }) => {
     const scale = kernelScale(kernel, data.X, data.l, data.d, gram.rowMeans, gram.grandMean);
     if (scale !== 1) say(`iterating on K′/${scale.toPrecision(4)} (max K′_pp: a kernel of unit scale for the gains)`);
     const source = scaledSource(gram, scale);
+    const initialAK =
+      initial && gram.servedAsScanned ? initial.result(gram.rowMeans, gram.grandMean, scale) : undefined;
 
     const engineOptions = {
       components: n,
@@ -124,6 +131,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       blockSize: o.blockSize,
       threads: o.threads,
       signal: o.signal,
+      initialAK,
       onSourcePass: (done: number, total: number) => o.onEvent?.({ type: 'gram', phase: 'initial A K′', done, total }),
     };
     const identity: RunIdentity = {

@@ -6,6 +6,7 @@
  * (withModelBackend). Defaults come from RUN_DEFAULTS (runOptions.ts).
  */
 import { UserError } from '../errors';
+import { keptValues, type GainSchedule } from '../kha/gains';
 import type { Dataset } from '../data/dataset';
 import { gramCacheBytes } from '../kernels';
 import type { BackendRequest } from '../kernels/backend';
@@ -47,8 +48,8 @@ export async function withModelBackend<T>(
 }
 
 /**
- * Validate what every run shares and return its kernel. `r`: components; `memory`: what the run
- * keeps besides A (A K′, SMD's B); `rank`: refuse more components than the feature space holds
+ * Validate what every run shares and return its kernel. `r`: components; `memory`: the
+ * schedules the run may use (it plans for the one that keeps the most besides A); `rank`: refuse more components than the feature space holds
  * (not for spectral clustering, whose affinity is not centered).
  */
 export function prepareRun(
@@ -56,7 +57,7 @@ export function prepareRun(
   o: Required<Pick<GramOptions, 'gramCacheMB' | 'blockSize'>> &
     Pick<GramOptions, 'kernel' | 'memoryLimitMB' | 'backend'> & { passes: number; seed: number },
   r: number,
-  memory: { keepsAK: boolean; keepsB: boolean; rank?: boolean },
+  memory: { schedules: readonly GainSchedule[]; rank?: boolean },
   onEvent?: (event: FitEvent) => void,
 ): KernelSpec {
   if (!Number.isInteger(r) || r < 1 || r > data.l)
@@ -65,7 +66,8 @@ export function prepareRun(
     throw new UserError(`--passes must be a positive integer, got ${o.passes}`);
   const kernel = resolveKernel(data, o.kernel, o.seed, onEvent);
   if (memory.rank !== false) checkRank(data, kernel, r);
-  checkMemory(data, r, memory.keepsAK, memory.keepsB, o.gramCacheMB, o.blockSize, o.memoryLimitMB, o.backend);
+  const kept = Math.max(...memory.schedules.map((schedule) => keptValues(schedule, r, data.l)));
+  checkMemory(data, r, kept, o.gramCacheMB, o.blockSize, o.memoryLimitMB, o.backend);
   return kernel;
 }
 
@@ -149,8 +151,8 @@ const RR_ARRAYS = 44;
 /**
  * Refuse, before any work, a fit that would not fit the memory budget: the figure it needs and the
  * flags that change it. Counted: the memory in use now (runtime and data), a fast backend's overhead
- * and the f32 copy of the data it keeps, A (and A K', B for the schedules that keep
- * them) and the r × l and r × r arrays of the factored update and of Rayleigh–Ritz, the row blocks
+ * and the f32 copy of the data it keeps, A and the `kept` float64 values besides
+ * it (A K′ and the schedule's own iterate: `keptValues`) and the r × l and r × r arrays of the factored update and of Rayleigh–Ritz, the row blocks
  * (two in the engine, one fetched while it steps through the other, and the backend's f32 and f64
  * output: 3.5 blocks of f64), and the f32 Gram cache when its budget lets it be kept. Checked
  * against peak RSS for l = 2000 and r = 100 … 1000 (docs/RELIABILITY.md).
@@ -158,8 +160,7 @@ const RR_ARRAYS = 44;
 export function checkMemory(
   data: Dataset,
   r: number,
-  keepsAK: boolean,
-  keepsB: boolean,
+  kept: number,
   gramCacheMB: number,
   blockSize: number,
   limitMB?: number,
@@ -172,7 +173,7 @@ export function checkMemory(
       `--gram-cache ${gramCacheMB} MiB is more than this machine's memory (${physical.toFixed(0)} MiB); lower it (0 computes rows on the fly)`,
     );
   const rl = r * data.l * 8;
-  const matrices = rl * (1 + RITZ_RL_ARRAYS + (keepsAK ? 1 : 0) + (keepsB ? 1 : 0)) + RR_ARRAYS * r * r * 8;
+  const matrices = rl * (1 + RITZ_RL_ARRAYS) + kept * 8 + RR_ARRAYS * r * r * 8;
   const cache = gramCacheBytes(data.l) <= gramCacheMB * MiB ? gramCacheBytes(data.l) : 0;
   const f32Copy = backend === 'reference' ? 0 : data.l * Math.ceil(data.d / 4) * 4 * 4;
   const runtime = process.memoryUsage.rss() + backendOverhead(backend) + f32Copy;

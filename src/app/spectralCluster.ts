@@ -158,13 +158,7 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
 
   const given = definedFields(options.gainParameters);
   const probe = createGainSchedule(o.gain, given); // refuses bad gain parameters before any work
-  const kernel = prepareRun(
-    data,
-    { ...o, kernel: options.kernel },
-    r,
-    { keepsAK: probe.needsAK, keepsB: o.gain === 'smd', rank: false },
-    o.onEvent,
-  );
+  const kernel = prepareRun(data, { ...o, kernel: options.kernel }, r, { schedules: [probe], rank: false }, o.onEvent);
   const say = (message: string) => o.onEvent?.({ type: 'info', message });
 
   const backend = await createGramBackend(o.backend, kernel, data.X, l, data.d, { verbose: say, threads: o.threads });

@@ -16,14 +16,11 @@ import { NumericalError } from '../errors';
 import { fetchAhead } from '../kernels/fetchAhead';
 import { dot, dotFromOffset } from '../linalg/dense';
 import { Rng, type RngState } from '../linalg/rng';
-import type { GainSchedule, ScheduleState } from './gains/schedule';
-import { naiveOps } from './naiveUpdate';
+import { keptArrays, type GainSchedule, type ScheduleState } from './gains/schedule';
 import type { RowSource } from '../kernels/rowSource';
 import { createState, recomputeNorms, type KhaState } from './state';
-import { blockedColumns, jsBlockProducts } from './blocked';
-import { factoredOps, jsFactoredSweeps } from './factored';
-import { prefixSumOps, UpdateScratch, type UpdateOps } from './update';
-import { isWasmUpdateSupported, wasmFactoredSweeps } from './wasm/wasmUpdate';
+import { drawInitialA } from './initialAK';
+import { createUpdateOps, type UpdateForm, type UpdateOps } from './ops';
 
 export interface EngineOptions {
   /** r, the number of components */
@@ -33,15 +30,20 @@ export interface EngineOptions {
   /** rows fetched per request (default 64) */
   blockSize?: number;
   /**
-   * 'factored' (the default: factored.ts, r × l sweeps every step) or 'blocked' (blocked.ts, the r × l
-   * work as matrix products once per block, on `threads` threads), both in WebAssembly f64x2 SIMD where
-   * that validates, else in JS; 'prefix-sum' (JS, about 10× slower) or 'naive' (the O(r²·l) oracle, for tests)
+   * The update form (ops/index.ts): 'factored' (the default, r × l sweeps every step) or 'blocked' (the
+   * r × l work as matrix products once per block, on `threads` threads), both in WebAssembly f64x2
+   * SIMD where that validates, else in JS; or 'naive' (the O(r²·l) oracle, for tests)
    */
-  update?: 'blocked' | 'factored' | 'prefix-sum' | 'naive';
+  update?: UpdateForm;
   /** threads for the blocked form's products (default: the available cores); results do not depend on it */
   threads?: number;
   /** explicit update ops (e.g. WebAssembly); overrides `update` */
   ops?: UpdateOps;
+  /**
+   * A K' of the initial A (`initialA(r, l, seed)`), computed by the caller without a pass of its own
+   * (`InitialProduct`, in the centering pass); absent: create() computes it, a pass over all rows
+   */
+  initialAK?: Float64Array;
   /** progress of create()'s exact A K' (a pass over all rows: minutes when they are computed on the fly) */
   onSourcePass?: (done: number, total: number) => void;
   /** aborts create()'s exact A K' within one block (create then rejects with the signal's reason) */
@@ -127,7 +129,6 @@ export class KhaEngine {
   private permutation: Int32Array;
   private readonly rng: Rng;
   private readonly ops: UpdateOps;
-  private readonly y: Float64Array;
   /** ‖k'_p‖² for each sample p, computed on its first step (rows do not change): the divergence bound and the ops read it */
   private readonly rowSquares: Float64Array;
   /** two row blocks: one stepped through while the next is fetched into the other */
@@ -152,10 +153,10 @@ export class KhaEngine {
     // Factored by default: on 2 cores the blocked form measured even for smd and kha-et, faster only
     // for constant and annealed (docs/BENCHMARKS.md). The default never depends on the thread count,
     // so results do not either.
-    this.ops = options.ops ?? updateOps(options.update ?? 'factored', r, l, this.blockSize, threads);
+    const kept = keptArrays(this.schedule, r, l);
+    this.ops = options.ops ?? createUpdateOps(options.update ?? 'factored', r, l, this.blockSize, threads, kept);
     this.state = createState(r, l, this.schedule.needsAK, this.ops.allocate);
     this.rng = new Rng(options.seed);
-    this.y = this.ops.allocate(r);
     this.rowSquares = new Float64Array(l).fill(NaN);
     this.blocks = [0, 1].map(() => ({
       indices: new Int32Array(this.blockSize),
@@ -168,7 +169,7 @@ export class KhaEngine {
 
   /**
    * A new engine: A drawn i.i.d. N(0, 1/(r·l)) from the seeded generator, A K' computed exactly
-   * when the schedule needs it (one pass over the rows), then the first permutation.
+   * when the schedule needs it (one pass over the rows, unless `initialAK` is given), then the first permutation.
    * With `resumeFrom`, the engine continues from a snapshot instead.
    */
   static async create(source: RowSource, options: EngineOptions, resumeFrom?: EngineSnapshot): Promise<KhaEngine> {
@@ -178,10 +179,14 @@ export class KhaEngine {
       engine.restore(resumeFrom);
       return engine;
     }
-    const { A, r, l } = engine.state;
-    const scale = 1 / Math.sqrt(r * l);
-    for (let i = 0; i < A.length; i++) A[i] = engine.rng.normal() * scale;
-    if (engine.state.AK) await engine.refreshAK(options.onSourcePass, options.signal);
+    const { A, AK, r, l } = engine.state;
+    drawInitialA(engine.rng, A, r, l);
+    if (AK && options.initialAK) {
+      if (options.initialAK.length !== AK.length)
+        throw new RangeError(`initialAK has ${options.initialAK.length} values, not r·l = ${AK.length}`);
+      AK.set(options.initialAK);
+    }
+    if (AK && !options.initialAK) await engine.refreshAK(options.onSourcePass, options.signal);
     else recomputeNorms(engine.state);
     engine.schedule.init(engine.state, engine.ops);
     engine.rng.permutation(l, engine.permutation);
@@ -299,10 +304,10 @@ export class KhaEngine {
   /** One KHA step on sample p with centered row k = k'_p. */
   private step(p: number, k: Float64Array): void {
     const { r, l } = this.state;
-    const y = this.y;
     let rowSquare = this.rowSquares[p];
     if (Number.isNaN(rowSquare)) rowSquare = this.rowSquares[p] = dot(k, 0, k, 0, l);
-    this.ops.project(this.state, this.schedule.iterate, p, k, y, rowSquare);
+    const projected = this.ops.project(this.state, this.schedule.iterate, p, k, rowSquare);
+    const { y } = projected;
     // For a symmetric M = U Λ Uᵀ and ‖w_i‖² = Σ_k |λ_k| (A_i u_k)² (the RKHS norm when M is PSD),
     // Cauchy–Schwarz gives |y_i| ≤ ‖w_i‖·√|M|_pp ≤ ‖w_i‖·√‖m_p‖, since |M|_pp ≤ ‖M e_p‖. Converged
     // rows have ‖w_i‖ = 1, so far beyond this bound the iteration has exploded. (√M_pp alone would be
@@ -313,7 +318,7 @@ export class KhaEngine {
       if (!(Math.abs(yi) <= bound)) this.diverged(i, yi);
       this.passSquares[i] += yi * yi;
     }
-    this.schedule.step(this.state, p, k, y, this.ops);
+    this.schedule.step(this.state, projected, this.ops);
     this.state.t++;
   }
 
@@ -386,32 +391,6 @@ export class KhaEngine {
       : null;
     this.schedule.restore(saved.schedule);
     this.ops.restore?.(Object.keys(saved.updateState).length > 0 ? saved.updateState : undefined);
-  }
-}
-
-/** The update ops `EngineOptions.update` names. */
-function updateOps(
-  update: NonNullable<EngineOptions['update']>,
-  r: number,
-  l: number,
-  blockSize: number,
-  threads: number,
-): UpdateOps {
-  switch (update) {
-    case 'naive':
-      return naiveOps;
-    case 'prefix-sum':
-      return prefixSumOps(new UpdateScratch(r, l));
-    case 'factored':
-      return factoredOps(r, l, isWasmUpdateSupported() ? wasmFactoredSweeps(r, l, blockSize) : jsFactoredSweeps(r, l));
-    case 'blocked': {
-      if (!isWasmUpdateSupported()) {
-        const sweeps = jsFactoredSweeps(r, l);
-        return factoredOps(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, jsBlockProducts(l)));
-      }
-      const sweeps = wasmFactoredSweeps(r, l, blockSize, threads);
-      return factoredOps(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products));
-    }
   }
 }
 

@@ -53,6 +53,8 @@ export interface RunScheduleOptions {
   blockSize: number;
   /** threads of the blocked update's products (default: the available cores) */
   threads?: number;
+  /** A K′ of the initial A, taken in the centering pass (EngineOptions.initialAK) */
+  initialAK?: Float64Array;
   passes: number;
   maxSeconds?: number;
   signal?: AbortSignal;
@@ -75,7 +77,14 @@ export async function runSchedule(
   const schedule = createGainSchedule(o.gain, o.parameters);
   const engine = await KhaEngine.create(
     source,
-    { components: o.components, schedule, seed: o.seed, blockSize: o.blockSize, threads: o.threads },
+    {
+      components: o.components,
+      schedule,
+      seed: o.seed,
+      blockSize: o.blockSize,
+      threads: o.threads,
+      initialAK: o.initialAK,
+    },
     o.resume?.snapshot,
   );
   const series: PassMeasurement[] = o.resume ? [...o.resume.series] : [];
