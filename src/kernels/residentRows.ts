@@ -14,6 +14,8 @@ export interface ResidentProducts {
   PD: Float64Array | null;
   /** R Rᵀ, full */
   RRt: Float64Array;
+  /** CK's columns indices[b] (r × n), with the device's CK */
+  CKcol: Float64Array;
 }
 
 export interface ResidentRows extends RowSource {

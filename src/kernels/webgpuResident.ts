@@ -99,6 +99,20 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>) {
   if (b >= P.count || q >= P.count) { return; }
   out[P.offset + q * P.count + b] = Kb[b * P.l + idx[q]];
 }`,
+    /** out[offset + i·count + b] = mats[(row0 + i)·l + idx[b]]: columns of CK */
+    gather: /* wgsl */ `
+struct Params { l: u32, r: u32, count: u32, row0: u32, offset: u32, pad0: u32, pad1: u32, pad2: u32 }
+@group(0) @binding(0) var<storage, read> mats: array<f32>;
+@group(0) @binding(1) var<storage, read> idx: array<u32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<uniform> P: Params;
+@compute @workgroup_size(${WIDE})
+fn main(@builtin(global_invocation_id) g: vec3<u32>) {
+  let b = g.x;
+  let i = g.y;
+  if (b >= P.count || i >= P.r) { return; }
+  out[P.offset + i * P.count + b] = mats[(P.row0 + i) * P.l + idx[b]];
+}`,
     /** next[i·l + j] = Σ_q M[i·r + q] CK[q·l + j] + Σ_b H[i·count + b] Kb[b·l + j] (small = M, then H) */
     updateCK: /* wgsl */ `
 struct Params { l: u32, r: u32, count: u32, row0: u32 }
@@ -215,8 +229,8 @@ export class WebGPUResident implements ResidentRows {
     this.mats = storage(rows * this.r * l * 4);
     this.next = storage(this.r * l * 4);
     this.small = storage((this.r * this.r + this.r * this.B) * 4);
-    // products of a block: 3 r × B and R Rᵀ, then the corner (and the row sums of the centering pass)
-    this.out = storage((3 * this.r * this.B + 2 * this.B * this.B + this.B) * 4);
+    // products of a block: 3 r × B, R Rᵀ and CK's r × B columns, then the corner (and the row sums of the centering pass)
+    this.out = storage((4 * this.r * this.B + 2 * this.B * this.B + this.B) * 4);
     this.means = storage(l * 4);
     const slot = (): Slot => ({ Kb: storage(this.B * l * 4), idx: storage(this.B * 4), count: 0 });
     this.scratch = slot();
@@ -324,7 +338,7 @@ export class WebGPUResident implements ResidentRows {
   }
 
   private cornerOffset(): number {
-    return 3 * this.r * this.B + this.B * this.B;
+    return 4 * this.r * this.B + this.B * this.B;
   }
 
   async rows(indices: ArrayLike<number>, out: Float64Array): Promise<void> {
@@ -333,8 +347,11 @@ export class WebGPUResident implements ResidentRows {
     if (count > this.B) throw new RangeError(`a block of ${count} rows exceeds the blockSize ${this.B}`);
     let slot = this.slots.get(out);
     if (!slot) {
-      if (this.slots.size >= 2) throw new Error('webgpu resident: rows fetched into more than two buffers');
-      this.slots.set(out, (slot = this.newSlot()));
+      // a new engine's buffers take over the oldest slot (a block still in use elsewhere then fails in slotOf)
+      const oldest = this.slots.size >= 2 ? this.slots.keys().next().value! : null;
+      slot = oldest ? this.slots.get(oldest)! : this.newSlot();
+      if (oldest) this.slots.delete(oldest);
+      this.slots.set(out, slot);
     }
     this.computeRows(slot, Uint32Array.from(indices), true);
     this.dispatchCorner(slot, count);
@@ -365,7 +382,16 @@ export class WebGPUResident implements ResidentRows {
     // the rows [C; CK; D] times Rᵀ, then R Rᵀ after them
     this.dispatchProduct(this.mats, slot, 0, m, 0, count);
     this.dispatchProduct(slot.Kb, slot, 0, count, m * count, count);
-    const [P, RRt] = await this.readOut([0, m * count], [m * count, count * count]);
+    const cols = m * count + count * count;
+    if (withCK) {
+      const params = new Uint32Array([l, r, count, this.ckRow, cols, 0, 0, 0]);
+      this.dispatch('gather', [this.mats, slot.idx, this.out], params, [Math.ceil(count / WIDE), r]);
+    }
+    const [P, RRt, CKcol] = await this.readOut(
+      [0, m * count],
+      [m * count, count * count],
+      [cols, withCK ? r * count : 0],
+    );
     const take = (from: number, into: Float64Array) => {
       for (let i = 0; i < r * count; i++) into[i] = P[from + i];
     };
@@ -373,6 +399,7 @@ export class WebGPUResident implements ResidentRows {
     if (withCK && out.PCK) take(r * count, out.PCK);
     if (D && out.PD) take(2 * r * count, out.PD);
     for (let i = 0; i < count * count; i++) out.RRt[i] = RRt[i];
+    for (let i = 0; i < CKcol.length; i++) out.CKcol[i] = CKcol[i];
     for (let b = 0; b < count; b++) this.squares[this.indexOf(slot, b)] = RRt[b * count + b];
   }
 
@@ -481,7 +508,7 @@ export class WebGPUResident implements ResidentRows {
       size: params.byteLength,
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     });
-    this.device.queue.writeBuffer(uniform, 0, params as ArrayBuffer);
+    this.device.queue.writeBuffer(uniform, 0, params);
     const bindGroup = this.device.createBindGroup({
       layout: pipeline.getBindGroupLayout(0),
       entries: [...buffers, uniform].map((buffer, binding) => ({ binding, resource: { buffer } })),

@@ -19,6 +19,7 @@ import { Rng, type RngState } from '../linalg/rng';
 import type { GainSchedule, ScheduleState } from './gains/schedule';
 import { naiveOps } from './naiveUpdate';
 import type { RowSource } from '../kernels/rowSource';
+import { isResident } from '../kernels/residentRows';
 import { createState, recomputeNorms, type KhaState } from './state';
 import { blockedColumns, jsBlockProducts } from './blocked';
 import { factoredOps, jsFactoredSweeps } from './factored';
@@ -40,7 +41,10 @@ export interface EngineOptions {
   update?: 'blocked' | 'factored' | 'prefix-sum' | 'naive';
   /** threads for the blocked form's products (default: the available cores); results do not depend on it */
   threads?: number;
-  /** explicit update ops (e.g. WebAssembly); overrides `update` */
+  /**
+   * explicit update ops (e.g. WebAssembly); overrides `update`. A source whose rows stay on a device
+   * (ResidentRows) takes the blocked form with its products there, and refuses any other.
+   */
   ops?: UpdateOps;
   /** progress of create()'s exact A K' (a pass over all rows: minutes when they are computed on the fly) */
   onSourcePass?: (done: number, total: number) => void;
@@ -139,6 +143,8 @@ export class KhaEngine {
   private secondsBefore = 0;
   /** seconds spent iterating, as of now (during a run: that run's so far included) */
   private secondsNow = () => this.secondsBefore;
+  /** state.AK lags the device's (ops with `settle`) until `sync` */
+  private unsettled = false;
 
   private constructor(source: RowSource, options: EngineOptions) {
     const r = options.components;
@@ -152,7 +158,18 @@ export class KhaEngine {
     // Factored by default: on 2 cores the blocked form measured even for smd and kha-et, faster only
     // for constant and annealed (docs/BENCHMARKS.md). The default never depends on the thread count,
     // so results do not either.
-    this.ops = options.ops ?? updateOps(options.update ?? 'factored', r, l, this.blockSize, threads);
+    if (isResident(source)) {
+      // its rows hold only the block's corner: only the blocked form with the device's products reads no more
+      if (options.ops ? !options.ops.prepareBlock : options.update && options.update !== 'blocked')
+        throw new RangeError(
+          `rows resident on a device need the blocked update, not '${options.update ?? 'these ops'}'`,
+        );
+      const sweeps = isWasmUpdateSupported()
+        ? wasmFactoredSweeps(r, l, this.blockSize, threads)
+        : jsFactoredSweeps(r, l);
+      this.ops =
+        options.ops ?? factoredOps(r, l, sweeps, blockedColumns(r, l, this.blockSize, sweeps, sweeps.products, source));
+    } else this.ops = options.ops ?? updateOps(options.update ?? 'factored', r, l, this.blockSize, threads);
     this.state = createState(r, l, this.schedule.needsAK, this.ops.allocate);
     this.rng = new Rng(options.seed);
     this.y = this.ops.allocate(r);
@@ -211,6 +228,11 @@ export class KhaEngine {
     signal?: AbortSignal,
   ): Promise<Float64Array> {
     const { l } = this.state;
+    if (isResident(this.source)) {
+      signal?.throwIfAborted();
+      await this.source.multiply(X, out, onProgress);
+      return out;
+    }
     const r = X.length / l;
     const fast = this.ops.timesRows && r === this.state.r ? this.ops.timesRows.bind(this.ops) : null;
     const products = new Float64Array(r * this.blockSize);
@@ -240,6 +262,7 @@ export class KhaEngine {
     this.secondsNow = () => before + elapsed();
     try {
       const stoppedBy = await this.iterate(limits, elapsed, (seconds) => (excluded += seconds));
+      await this.sync();
       return { stoppedBy, seconds: this.secondsNow() };
     } finally {
       this.secondsBefore = this.secondsNow();
@@ -267,9 +290,13 @@ export class KhaEngine {
       if (stop) return stop;
       // The next pass's permutation is drawn when this one ends, so blocks are fetched ahead within a pass only.
       for await (const { indices, rows, count } of this.blocksOf(this.permutation, this.position)) {
+        const endOfPass = this.position + count === l;
+        await this.ops.prepareBlock?.(this.state, this.schedule.iterate, indices, rows, count);
         this.ops.beginBlock?.(this.state, this.schedule.iterate, indices, rows, count);
         for (let b = 0; b < count; b++) this.step(indices[b], rows.subarray(b * l, (b + 1) * l));
-        this.ops.endBlock?.(this.state, this.schedule.iterate, this.position + count === l);
+        this.unsettled = !!this.ops.settle;
+        if (endOfPass) await this.sync(); // the pass's end recomputes the Gram matrices from A K'
+        this.ops.endBlock?.(this.state, this.schedule.iterate, endOfPass);
         this.position += count;
         limits.onProgress?.(this.position, l);
         if (limits.onBlock) exclude(await timed(limits.onBlock));
@@ -301,7 +328,8 @@ export class KhaEngine {
     const { r, l } = this.state;
     const y = this.y;
     let rowSquare = this.rowSquares[p];
-    if (Number.isNaN(rowSquare)) rowSquare = this.rowSquares[p] = dot(k, 0, k, 0, l);
+    if (Number.isNaN(rowSquare))
+      rowSquare = this.rowSquares[p] = isResident(this.source) ? this.source.rowSquare(p) : dot(k, 0, k, 0, l);
     this.ops.project(this.state, this.schedule.iterate, p, k, y, rowSquare);
     // For a symmetric M = U Λ Uᵀ and ‖w_i‖² = Σ_k |λ_k| (A_i u_k)² (the RKHS norm when M is PSD),
     // Cauchy–Schwarz gives |y_i| ≤ ‖w_i‖·√|M|_pp ≤ ‖w_i‖·√‖m_p‖, since |M|_pp ≤ ‖M e_p‖. Converged
@@ -350,7 +378,15 @@ export class KhaEngine {
     };
   }
 
+  /** Brings state.AK up to date where the ops keep it on a device; snapshot() needs it after a run's blocks. */
+  async sync(): Promise<void> {
+    if (!this.unsettled) return;
+    await this.ops.settle?.(this.state, this.schedule.iterate);
+    this.unsettled = false;
+  }
+
   snapshot(): EngineSnapshot {
+    if (this.unsettled) throw new Error('snapshot: A K is on the device; await engine.sync() first');
     return {
       A: Float64Array.from(this.state.A),
       AK: this.state.AK ? Float64Array.from(this.state.AK) : null,

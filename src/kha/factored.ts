@@ -126,6 +126,19 @@ export function jsFactoredSweeps(r: number, l: number): FactoredSweeps {
  * `columnCK` and `setColumnCK`, then `dotAxpyCK` and `addColumn` of C (and of D), then `endStep`.
  */
 export interface FactoredColumns {
+  /** before `beginBlock`, when the block's products come from a device (blocked.ts with resident rows) */
+  prepareBlock?(
+    C: Float64Array,
+    CK: Float64Array | null,
+    D: Float64Array | null,
+    rows: Float64Array,
+    indices: Int32Array,
+    count: number,
+  ): Promise<void>;
+  /** CK (kept on a device) is brought up to date here, with every change so far */
+  settle?(CK: Float64Array | null): Promise<void>;
+  /** CK was set from outside: a device keeping it must take it */
+  invalidate?(): void;
   /** at a block's start (the plain iterate): the rows the block's steps take, in order */
   beginBlock(
     C: Float64Array,
@@ -560,6 +573,13 @@ export function factoredOps(
       foldIfIllConditioned(state, iterate);
     },
 
+    prepareBlock:
+      columns.prepareBlock &&
+      ((state, iterate, indices, rows, count) =>
+        columns.prepareBlock!(state.A, state.AK, iterate && state.AK ? iterate.B : null, rows, indices, count)),
+
+    settle: columns.settle && ((state) => columns.settle!(state.AK)),
+
     beginBlock(state, iterate, indices, rows, count) {
       columns.beginBlock(state.A, state.AK, iterate && state.AK ? iterate.B : null, indices, rows, count);
     },
@@ -580,10 +600,12 @@ export function factoredOps(
     restore(saved) {
       gramsValid = !!saved && GRAM_NAMES.every((name) => saved[name]?.length === rr);
       if (saved && gramsValid) for (const name of GRAM_NAMES) grams[name].set(saved[name]);
+      columns.invalidate?.();
     },
 
     invalidate() {
       gramsValid = false;
+      columns.invalidate?.();
     },
   };
 }

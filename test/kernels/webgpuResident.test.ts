@@ -64,6 +64,7 @@ describeBackend('webgpu', 'webgpu resident centered Gram matrix', () => {
         PCK: new Float64Array(r * n),
         PD: new Float64Array(r * n),
         RRt: new Float64Array(n * n),
+        CKcol: new Float64Array(r * n),
       };
       await gpu.blockProducts(rows, n, C, true, D, out);
       const times = (M: Float64Array) =>
@@ -77,6 +78,12 @@ describeBackend('webgpu', 'webgpu resident centered Gram matrix', () => {
         indices.map((q) => full.subarray(p * l, (p + 1) * l).reduce((s, v, j) => s + v * full[q * l + j], 0)),
       );
       expect(relErr(out.RRt, RRt)).toBeLessThan(1e-5);
+      expect(
+        relErr(
+          out.CKcol,
+          Array.from({ length: r * n }, (_, a) => CK[Math.floor(a / n) * l + indices[a % n]]),
+        ),
+      ).toBeLessThan(1e-6);
       expect(gpu.rowSquare(17)).toBeCloseTo(RRt[2 * n + 2], 2);
 
       // CK ← M CK + H R + V at the block's columns
