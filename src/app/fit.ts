@@ -20,6 +20,7 @@ import { explainFailure } from './advice';
 export { checkMemory, checkRank, resolveKernel } from './prepare';
 import { kernelScale, scaledSource } from './gainScale';
 import { certifyRkhs, CERTIFICATE_TOL } from '../eval/certificate';
+import { WebGPUResident } from '../kernels/webgpuResident';
 
 export interface FitOptions extends KhaRunOptions, ResumableOptions {
   /** r, the number of components (default 8) */
@@ -30,6 +31,12 @@ export interface FitOptions extends KhaRunOptions, ResumableOptions {
   certificateTol?: number;
   /** progress and information, for a CLI or a log */
   onEvent?: (event: FitEvent) => void;
+  /**
+   * iterate with X, the rows and A K′ resident on a WebGPU device (webgpuResident.ts; refused without
+   * an adapter): the passes and the exact A K′ products run there, the centering statistics of the
+   * model and the certificate come from `backend` as without it
+   */
+  resident?: boolean;
 }
 
 export type FitEvent =
@@ -81,10 +88,21 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
   );
 
   const onProgress = (done: number, total: number) => o.onEvent?.({ type: 'gram', done, total });
+  let device: WebGPUResident | null = null;
   return withCenteredGram(data, kernel, o, { say, onProgress }, async ({ gram, backend, gramSeconds }) => {
     const scale = kernelScale(kernel, data.X, data.l, data.d, gram.rowMeans, gram.grandMean);
     if (scale !== 1) say(`iterating on K′/${scale.toPrecision(4)} (max K′_pp: a kernel of unit scale for the gains)`);
-    const source = scaledSource(gram, scale);
+    if (o.resident) {
+      device = await WebGPUResident.create(kernel, data.X, data.l, data.d, {
+        components: o.components,
+        blockSize: Math.min(o.blockSize, data.l),
+        withCK: schedule.needsAK,
+        withD: schedule.name === 'smd',
+      });
+      device.setScale(scale);
+      say('iterating resident on the WebGPU device (X, the rows, A K′ and the block products)');
+    }
+    const source = device ?? scaledSource(gram, scale);
 
     const engineOptions = {
       components: o.components,
@@ -188,7 +206,9 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       gramCached: gram.cached,
       checkpointWritten,
     };
-  }).catch((err) => {
-    throw explainFailure(err, kernel, data, o.components);
-  });
+  })
+    .catch((err) => {
+      throw explainFailure(err, kernel, data, o.components);
+    })
+    .finally(() => device?.dispose());
 }

@@ -176,6 +176,8 @@ export class WebGPUResident implements ResidentRows {
   readonly rowMeans: Float64Array;
   readonly grandMean: number;
   private read = 0;
+  /** the rows served are K′/scale (app/gainScale.ts); rowMeans, grandMean and trace stay those of K */
+  private scale = 1;
   private failure: string | null = null;
   private readonly squares: Float64Array;
   /** the engine's row buffers → their device blocks (two, fetched alternately), and one for `multiply` */
@@ -300,6 +302,17 @@ export class WebGPUResident implements ResidentRows {
       throw err;
     }
     return resident;
+  }
+
+  /** From now on serve K′/s (every row, product and X K′), for the gains' kernel scale. */
+  setScale(s: number): void {
+    if (!(s > 0 && Number.isFinite(s))) throw new RangeError(`setScale: s must be positive and finite, got ${s}`);
+    this.scale = s;
+    this.device.queue.writeBuffer(
+      this.means,
+      0,
+      Float32Array.from(this.rowMeans, (m) => m / s),
+    );
   }
 
   get bytesRead(): number {
@@ -480,7 +493,8 @@ export class WebGPUResident implements ResidentRows {
     const { degree, gamma, coef0, factor } = this.kernelParams;
     const params = new ArrayBuffer(32);
     new Uint32Array(params, 0, 4).set([this.l, this.d, indices.length, degree]);
-    new Float32Array(params, 16, 4).set([gamma, coef0, factor, centered ? this.grandMean : 0]);
+    const s = centered ? this.scale : 1;
+    new Float32Array(params, 16, 4).set([gamma, coef0, factor / s, centered ? this.grandMean / s : 0]);
     const means = centered ? this.means : this.zeroMeans();
     this.dispatch('rows', [this.X, means, slot.idx, slot.Kb], params, [Math.ceil(this.l / WIDE), indices.length]);
   }
