@@ -28,13 +28,12 @@ export interface ResidentRows extends RowSource {
   rows(indices: ArrayLike<number>, out: Float64Array): Promise<void>;
   /** ‖k'_p‖² of a row fetched before */
   rowSquare(p: number): number;
-  /** The products of the block fetched into `rows` with C (uploaded), the device's CK, and D (uploaded) */
+  /** The products of the block fetched into `rows` with the device's C, D (SMD) and CK (when kept) */
   blockProducts(
     rows: Float64Array,
     count: number,
-    C: Float64Array,
     withCK: boolean,
-    D: Float64Array | null,
+    withD: boolean,
     out: ResidentProducts,
   ): Promise<void>;
   /**
@@ -42,14 +41,23 @@ export interface ResidentRows extends RowSource {
    * (M: r × r, H and V: r × count). Queued in order with everything else; returns at once.
    */
   updateCK(rows: Float64Array, count: number, M: Float64Array, H: Float64Array, V: Float64Array): void;
+  /**
+   * [C; D] ← T [C; D] on the device, then their columns indices[b] become `columns` (k × count,
+   * k = r or 2r with D; T: k × k), for the block fetched into `rows`. Queued; returns at once.
+   */
+  updateCD(rows: Float64Array, count: number, T: Float64Array, columns: Float64Array): void;
   /** the device's CK ← CK (r × l) */
   uploadCK(CK: Float64Array): void;
+  /** the device's C and D ← C, D (r × l each) */
+  uploadCD(C: Float64Array, D: Float64Array | null): void;
   /** CK (r × l) ← the device's */
   readCK(CK: Float64Array): Promise<void>;
   /** X K' for an r × l matrix X (rows r·l), computed on the device a block at a time */
   multiply(X: Float64Array, out: Float64Array, onProgress?: (done: number, total: number) => void): Promise<void>;
   /** bytes read back from the device so far */
   readonly bytesRead: number;
+  /** bytes of data written to the device so far (the 16–32-byte shader parameters aside) */
+  readonly bytesWritten: number;
 }
 
 export function isResident(source: RowSource): source is ResidentRows {

@@ -113,8 +113,11 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>) {
   if (b >= P.count || i >= P.r) { return; }
   out[P.offset + i * P.count + b] = mats[(P.row0 + i) * P.l + idx[b]];
 }`,
-    /** next[i·l + j] = Σ_q M[i·r + q] CK[q·l + j] + Σ_b H[i·count + b] Kb[b·l + j] (small = M, then H) */
-    updateCK: /* wgsl */ `
+    /**
+     * next[i·l + j] = Σ_q M[i·r + q] mats[(row0 + q)·l + j] + Σ_b H[i·count + b] Kb[b·l + j] for i < r
+     * (small = M, then H; r here: the rows transformed)
+     */
+    transform: /* wgsl */ `
 struct Params { l: u32, r: u32, count: u32, row0: u32 }
 @group(0) @binding(0) var<storage, read> mats: array<f32>;
 @group(0) @binding(1) var<storage, read> Kb: array<f32>;
@@ -132,9 +135,12 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>) {
   for (var b: u32 = 0u; b < P.count; b++) { s += small[h + b] * Kb[b * P.l + j]; }
   next[i * P.l + j] = s;
 }`,
-    /** mats[(row0 + i)·l + idx[b]] += V[i·count + b] (the indices of a block are distinct: no races) */
-    addColumns: /* wgsl */ `
-struct Params { l: u32, r: u32, count: u32, row0: u32 }
+    /**
+     * mats[(row0 + i)·l + idx[b]] += V[i·count + b], or = with mode 1 (the indices of a block are
+     * distinct: no races)
+     */
+    setColumns: /* wgsl */ `
+struct Params { l: u32, r: u32, count: u32, row0: u32, mode: u32, pad0: u32, pad1: u32, pad2: u32 }
 @group(0) @binding(0) var<storage, read_write> mats: array<f32>;
 @group(0) @binding(1) var<storage, read> idx: array<u32>;
 @group(0) @binding(2) var<storage, read> V: array<f32>;
@@ -144,7 +150,8 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>) {
   let b = g.x;
   let i = g.y;
   if (b >= P.count || i >= P.r) { return; }
-  mats[(P.row0 + i) * P.l + idx[b]] += V[i * P.count + b];
+  let at = (P.row0 + i) * P.l + idx[b];
+  if (P.mode == 1u) { mats[at] = V[i * P.count + b]; } else { mats[at] += V[i * P.count + b]; }
 }`,
   };
 };
@@ -186,9 +193,11 @@ export class WebGPUResident implements ResidentRows {
   private readonly pipelines: Record<ShaderName, GPUComputePipeline>;
   private readonly r: number;
   private readonly B: number;
+  /** rows of C and D in `mats` (r, or 2r with D), then CK's */
+  private readonly cdRows: number;
   private readonly ckRow: number;
-  private readonly dRow: number;
-  /** [C; CK; D] as f32 rows of l, C and D uploaded per block, CK resident */
+  private written = 0;
+  /** [C; D; CK] as f32 rows of l, all resident: C and D follow this side's by their folds and columns */
   private readonly mats: GPUBuffer;
   private readonly next: GPUBuffer;
   private readonly small: GPUBuffer;
@@ -207,8 +216,9 @@ export class WebGPUResident implements ResidentRows {
     this.l = l;
     this.r = opts.components;
     this.B = opts.blockSize;
-    this.ckRow = this.r;
-    this.dRow = opts.withCK ? 2 * this.r : this.r;
+    if (opts.withD && !opts.withCK) throw new RangeError('webgpu resident: D is kept only with CK');
+    this.cdRows = opts.withD ? 2 * this.r : this.r;
+    this.ckRow = this.cdRows;
     device.onuncapturederror = (e) => {
       this.failure ??= e.error.message;
     };
@@ -229,8 +239,8 @@ export class WebGPUResident implements ResidentRows {
       });
     const rows = 1 + (opts.withCK ? 1 : 0) + (opts.withD ? 1 : 0);
     this.mats = storage(rows * this.r * l * 4);
-    this.next = storage(this.r * l * 4);
-    this.small = storage((this.r * this.r + this.r * this.B) * 4);
+    this.next = storage(this.cdRows * l * 4);
+    this.small = storage((this.cdRows * this.cdRows + this.cdRows * this.B) * 4);
     // products of a block: 3 r × B, R Rᵀ and CK's r × B columns, then the corner (and the row sums of the centering pass)
     this.out = storage((4 * this.r * this.B + 2 * this.B * this.B + this.B) * 4);
     this.means = storage(l * 4);
@@ -347,7 +357,7 @@ export class WebGPUResident implements ResidentRows {
     for (let i = 0; i < l; i++) trace += diagonal[i] - 2 * this.rowMeans[i] + grand;
     (this as { grandMean: number }).grandMean = grand;
     (this as { trace: number }).trace = trace;
-    this.device.queue.writeBuffer(this.means, 0, Float32Array.from(this.rowMeans));
+    this.write(this.means, 0, Float32Array.from(this.rowMeans));
   }
 
   private cornerOffset(): number {
@@ -381,18 +391,15 @@ export class WebGPUResident implements ResidentRows {
   async blockProducts(
     rows: Float64Array,
     count: number,
-    C: Float64Array,
     withCK: boolean,
-    D: Float64Array | null,
+    withD: boolean,
     out: ResidentProducts,
   ): Promise<void> {
     const slot = this.slotOf(rows, count);
     const { r, l } = this;
-    this.device.queue.writeBuffer(this.mats, 0, Float32Array.from(C));
-    if (D) this.device.queue.writeBuffer(this.mats, this.dRow * l * 4, Float32Array.from(D));
-    const m = withCK ? (D ? 3 * r : 2 * r) : r;
-    if (D && !withCK) throw new Error('webgpu resident: D without CK');
-    // the rows [C; CK; D] times Rᵀ, then R Rᵀ after them
+    const m = this.cdRows + (withCK ? r : 0);
+    if (withD !== this.cdRows > r || m > this.ckRow + r) throw new Error('webgpu resident: created for other matrices');
+    // the rows [C; D; CK] times Rᵀ, then R Rᵀ after them
     this.dispatchProduct(this.mats, slot, 0, m, 0, count);
     this.dispatchProduct(slot.Kb, slot, 0, count, m * count, count);
     const cols = m * count + count * count;
@@ -409,32 +416,60 @@ export class WebGPUResident implements ResidentRows {
       for (let i = 0; i < r * count; i++) into[i] = P[from + i];
     };
     take(0, out.PC);
-    if (withCK && out.PCK) take(r * count, out.PCK);
-    if (D && out.PD) take(2 * r * count, out.PD);
+    if (withD && out.PD) take(r * count, out.PD);
+    if (withCK && out.PCK) take(this.cdRows * count, out.PCK);
     for (let i = 0; i < count * count; i++) out.RRt[i] = RRt[i];
     for (let i = 0; i < CKcol.length; i++) out.CKcol[i] = CKcol[i];
     for (let b = 0; b < count; b++) this.squares[this.indexOf(slot, b)] = RRt[b * count + b];
   }
 
   updateCK(rows: Float64Array, count: number, M: Float64Array, H: Float64Array, V: Float64Array): void {
-    const slot = this.slotOf(rows, count);
-    const { r, l } = this;
-    const small = new Float32Array(r * r + r * count);
-    small.set(M);
-    small.set(H.subarray(0, r * count), r * r);
-    this.device.queue.writeBuffer(this.small, 0, small);
-    const params = new Uint32Array([l, r, count, this.ckRow]);
-    this.dispatch('updateCK', [this.mats, slot.Kb, this.small, this.next], params, [Math.ceil(l / WIDE), r]);
+    this.update(this.slotOf(rows, count), this.ckRow, this.r, M, H.subarray(0, this.r * count), V, 0);
+  }
+
+  updateCD(rows: Float64Array, count: number, T: Float64Array, columns: Float64Array): void {
+    this.update(this.slotOf(rows, count), 0, this.cdRows, T, new Float64Array(0), columns, 1);
+  }
+
+  /** rows [row0, row0 + k) ← T rows + H R, then their columns idx[b] gain (mode 0) or become (mode 1) V's */
+  private update(slot: Slot, row0: number, k: number, T: Float64Array, H: Float64Array, V: Float64Array, mode: number) {
+    const { l } = this;
+    const count = slot.count;
+    const small = new Float32Array(k * k + H.length);
+    small.set(T.subarray(0, k * k));
+    small.set(H, k * k);
+    this.write(this.small, 0, small);
+    const n = H.length / k; // rows of R the product takes: count, or 0
+    this.dispatch('transform', [this.mats, slot.Kb, this.small, this.next], new Uint32Array([l, k, n, row0]), [
+      Math.ceil(l / WIDE),
+      k,
+    ]);
     const copy = this.device.createCommandEncoder();
-    copy.copyBufferToBuffer(this.next, 0, this.mats, this.ckRow * l * 4, r * l * 4);
+    copy.copyBufferToBuffer(this.next, 0, this.mats, row0 * l * 4, k * l * 4);
     this.device.queue.submit([copy.finish()]);
-    // V rides in `small` after M and H: written after the update above has been queued
-    this.device.queue.writeBuffer(this.small, 0, Float32Array.from(V.subarray(0, r * count)));
-    this.dispatch('addColumns', [this.mats, slot.idx, this.small], params, [Math.ceil(count / WIDE), r]);
+    // V rides in `small` too: written after the transform above has been queued
+    this.write(this.small, 0, Float32Array.from(V.subarray(0, k * count)));
+    const params = new Uint32Array([l, k, count, row0, mode, 0, 0, 0]);
+    this.dispatch('setColumns', [this.mats, slot.idx, this.small], params, [Math.ceil(count / WIDE), k]);
   }
 
   uploadCK(CK: Float64Array): void {
-    this.device.queue.writeBuffer(this.mats, this.ckRow * this.l * 4, Float32Array.from(CK));
+    this.write(this.mats, this.ckRow * this.l * 4, Float32Array.from(CK));
+  }
+
+  uploadCD(C: Float64Array, D: Float64Array | null): void {
+    this.write(this.mats, 0, Float32Array.from(C));
+    if (D) this.write(this.mats, this.r * this.l * 4, Float32Array.from(D));
+  }
+
+  /** bytes written to the device since it was created, X and the means included */
+  get bytesWritten(): number {
+    return this.written;
+  }
+
+  private write(buffer: GPUBuffer, offset: number, data: Float32Array | Uint32Array): void {
+    this.device.queue.writeBuffer(buffer, offset, data);
+    this.written += data.byteLength;
   }
 
   async readCK(CK: Float64Array): Promise<void> {
@@ -451,7 +486,7 @@ export class WebGPUResident implements ResidentRows {
     const m = X.length / l;
     if (!Number.isInteger(m) || m > 3 * this.r) throw new RangeError(`multiply: X must be m × l with m ≤ 3r`);
     const A = this.device.createBuffer({ size: X.length * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-    this.device.queue.writeBuffer(A, 0, Float32Array.from(X));
+    this.write(A, 0, Float32Array.from(X));
     const indices = new Uint32Array(this.B);
     try {
       for (let first = 0; first < l; first += this.B) {
@@ -489,7 +524,7 @@ export class WebGPUResident implements ResidentRows {
   private computeRows(slot: Slot, indices: Uint32Array, centered: boolean): void {
     slot.count = indices.length;
     this.slotIndices.set(slot, Uint32Array.from(indices));
-    this.device.queue.writeBuffer(slot.idx, 0, indices);
+    this.write(slot.idx, 0, indices);
     const { degree, gamma, coef0, factor } = this.kernelParams;
     const params = new ArrayBuffer(32);
     new Uint32Array(params, 0, 4).set([this.l, this.d, indices.length, degree]);

@@ -10,7 +10,10 @@
  *
  * (the same sums the steps use, docs/ALGORITHMS.md). CK's changes are collected as
  * CK ← M CK + H R + Σ_b V_b e_{p_b}ᵀ (a fold multiplies M, H, V by G) and sent to the device at the
- * block's end; this side's CK is brought up to date only when asked (`settle`).
+ * block's end; this side's CK is brought up to date only when asked (`settle`). C and D (f64) stay
+ * here too, and the device's f32 copies follow them: outside the block's columns only the folds
+ * change them, [C; D] ← T [C; D] with T = [[G, 0], [F, E]] composed over the block, and the block's
+ * columns are sent as they are here (r × B each); the whole of C and D is sent again once a pass.
  */
 import type { ResidentRows } from '../kernels/residentRows';
 
@@ -37,6 +40,14 @@ export function residentBlock(r: number, blockSize: number, device: ResidentRows
   const V = new Float64Array(rB);
   const c = new Float64Array(r);
   const t = new Float64Array(r);
+  // [C; D]'s pending transform (k × k, k = r or 2r) and the block's columns of C and D
+  const T = new Float64Array(4 * r * r);
+  const Tnext = new Float64Array(4 * r * r);
+  const columnsCD = new Float64Array(2 * rB);
+  let C: Float64Array = new Float64Array(0);
+  let D: Float64Array | null = null;
+  let k = r;
+  let uploadCD = true; // C or D were set from outside, or a pass ended: the device takes them whole
   let rows: Float64Array = new Float64Array(0);
   let indices: Int32Array = new Int32Array(0);
   let count = 0;
@@ -45,7 +56,12 @@ export function residentBlock(r: number, blockSize: number, device: ResidentRows
   let uploadCK = true; // this side's CK was set from outside: the device takes it before the next block
   let hereValid = true; // this side's CK is current (at a fold it is then folded here too)
 
+  const identity = (X: Float64Array, n: number) => {
+    X.fill(0);
+    for (let i = 0; i < n; i++) X[i * n + i] = 1;
+  };
   const reset = () => {
+    identity(T, k);
     M.fill(0);
     for (let i = 0; i < r; i++) M[i * r + i] = 1;
     H.fill(0);
@@ -56,6 +72,21 @@ export function residentBlock(r: number, blockSize: number, device: ResidentRows
   const submit = () => {
     if (withCK && pending) device.updateCK(rows, count, M, H, V);
     reset();
+  };
+  /** T ← [[G, 0], [F, E]] T */
+  const composeFold = (G: Float64Array, F: Float64Array, E: Float64Array) => {
+    for (let i = 0; i < k; i++)
+      for (let j = 0; j < k; j++) {
+        let acc = 0;
+        if (i < r) for (let q = 0; q <= i; q++) acc += G[i * r + q] * T[q * k + j];
+        else {
+          const e = i - r;
+          for (let q = 0; q < r; q++) acc += F[e * r + q] * T[q * k + j];
+          for (let q = 0; q <= e; q++) acc += E[e * r + q] * T[(r + q) * k + j];
+        }
+        Tnext[i * k + j] = acc;
+      }
+    T.set(Tnext.subarray(0, k * k));
   };
   /** K'[p_q, p_s] for block rows q, s (the engine's rows hold the block's corner) */
   const corner = (s: number, q: number) => rows[s * device.l + indices[q]];
@@ -93,17 +124,19 @@ export function residentBlock(r: number, blockSize: number, device: ResidentRows
   return {
     /** before the block's steps: its products from the device */
     prepare: async (
-      C: Float64Array,
+      C0: Float64Array,
       CK: Float64Array | null,
-      D: Float64Array | null,
+      D0: Float64Array | null,
       blockRows: Float64Array,
       blockIndices: Int32Array,
       blockCount: number,
     ): Promise<void> => {
-      [rows, indices, count, withCK] = [blockRows, blockIndices, blockCount, !!CK];
+      [rows, indices, count, withCK, C, D, k] = [blockRows, blockIndices, blockCount, !!CK, C0, D0, D0 ? 2 * r : r];
+      identity(T, k);
+      if (uploadCD) device.uploadCD(C, D);
       if (CK && uploadCK) device.uploadCK(CK);
-      uploadCK = false;
-      await device.blockProducts(rows, count, C, withCK, D, { PC, PCK, PD, RRt, CKcol });
+      uploadCD = uploadCK = false;
+      await device.blockProducts(rows, count, withCK, !!D, { PC, PCK, PD, RRt, CKcol });
       hereValid = !CK;
     },
     /** the products of rows start .. start + n − 1, r × n (n × n), as blocked.ts reads them */
@@ -173,6 +206,7 @@ export function residentBlock(r: number, blockSize: number, device: ResidentRows
           setColumn(CKcol, s, t);
         }
       }
+      composeFold(G, F, E);
       if (!withCK) return;
       // the pending change, then CK itself, are multiplied by G
       leftLower(G, M, r);
@@ -182,9 +216,19 @@ export function residentBlock(r: number, blockSize: number, device: ResidentRows
     },
     /** whether a fold must fold this side's CK as well (false: the device's CK is the current one) */
     foldsCK: () => hereValid,
-    endBlock: submit,
+    /** the block's changes of C, D and CK go to the device */
+    endBlock() {
+      if (!uploadCD) {
+        for (const [X, from] of [[C, 0], ...(D ? [[D, r] as const] : [])] as const)
+          for (let i = 0; i < r; i++)
+            for (let b = 0; b < count; b++) columnsCD[(from + i) * count + b] = X[i * device.l + indices[b]];
+        device.updateCD(rows, count, T, columnsCD);
+      }
+      submit();
+    },
     /** this side's CK ← the device's, with every change so far */
     async settle(CK: Float64Array | null): Promise<void> {
+      uploadCD = true; // bounds the drift of the device's f32 copies of C and D to a pass
       if (!CK || hereValid) return;
       submit();
       await device.readCK(CK);
@@ -192,7 +236,7 @@ export function residentBlock(r: number, blockSize: number, device: ResidentRows
     },
     /** this side's CK was set from outside (an exact refresh, a restored checkpoint) */
     invalidate: () => {
-      uploadCK = true;
+      uploadCK = uploadCD = true;
       hereValid = true;
     },
   };

@@ -59,6 +59,7 @@ describeBackend('webgpu', 'webgpu resident centered Gram matrix', () => {
         CK = mats().map((v) => v * 2),
         D = mats().map((v) => v - 0.5);
       gpu.uploadCK(CK);
+      gpu.uploadCD(C, D);
       const out = {
         PC: new Float64Array(r * n),
         PCK: new Float64Array(r * n),
@@ -66,7 +67,7 @@ describeBackend('webgpu', 'webgpu resident centered Gram matrix', () => {
         RRt: new Float64Array(n * n),
         CKcol: new Float64Array(r * n),
       };
-      await gpu.blockProducts(rows, n, C, true, D, out);
+      await gpu.blockProducts(rows, n, true, true, out);
       const times = (M: Float64Array) =>
         Array.from({ length: r }, (_, i) =>
           indices.map((p) => M.subarray(i * l, (i + 1) * l).reduce((s, v, j) => s + v * full[p * l + j], 0)),
@@ -103,6 +104,23 @@ describeBackend('webgpu', 'webgpu resident centered Gram matrix', () => {
       const got = new Float64Array(r * l);
       await gpu.readCK(got);
       expect(relErr(got, expected)).toBeLessThan(1e-5);
+
+      // [C; D] ← T [C; D], then their columns indices[b] set: seen by the next products
+      const k = 2 * r;
+      const T = Float64Array.from({ length: k * k }, (_, i) => (i % (k + 1) === 0 ? 1 : 0.05 * Math.sin(i)));
+      const columns = Float64Array.from({ length: k * n }, (_, i) => 1 + i / 7);
+      gpu.updateCD(rows, n, T, columns);
+      const CD = new Float64Array(k * l);
+      for (let i = 0; i < k; i++)
+        for (let j = 0; j < l; j++) {
+          let s = 0;
+          for (let q = 0; q < k; q++) s += T[i * k + q] * (q < r ? C[q * l + j] : D[(q - r) * l + j]);
+          CD[i * l + j] = s;
+        }
+      for (let i = 0; i < k; i++) for (let b = 0; b < n; b++) CD[i * l + indices[b]] = columns[i * n + b];
+      await gpu.blockProducts(rows, n, true, true, out);
+      expect(relErr(out.PC, times(CD.subarray(0, r * l)))).toBeLessThan(1e-5);
+      expect(relErr(out.PD, times(CD.subarray(r * l)))).toBeLessThan(1e-5);
 
       const XK = new Float64Array(r * l);
       await gpu.multiply(C, XK);

@@ -143,14 +143,18 @@ describeBackend('webgpu', 'the blocked update resident on WebGPU equals it on th
   });
 
   test.each(GAIN_NAMES)(
-    '%s: a pass reads back only the corner, R Rᵀ and r × B products per block (and CK once)',
+    '%s: a pass reads back only the corner, R Rᵀ and r × B products per block (and CK once), and writes r × B columns',
     async (gain) => {
       const B = 16;
       const source = await resident(gain, B);
       try {
         const engine = await KhaEngine.create(source, options(gain, B));
-        const before = source.bytesRead;
+        const [before, writtenBefore] = [source.bytesRead, source.bytesWritten];
         await engine.run({ passes: 1 });
+        // written: C, D and CK whole once (the pass's start), then per block its indices and r × B, r × r values
+        const blocks = Math.ceil(l / B);
+        const written = source.bytesWritten - writtenBefore;
+        expect(written).toBeLessThan(4 * (3 * r * l + blocks * (B + 4 * r * r + 6 * r * B)));
         const { withCK, withD } = needs(gain);
         const m = r * (1 + (withCK ? 1 : 0) + (withD ? 1 : 0)); // C Rᵀ, CK Rᵀ, D Rᵀ
         let values = 0;
@@ -160,7 +164,9 @@ describeBackend('webgpu', 'the blocked update resident on WebGPU equals it on th
         }
         if (withCK) values += r * l; // A K′ brought back once, at the pass's end
         expect(source.bytesRead - before).toBe(4 * values);
-        console.log(`${gain}: ${(4 * values) / Math.ceil(l / B)} bytes a block on average (B × l rows: ${4 * B * l})`);
+        console.log(
+          `${gain}: read ${(4 * values) / blocks}, written ${written / blocks} bytes a block on average (B × l rows: ${4 * B * l})`,
+        );
       } finally {
         await source.dispose();
       }
