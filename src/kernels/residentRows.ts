@@ -52,8 +52,13 @@ export interface ResidentRows extends RowSource {
   uploadCD(C: Float64Array, D: Float64Array | null): void;
   /** CK (r × l) ← the device's */
   readCK(CK: Float64Array): Promise<void>;
-  /** X K' for an r × l matrix X (rows r·l), computed on the device a block at a time */
-  multiply(X: Float64Array, out: Float64Array, onProgress?: (done: number, total: number) => void): Promise<void>;
+  /** X K' for an r × l matrix X (rows r·l), computed on the device a block at a time; `signal` stops it within a few */
+  multiply(
+    X: Float64Array,
+    out: Float64Array,
+    onProgress?: (done: number, total: number) => void,
+    signal?: AbortSignal,
+  ): Promise<void>;
   /** bytes read back from the device so far */
   readonly bytesRead: number;
   /** bytes of data written to the device so far (the 16–32-byte shader parameters aside) */

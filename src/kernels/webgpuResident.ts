@@ -16,27 +16,38 @@ import { installWebGPU } from './webgpuShim';
 
 /** Threads of the reductions (one workgroup per output value, its threads striding over the l terms). */
 const REDUCE = 256;
+/** Blocks of X K' between progress reports (and checks of the abort signal). */
+const PROGRESS_BLOCKS = 16;
 /** Threads per workgroup of the element-wise shaders. */
 const WIDE = 64;
 
-/** k(x_i, x_j) in WGSL: `s` accumulates over t < d, then `value` turns it into the kernel value. */
-function kernelWgsl(kernel: KernelSpec): { accumulate: string; value: string } {
-  const dot = 's += X[xi + t] * X[xj + t];';
+/** Rows of the block one workgroup of the rows shader computes (its threads keep one sum per row). */
+const ROWS = 64;
+/** Coordinates of those rows staged in workgroup memory at a time. */
+const TILE = 16;
+
+/** k(x, z) in WGSL: `term` (of coordinates a of x, z of z) summed over t < d into s, then `value`. */
+function kernelWgsl(kernel: KernelSpec): { term: string; value: string } {
   switch (kernel.type) {
     case 'gaussian':
-      return { accumulate: 'let e = X[xi + t] - X[xj + t]; s += e * e;', value: 'exp(-P.gamma * s)' };
+      return { term: '(a - z) * (a - z)', value: 'exp(-P.gamma * s)' };
     case 'polynomial':
       // repeated multiplication: pow() of a negative base is undefined in WGSL
-      return { accumulate: dot, value: 'power(s + P.coef0)' };
+      return { term: 'a * z', value: 'power(s + P.coef0)' };
     case 'linear':
-      return { accumulate: dot, value: 's' };
+      return { term: 'a * z', value: 's' };
   }
 }
 
 const shaders = (kernel: KernelSpec) => {
-  const { accumulate, value } = kernelWgsl(kernel);
+  const { term, value } = kernelWgsl(kernel);
   return {
-    /** Kb[b·l + j] = factor·k(x_{idx[b]}, x_j) − m_{idx[b]} − m_j + m̄ (the raw kernel when m = 0, m̄ = 0) */
+    /**
+     * Kb[b·l + j] = factor·k(x_{idx[b]}, x_j) − m_{idx[b]} − m_j + m̄ (the raw kernel when m = 0, m̄ = 0).
+     * A workgroup takes WIDE columns j and ROWS rows b: the rows' coordinates are staged in workgroup
+     * memory TILE at a time, each thread reads its x_j once and keeps ROWS sums, so X is read once a
+     * block rather than once per row of it.
+     */
     rows: /* wgsl */ `
 struct Params { l: u32, d: u32, count: u32, degree: u32, gamma: f32, coef0: f32, factor: f32, grand: f32 }
 @group(0) @binding(0) var<storage, read> X: array<f32>;
@@ -49,21 +60,50 @@ fn power(base: f32) -> f32 {
   for (var q: u32 = 0u; q < P.degree; q++) { v *= base; }
   return v;
 }
+var<workgroup> Z: array<f32, ${ROWS * TILE}>;
 @compute @workgroup_size(${WIDE})
-fn main(@builtin(global_invocation_id) g: vec3<u32>) {
+fn main(
+  @builtin(global_invocation_id) g: vec3<u32>,
+  @builtin(workgroup_id) w: vec3<u32>,
+  @builtin(local_invocation_index) lt: u32,
+) {
   let j = g.x;
-  let b = g.y;
-  if (j >= P.l || b >= P.count) { return; }
-  let i = idx[b];
-  let xi = i * P.d;
-  let xj = j * P.d;
-  var s: f32 = 0.0;
-  for (var t: u32 = 0u; t < P.d; t++) { ${accumulate} }
-  Kb[b * P.l + j] = P.factor * ${value} - means[i] - means[j] + P.grand;
+  let b0 = w.y * ${ROWS}u;
+  let rows = min(${ROWS}u, P.count - b0);
+  // threads past the last column compute a copy of it (every thread must reach the barriers), unwritten
+  let xj = min(j, P.l - 1u) * P.d;
+  var acc: array<f32, ${ROWS}>;
+  for (var t0: u32 = 0u; t0 < P.d; t0 += ${TILE}u) {
+    let width = min(${TILE}u, P.d - t0);
+    for (var e: u32 = lt; e < ${ROWS * TILE}u; e += ${WIDE}u) {
+      let b = e / ${TILE}u;
+      let t = e % ${TILE}u;
+      var v: f32 = 0.0;
+      if (b < rows && t < width) { v = X[idx[b0 + b] * P.d + t0 + t]; }
+      Z[e] = v;
+    }
+    workgroupBarrier();
+    for (var t: u32 = 0u; t < width; t++) {
+      let a = X[xj + t0 + t];
+      // all ROWS sums (rows past the block read zeros): a fixed trip count the compiler can unroll
+      for (var b: u32 = 0u; b < ${ROWS}u; b++) {
+        let z = Z[b * ${TILE}u + t];
+        acc[b] += ${term};
+      }
+    }
+    workgroupBarrier();
+  }
+  if (j < P.l) {
+    for (var b: u32 = 0u; b < rows; b++) {
+      let s = acc[b];
+      let i = idx[b0 + b];
+      Kb[(b0 + b) * P.l + j] = P.factor * ${value} - means[i] - means[j] + P.grand;
+    }
+  }
 }`,
-    /** out[offset + i·n + b] = A_(row0 + i) · Kb_b over l terms: one workgroup per value */
+    /** out[offset + i·stride + b] = A_(row0 + i) · Kb_b over l terms: one workgroup per value */
     product: /* wgsl */ `
-struct Params { l: u32, n: u32, row0: u32, offset: u32 }
+struct Params { l: u32, n: u32, row0: u32, offset: u32, stride: u32, pad0: u32, pad1: u32, pad2: u32 }
 @group(0) @binding(0) var<storage, read> A: array<f32>;
 @group(0) @binding(1) var<storage, read> Kb: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
@@ -83,7 +123,7 @@ fn main(@builtin(workgroup_id) w: vec3<u32>, @builtin(local_invocation_index) t:
     if (t < h) { part[t] += part[t + h]; }
     workgroupBarrier();
   }
-  if (t == 0u) { out[P.offset + i * P.n + b] = part[0]; }
+  if (t == 0u) { out[P.offset + i * P.stride + b] = part[0]; }
 }`,
     /** corner[b'·count + b] = Kb[b·l + idx[b']] */
     corner: /* wgsl */ `
@@ -481,25 +521,34 @@ export class WebGPUResident implements ResidentRows {
     X: Float64Array,
     out: Float64Array,
     onProgress?: (done: number, total: number) => void,
+    signal?: AbortSignal,
   ): Promise<void> {
     const { l } = this;
     const m = X.length / l;
     if (!Number.isInteger(m) || m > 3 * this.r) throw new RangeError(`multiply: X must be m × l with m ≤ 3r`);
-    const A = this.device.createBuffer({ size: X.length * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
+    const A = this.device.createBuffer({ size: X.length * 4, usage });
+    const product = this.device.createBuffer({ size: X.length * 4, usage });
     this.write(A, 0, Float32Array.from(X));
     const indices = new Uint32Array(this.B);
     try {
-      for (let first = 0; first < l; first += this.B) {
+      // every block queued at once (the queue orders the scratch block's reuse), X K' read back once
+      for (let first = 0, blocks = 0; first < l; first += this.B) {
         const count = Math.min(this.B, l - first);
         for (let b = 0; b < count; b++) indices[b] = first + b;
         this.computeRows(this.scratch, indices.subarray(0, count), true);
-        this.dispatchProduct(A, this.scratch, 0, m, 0, count);
-        const [P] = await this.readOut([0, m * count]);
-        for (let i = 0; i < m; i++) for (let b = 0; b < count; b++) out[i * l + first + b] = P[i * count + b];
-        onProgress?.(first + count, l);
+        this.dispatchProduct(A, this.scratch, 0, m, first, count, product, l);
+        if (++blocks % PROGRESS_BLOCKS === 0 || first + count === l) {
+          await this.device.queue.onSubmittedWorkDone();
+          signal?.throwIfAborted();
+          onProgress?.(first + count, l);
+        }
       }
+      const values = await this.readBuffer(product, 0, m * l);
+      for (let i = 0; i < m * l; i++) out[i] = values[i];
     } finally {
       A.destroy();
+      product.destroy();
     }
   }
 
@@ -531,7 +580,10 @@ export class WebGPUResident implements ResidentRows {
     const s = centered ? this.scale : 1;
     new Float32Array(params, 16, 4).set([gamma, coef0, factor / s, centered ? this.grandMean / s : 0]);
     const means = centered ? this.means : this.zeroMeans();
-    this.dispatch('rows', [this.X, means, slot.idx, slot.Kb], params, [Math.ceil(this.l / WIDE), indices.length]);
+    this.dispatch('rows', [this.X, means, slot.idx, slot.Kb], params, [
+      Math.ceil(this.l / WIDE),
+      Math.ceil(indices.length / ROWS),
+    ]);
   }
 
   private zeros: GPUBuffer | null = null;
@@ -540,9 +592,19 @@ export class WebGPUResident implements ResidentRows {
   }
 
   /** out[offset + i·n + b] = A_(row0 + i) · Kb_b for i < m, b < n (n: the slot's count) */
-  private dispatchProduct(A: GPUBuffer, slot: Slot, row0: number, m: number, offset: number, n = slot.count): void {
-    const params = new Uint32Array([this.l, n, row0, offset]);
-    this.dispatch('product', [A, slot.Kb, this.out], params, [n, m]);
+  /** out[offset + i·stride + b] = A_(row0 + i) · Kb_b for i < m, b < n (n: the slot's count) */
+  private dispatchProduct(
+    A: GPUBuffer,
+    slot: Slot,
+    row0: number,
+    m: number,
+    offset: number,
+    n = slot.count,
+    out = this.out,
+    stride = n,
+  ): void {
+    const params = new Uint32Array([this.l, n, row0, offset, stride, 0, 0, 0]);
+    this.dispatch('product', [A, slot.Kb, out], params, [n, m]);
   }
 
   private dispatchCorner(slot: Slot, count: number): void {

@@ -230,7 +230,7 @@ export class KhaEngine {
     const { l } = this.state;
     if (isResident(this.source)) {
       signal?.throwIfAborted();
-      await this.source.multiply(X, out, onProgress);
+      await this.source.multiply(X, out, onProgress, signal);
       return out;
     }
     const r = X.length / l;
