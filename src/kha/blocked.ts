@@ -228,7 +228,7 @@ export function blockedColumns(
     fold(C0, CK0, D0, G, F, E) {
       flush();
       device?.fold(start, n, b, { histC, histD, histCK, histRho, RRt }, G, F, E, !!CK0, !!D0);
-      sweeps.fold(C0, device?.foldsCK() === false ? null : CK0, D0, G, F, E);
+      sweeps.fold(C0, device && !device.foldsCK() ? null : CK0, D0, G, F, E);
       start += b;
       if (active && start < count) beginSegment();
       else b = 0;
