@@ -52,7 +52,7 @@ export function residentBlock(r: number, blockSize: number, device: ResidentRows
   let indices: Int32Array = new Int32Array(0);
   let count = 0;
   let withCK = false;
-  let pending = false;
+  let pending = false; // CK's pending change is not the identity
   let uploadCK = true; // this side's CK was set from outside: the device takes it before the next block
   let hereValid = true; // this side's CK is current (at a fold it is then folded here too)
 
@@ -60,6 +60,7 @@ export function residentBlock(r: number, blockSize: number, device: ResidentRows
     X.fill(0);
     for (let i = 0; i < n; i++) X[i * n + i] = 1;
   };
+  /** nothing pending (a settle mid-block drops T too: it also has C and D sent whole before the next block) */
   const reset = () => {
     identity(T, k);
     M.fill(0);
@@ -90,7 +91,7 @@ export function residentBlock(r: number, blockSize: number, device: ResidentRows
   };
   /** K'[p_q, p_s] for block rows q, s (the engine's rows hold the block's corner) */
   const corner = (s: number, q: number) => rows[s * device.l + indices[q]];
-  /** column s of X (r × count) ← L (column s + Σ_{q<b} hist[:, q] K'[p_(start+q), p_s]), L lower triangular */
+  /** out = L v for a lower-triangular r × r L */
   const lowerTimes = (L: Float64Array, v: Float64Array, out: Float64Array) => {
     for (let i = 0; i < r; i++) {
       let acc = 0;
