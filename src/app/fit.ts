@@ -31,6 +31,7 @@ import {
   withPassesNeeded,
   type ResidualCheck,
 } from '../eval/certificate';
+import { WebGPUResident } from '../kernels/webgpuResident';
 
 export interface FitOptions extends Omit<KhaRunOptions, 'passes'>, ResumableOptions {
   /**
@@ -48,6 +49,12 @@ export interface FitOptions extends Omit<KhaRunOptions, 'passes'>, ResumableOpti
   certificateTol?: number;
   /** progress and information, for a CLI or a log */
   onEvent?: (event: FitEvent) => void;
+  /**
+   * iterate with X, the rows and A K′ resident on a WebGPU device (webgpuResident.ts; refused without
+   * an adapter): the passes and the exact A K′ products run there, the centering statistics of the
+   * model and the certificate come from `backend` as without it
+   */
+  resident?: boolean;
 }
 
 export type FitEvent =
@@ -117,10 +124,21 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
   // the exact initial A K′ (kha-et, smd) is taken in the centering pass, not in a Gram pass of its own
   const initial = schedule.needsAK && !options.resumeFrom ? new InitialProduct(n, data.l, o.seed, o.blockSize) : null;
   const centering = { ...o, onServedRows: initial?.visit };
+  let device: WebGPUResident | null = null;
   return withCenteredGram(data, kernel, centering, { say, onProgress }, async ({ gram, backend, gramSeconds }) => {
     const scale = kernelScale(kernel, data.X, data.l, data.d, gram.rowMeans, gram.grandMean);
     if (scale !== 1) say(`iterating on K′/${scale.toPrecision(4)} (max K′_pp: a kernel of unit scale for the gains)`);
-    const source = scaledSource(gram, scale);
+    if (o.resident) {
+      device = await WebGPUResident.create(kernel, data.X, data.l, data.d, {
+        components: n,
+        blockSize: Math.min(o.blockSize, data.l),
+        withCK: schedule.needsAK,
+        withD: 'B' in schedule.iterateLengths(n, data.l), // SMD's trace B = F C + E D
+      });
+      device.setScale(scale);
+      say('iterating resident on the WebGPU device (X, the rows, A K′ and the block products)');
+    }
+    const source = device ?? scaledSource(gram, scale);
     const initialAK =
       initial && gram.servedAsScanned ? initial.result(gram.rowMeans, gram.grandMean, scale) : undefined;
 
@@ -263,9 +281,11 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       gramCached: gram.cached,
       checkpointWritten,
     };
-  }).catch((err) => {
-    throw explainFailure(err, kernel, data, o.components);
-  });
+  })
+    .catch((err) => {
+      throw explainFailure(err, kernel, data, o.components);
+    })
+    .finally(() => device?.dispose());
 }
 
 /** The first certificate check of --passes auto. */

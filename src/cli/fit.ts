@@ -38,6 +38,7 @@ interface FitFlags extends DataFlags, KernelFlags, GainFlags, IterationFlags, Ch
   quiet?: boolean;
   verbose?: boolean;
   raw?: boolean;
+  resident?: boolean;
 }
 
 export function registerFitCommand(program: Command): void {
@@ -70,6 +71,12 @@ export function registerFitCommand(program: Command): void {
   addToleranceOption(cmd);
   cmd
     .addOption(new Option('--raw', 'save the raw KHA iterate instead of the Rayleigh–Ritz vectors'))
+    .addOption(
+      new Option(
+        '--resident',
+        'iterate with X, the rows and A K′ kept on the WebGPU device (hand-written WGSL; needs a WebGPU adapter, see docs/GPU.md)',
+      ),
+    )
     .option('-v, --verbose', 'say which backend runs and how the Gram matrix is held');
   addCheckpointOptions(cmd, 'fit', '<model>.checkpoint');
   addOutputOptions(cmd);
@@ -110,6 +117,7 @@ Exit codes: 0 done, 2 bad input, 3 numerical failure (advice printed), 130 inter
         certificateTol: flags.certificateTol,
         components: flags.components,
         rayleighRitz: !flags.raw,
+        resident: flags.resident,
         signal: interrupt.signal,
         checkpoint: checkpointPlan(flags, `${output}.checkpoint`),
         resumeFrom: flags.resume,

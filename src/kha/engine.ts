@@ -18,6 +18,7 @@ import { dot, dotFromOffset } from '../linalg/dense';
 import { Rng, type RngState } from '../linalg/rng';
 import { keptArrays, type GainSchedule, type ScheduleState } from './gains/schedule';
 import type { RowSource } from '../kernels/rowSource';
+import { isResident } from '../kernels/residentRows';
 import { createState, recomputeNorms, type KhaState } from './state';
 import { drawInitialA } from './initialAK';
 import { createUpdateOps, type UpdateForm, type UpdateOps } from './ops';
@@ -37,7 +38,10 @@ export interface EngineOptions {
   update?: UpdateForm;
   /** threads for the blocked form's products (default: the available cores); results do not depend on it */
   threads?: number;
-  /** explicit update ops (e.g. WebAssembly); overrides `update` */
+  /**
+   * explicit update ops (e.g. WebAssembly); overrides `update`. A source whose rows stay on a device
+   * (ResidentRows) takes the blocked form with its products there, and refuses any other.
+   */
   ops?: UpdateOps;
   /**
    * A K' of the initial A (`initialA(r, l, seed)`), computed by the caller without a pass of its own
@@ -140,6 +144,8 @@ export class KhaEngine {
   private secondsBefore = 0;
   /** seconds spent iterating, as of now (during a run: that run's so far included) */
   private secondsNow = () => this.secondsBefore;
+  /** state.AK lags the device's (ops with `settle`) until `sync` */
+  private unsettled = false;
 
   private constructor(source: RowSource, options: EngineOptions) {
     const r = options.components;
@@ -154,7 +160,21 @@ export class KhaEngine {
     // for constant and annealed (docs/BENCHMARKS.md). The default never depends on the thread count,
     // so results do not either.
     const kept = keptArrays(this.schedule, r, l);
-    this.ops = options.ops ?? createUpdateOps(options.update ?? 'factored', r, l, this.blockSize, threads, kept);
+    // rows resident on a device hold only the block's corner: only the blocked form with the device's products reads no more
+    const resident = isResident(source) ? source : undefined;
+    if (resident && options.ops && !options.ops.prepareBlock)
+      throw new RangeError('rows resident on a device need the blocked update, not these ops');
+    this.ops =
+      options.ops ??
+      createUpdateOps(
+        options.update ?? (resident ? 'blocked' : 'factored'),
+        r,
+        l,
+        this.blockSize,
+        threads,
+        kept,
+        resident,
+      );
     this.state = createState(r, l, this.schedule.needsAK, this.ops.allocate);
     this.rng = new Rng(options.seed);
     this.rowSquares = new Float64Array(l).fill(NaN);
@@ -216,6 +236,11 @@ export class KhaEngine {
     signal?: AbortSignal,
   ): Promise<Float64Array> {
     const { l } = this.state;
+    if (isResident(this.source)) {
+      signal?.throwIfAborted();
+      await this.source.multiply(X, out, onProgress, signal);
+      return out;
+    }
     const r = X.length / l;
     const fast = this.ops.timesRows && r === this.state.r ? this.ops.timesRows.bind(this.ops) : null;
     const products = new Float64Array(r * this.blockSize);
@@ -245,6 +270,7 @@ export class KhaEngine {
     this.secondsNow = () => before + elapsed();
     try {
       const stoppedBy = await this.iterate(limits, elapsed, (seconds) => (excluded += seconds));
+      await this.sync();
       return { stoppedBy, seconds: this.secondsNow() };
     } finally {
       this.secondsBefore = this.secondsNow();
@@ -272,9 +298,13 @@ export class KhaEngine {
       if (stop) return stop;
       // The next pass's permutation is drawn when this one ends, so blocks are fetched ahead within a pass only.
       for await (const { indices, rows, count } of this.blocksOf(this.permutation, this.position)) {
+        const endOfPass = this.position + count === l;
+        await this.ops.prepareBlock?.(this.state, this.schedule.iterate, indices, rows, count);
         this.ops.beginBlock?.(this.state, this.schedule.iterate, indices, rows, count);
         for (let b = 0; b < count; b++) this.step(indices[b], rows.subarray(b * l, (b + 1) * l));
-        this.ops.endBlock?.(this.state, this.schedule.iterate, this.position + count === l);
+        this.unsettled = !!this.ops.settle;
+        if (endOfPass) await this.sync(); // the pass's end recomputes the Gram matrices from A K'
+        this.ops.endBlock?.(this.state, this.schedule.iterate, endOfPass);
         this.position += count;
         limits.onProgress?.(this.position, l);
         if (limits.onBlock) exclude(await timed(limits.onBlock));
@@ -305,7 +335,8 @@ export class KhaEngine {
   private step(p: number, k: Float64Array): void {
     const { r, l } = this.state;
     let rowSquare = this.rowSquares[p];
-    if (Number.isNaN(rowSquare)) rowSquare = this.rowSquares[p] = dot(k, 0, k, 0, l);
+    if (Number.isNaN(rowSquare))
+      rowSquare = this.rowSquares[p] = isResident(this.source) ? this.source.rowSquare(p) : dot(k, 0, k, 0, l);
     const projected = this.ops.project(this.state, this.schedule.iterate, p, k, rowSquare);
     const { y } = projected;
     // For a symmetric M = U Λ Uᵀ and ‖w_i‖² = Σ_k |λ_k| (A_i u_k)² (the RKHS norm when M is PSD),
@@ -355,7 +386,15 @@ export class KhaEngine {
     };
   }
 
+  /** Brings state.AK up to date where the ops keep it on a device; snapshot() needs it after a run's blocks. */
+  async sync(): Promise<void> {
+    if (!this.unsettled) return;
+    await this.ops.settle?.(this.state, this.schedule.iterate);
+    this.unsettled = false;
+  }
+
   snapshot(): EngineSnapshot {
+    if (this.unsettled) throw new Error('snapshot: A K is on the device; await engine.sync() first');
     return {
       A: Float64Array.from(this.state.A),
       AK: this.state.AK ? Float64Array.from(this.state.AK) : null,

@@ -12,6 +12,7 @@ import { blockedColumns, jsBlockProducts } from './blocked';
 import { factoredOps, jsFactoredSweeps } from './factored';
 import { naiveOps } from './naive';
 import type { UpdateOps } from './types';
+import type { ResidentRows } from '../../kernels/residentRows';
 import { isWasmUpdateSupported, wasmFactoredSweeps } from '../wasm/wasmUpdate';
 
 export const UPDATE_FORMS = ['factored', 'blocked', 'naive'] as const;
@@ -22,7 +23,8 @@ export type { Projection, SmdIterate, UpdateOps } from './types';
 /**
  * The ops of a form for r components, l samples, blocks of `blockSize` rows and `threads` product
  * threads; `kept`: the lengths of the arrays the schedule keeps besides A (`keptArrays`), which the
- * WebAssembly memory must hold.
+ * WebAssembly memory must hold. `resident`: rows kept on a device (blocked form only), whose block
+ * products are taken there.
  */
 export function createUpdateOps(
   form: UpdateForm,
@@ -31,7 +33,10 @@ export function createUpdateOps(
   blockSize: number,
   threads: number,
   kept: number[],
+  resident?: ResidentRows,
 ): UpdateOps {
+  if (resident && form !== 'blocked')
+    throw new RangeError(`rows resident on a device need the blocked update, not '${form}'`);
   switch (form) {
     case 'naive':
       return naiveOps;
@@ -44,10 +49,10 @@ export function createUpdateOps(
     case 'blocked': {
       if (!isWasmUpdateSupported()) {
         const sweeps = jsFactoredSweeps(r, l);
-        return factoredOps(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, jsBlockProducts(l)));
+        return factoredOps(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, jsBlockProducts(l), resident));
       }
       const sweeps = wasmFactoredSweeps(r, l, blockSize, threads, kept);
-      return factoredOps(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products));
+      return factoredOps(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products, resident));
     }
   }
 }

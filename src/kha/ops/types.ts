@@ -58,6 +58,19 @@ export interface UpdateOps<P extends Projection = Projection> {
     rows: Float64Array,
     count: number,
   ): void;
+  /** Before `beginBlock`: asynchronous work of the block (a device computes its products). */
+  prepareBlock?(
+    state: KhaState,
+    iterate: SmdIterate | null,
+    indices: Int32Array,
+    rows: Float64Array,
+    count: number,
+  ): Promise<void>;
+  /**
+   * Present when the ops keep A K′ on a device: brings state.AK up to date here (before `endBlock`
+   * at a pass's end, and before a snapshot); until then state.AK may be stale between blocks.
+   */
+  settle?(state: KhaState, iterate: SmdIterate | null): Promise<void>;
   /** At a block boundary: A, A K′, B and the row norms become the plain iterate again. */
   endBlock?(state: KhaState, iterate: SmdIterate | null, endOfPass: boolean): void;
   /** The ops' own state at a block boundary, for checkpoints (saved as is: recomputing it would change its last bits). */

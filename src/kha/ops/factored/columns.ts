@@ -7,6 +7,19 @@
 import type { Fold, FactoredSweeps } from './sweeps';
 
 export interface FactoredColumns {
+  /** before `beginBlock`, when the block's products come from a device (blocked.ts with resident rows) */
+  prepareBlock?(
+    C: Float64Array,
+    CK: Float64Array | null,
+    D: Float64Array | null,
+    rows: Float64Array,
+    indices: Int32Array,
+    count: number,
+  ): Promise<void>;
+  /** CK (kept on a device) is brought up to date here, with every change so far */
+  settle?(CK: Float64Array | null): Promise<void>;
+  /** CK was set from outside: a device keeping it must take it */
+  invalidate?(): void;
   /** at a block's start (the plain iterate): the rows the block's steps take, in order */
   beginBlock(
     C: Float64Array,

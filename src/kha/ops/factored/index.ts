@@ -43,11 +43,22 @@ export function factoredOps(
     project: (state, iterate, p, k, rowSquare) => project(fs, state, iterate, p, k, rowSquare),
     kha: (state, projected, eta) => kha(fs, state, projected, eta),
     smd: (state, iterate, projected, eta, mu, xi) => smd(fs, state, iterate, projected, eta, mu, xi),
+    prepareBlock:
+      columns.prepareBlock &&
+      ((state, iterate, indices, rows, count) =>
+        columns.prepareBlock!(state.A, state.AK, iterate && state.AK ? iterate.B : null, rows, indices, count)),
+    settle: columns.settle && ((state) => columns.settle!(state.AK)),
     beginBlock: (state, iterate, indices, rows, count) => beginBlock(fs, state, iterate, indices, rows, count),
     endBlock: (state, iterate, endOfPass) => endBlock(fs, state, iterate, endOfPass),
     saved: () => saved(fs),
-    restore: (from) => restore(fs, from),
+    restore: (from) => {
+      restore(fs, from);
+      columns.invalidate?.();
+    },
     timesRows: timesRows(sweeps, r, l),
-    invalidate: () => void (fs.gramsValid = false),
+    invalidate: () => {
+      fs.gramsValid = false;
+      columns.invalidate?.();
+    },
   };
 }
