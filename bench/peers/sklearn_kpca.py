@@ -1,12 +1,15 @@
-"""scikit-learn KernelPCA (arpack) on USPS train: the batch peer. Prints one JSON line."""
+"""scikit-learn KernelPCA (arpack) on USPS train, or on a CSV file of numbers only: the batch peer. Prints one JSON line."""
 import gzip, json, sys, time
 import numpy as np
 from sklearn.decomposition import KernelPCA
 
 path, sigma, r = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
 start = time.perf_counter()
-with gzip.open(path, "rt") as f:
-    X = np.array([[float(v) for v in line.split()[1:]] for line in f])
+if path.endswith(".csv"):
+    X = np.loadtxt(path, delimiter=",")
+else:
+    with gzip.open(path, "rt") as f:
+        X = np.array([[float(v) for v in line.split()[1:]] for line in f])
 loaded = time.perf_counter()
 kpca = KernelPCA(n_components=r, kernel="rbf", gamma=1 / (2 * sigma**2), eigen_solver="arpack", random_state=0)
 kpca.fit(X)

@@ -149,6 +149,7 @@ export function checkpointing(
   let last = Date.now();
   const save = async () => {
     if (!plan) return;
+    await engine.sync(); // A K′ kept on a device comes back first
     await writeCheckpoint(plan.path, identity, engine.snapshot(), appState());
     written = plan.path;
     last = Date.now();

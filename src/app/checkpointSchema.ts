@@ -4,6 +4,7 @@
  * the permutation (which must be one) and r = |A| / l; every other length follows from them.
  */
 import type { EngineSnapshot } from '../kha/engine';
+import { createGainSchedule, GAIN_NAMES } from '../kha/gains';
 import type { RngState } from '../linalg/rng';
 import {
   arrayOf,
@@ -30,8 +31,9 @@ import type { PassClustering } from './spectralCluster';
 import type { PassMeasurement, ScheduleRun } from './compare/runSchedule';
 import type { TuningResult, TuningTrial } from './compare/tune';
 
-/** The arrays of each schedule's state, by name, with their lengths. */
-const SCHEDULE_ARRAYS: Record<string, (r: number, l: number) => number> = { B: (r, l) => r * l, rho: (r) => r };
+/** The arrays of the schedules' own iterates, by name, with their lengths for (r, l): as the schedules declare them. */
+const scheduleArrays = (r: number, l: number): Record<string, number> =>
+  Object.fromEntries(GAIN_NAMES.flatMap((name) => Object.entries(createGainSchedule(name).iterateLengths(r, l))));
 
 function rngState(value: unknown): RngState {
   const rng = object(value, 'rng');
@@ -75,11 +77,11 @@ export function checkCheckpoint(meta: unknown, arrays: Record<string, StoredArra
       ? ['update', keys(m.updateKeys, 'updateKeys')]
       : ['kernel', m.kernelKeys === undefined ? [] : keys(m.kernelKeys, 'kernelKeys')];
   const floats = (name: string, length: number) => finiteArray(arrays[name], name, length, shape);
+  const lengths = scheduleArrays(r, l);
   const schedule = Object.fromEntries(
     scheduleKeys.map((k) => {
-      const length = SCHEDULE_ARRAYS[k];
-      if (!length) throw new FieldError(`scheduleKeys: unknown schedule state "${k}"`);
-      return [k, floats(`schedule.${k}`, length(r, l))];
+      if (!Object.hasOwn(lengths, k)) throw new FieldError(`scheduleKeys: unknown schedule state "${k}"`);
+      return [k, floats(`schedule.${k}`, lengths[k])];
     }),
   );
   const updateState = Object.fromEntries(

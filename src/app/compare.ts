@@ -11,12 +11,13 @@ import { dirname } from 'path';
 import { UserError } from '../errors';
 import { optimalReconstructionError } from '../eval/convergence';
 import { defaultCacheDir } from '../eval/referenceCache';
-import { GAIN_NAMES, type GainName, type GainParameters } from '../kha/gains';
+import { createGainSchedule, GAIN_NAMES, type GainName, type GainParameters } from '../kha/gains';
 import type { KernelSpec } from '../kernels/kernel';
 import type { Dataset } from '../data/dataset';
 import { datasetHash } from '../data/hash';
 import { VERSION } from '../version';
 import { prepareRun } from './prepare';
+import { InitialProduct } from '../kha/initialAK';
 import { RUN_DEFAULTS, type KhaRunOptions } from './runOptions';
 import { withCenteredGram } from './gram';
 import { kernelScale, scaledSource } from './gainScale';
@@ -98,21 +99,21 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
   const o = { ...COMPARE_DEFAULTS, ...options };
   const say = (message: string) => o.onEvent?.({ type: 'info', message });
   validate(o);
-  // SMD keeps the most (A, A K', B); plan for it when it runs.
-  const memory = {
-    keepsAK: o.gains.some((g) => g !== 'constant' && g !== 'annealed'),
-    keepsB: o.gains.includes('smd'),
-  };
   const kernel = prepareRun(
     data,
     { ...o, kernel: options.kernel },
     o.components,
-    memory,
+    { schedules: o.gains.map((gain) => createGainSchedule(gain)) },
     (e) => e.type === 'warning' && o.onEvent?.({ type: 'warning', message: e.message }),
   );
 
   const onProgress = (done: number, total: number) => o.onEvent?.({ type: 'gram', done, total });
-  return withCenteredGram(data, kernel, o, { say, onProgress }, async ({ gram, backend, gramSeconds }) => {
+  // every run starts from the same A₀: its exact A K′ (kha-et, smd) is taken once, in the centering pass
+  const initial = o.gains.some((gain) => createGainSchedule(gain).needsAK)
+    ? new InitialProduct(o.components, data.l, o.seed, o.blockSize)
+    : null;
+  const centering = { ...o, onServedRows: initial?.visit };
+  return withCenteredGram(data, kernel, centering, { say, onProgress }, async ({ gram, backend, gramSeconds }) => {
     if (!gram.cached)
       say('the Gram matrix does not fit --gram-cache: rows are recomputed on every pass and every measurement (slow)');
 
@@ -143,6 +144,7 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
       blockSize: o.blockSize,
       threads: o.threads,
       signal: o.signal,
+      initialAK: initial && gram.servedAsScanned ? initial.result(gram.rowMeans, gram.grandMean, scale) : undefined,
     };
     const parametersFor = (gain: GainName): GainParameters => ({
       ...definedOnly(o.gainParameters ?? {}),

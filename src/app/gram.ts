@@ -22,6 +22,8 @@ export async function withCenteredGram<T>(
     Pick<GramOptions, 'threads'> & {
       /** stops the centering pass within one block (it rejects with the signal's reason) */
       signal?: AbortSignal;
+      /** each block of the centering pass, as the rows will be served (GramPassOptions) */
+      onServedRows?: (rows: Float64Array, i0: number, count: number) => void;
     },
   events: { say: (message: string) => void; onProgress: (done: number, total: number) => void },
   body: (run: CenteredGramRun) => Promise<T>,
@@ -37,6 +39,7 @@ export async function withCenteredGram<T>(
       cacheBudgetMB: o.gramCacheMB,
       onProgress: events.onProgress,
       signal: o.signal,
+      onServedRows: o.onServedRows,
     });
     const gramSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     events.say(

@@ -22,9 +22,13 @@ import { kmeans } from '../eval/kmeans';
 import {
   certificate as certify,
   CERTIFICATE_TOL,
+  excess,
+  fixedChecks,
   l2Residuals,
   productAndFrobenius,
+  withPassesNeeded,
   type Certificate,
+  type ResidualCheck,
 } from '../eval/certificate';
 import { exactEigen, iterativeEigen, type TopEigenpairs } from '../eval/referenceSolver';
 import { KhaEngine, type StopReason } from '../kha/engine';
@@ -155,13 +159,7 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
 
   const given = definedFields(options.gainParameters);
   const probe = createGainSchedule(o.gain, given); // refuses bad gain parameters before any work
-  const kernel = prepareRun(
-    data,
-    { ...o, kernel: options.kernel },
-    r,
-    { keepsAK: probe.needsAK, keepsB: o.gain === 'smd', rank: false },
-    o.onEvent,
-  );
+  const kernel = prepareRun(data, { ...o, kernel: options.kernel }, r, { schedules: [probe], rank: false }, o.onEvent);
   const say = (message: string) => o.onEvent?.({ type: 'info', message });
 
   const backend = await createGramBackend(o.backend, kernel, data.X, l, data.d, { verbose: say, threads: o.threads });
@@ -218,6 +216,31 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
     // the per-pass scores before an interruption are kept in the checkpoint
     const perPass: PassClustering[] = resumeFrom?.appState ?? [];
     const checkpoints = checkpointing(engine, identity, o.checkpoint, say, () => perPass, o.signal);
+    /** Ritz pairs of the iterate (a copy) and their certificate; the product also sums ‖K̃‖F² (the tail bound). */
+    const certifyIterate = async () => {
+      let frobenius2 = NaN;
+      const pairs = await checkpoints.stoppable(
+        ritzPairs(
+          Float64Array.from(engine.state.A),
+          r,
+          l,
+          async (V) => {
+            const { XM, frobenius2: f } = await productAndFrobenius(interruptible(affinity, o.signal), V);
+            frobenius2 = f;
+            return XM;
+          },
+          o.seed,
+        ),
+      );
+      const residuals = l2Residuals(pairs.vectors, pairs.product, pairs.values, r, l);
+      return {
+        pairs,
+        certificate: certify('l2', pairs.values, residuals, frobenius2, o.certificateTol ?? CERTIFICATE_TOL),
+      };
+    };
+    // checks at a quarter and half-way (a product with K̃ each), so that a flagged result can say how many passes it would take
+    const checks: ResidualCheck[] = [];
+    const checkAt = fixedChecks(o.passes);
     const outcome = await engine.run({
       passes: o.passes,
       tol: o.tol,
@@ -227,6 +250,8 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
       onBlock: checkpoints.onBlock,
       onPass: async (report) => {
         o.onEvent?.({ type: 'pass', report });
+        if (checkAt.includes(report.pass))
+          checks.push({ pass: report.pass, excess: excess((await certifyIterate()).certificate) });
         if (o.perPass) {
           const { scores } = await finish(Float64Array.from(engine.state.A));
           perPass.push({ pass: report.pass, seconds: report.seconds, scores: scores as ClusteringScores });
@@ -236,28 +261,9 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
       },
     });
     const checkpointWritten = await checkpoints.finish(outcome.stoppedBy);
-    // the final product also sums ‖K̃‖F² (the certificate's tail bound) in the same pass
-    let frobenius2 = NaN;
-    const final = await checkpoints.stoppable(
-      ritzPairs(
-        Float64Array.from(engine.state.A),
-        r,
-        l,
-        async (V) => {
-          const { XM, frobenius2: f } = await productAndFrobenius(interruptible(affinity, o.signal), V);
-          frobenius2 = f;
-          return XM;
-        },
-        o.seed,
-      ),
-    );
-    const certificate = certify(
-      'l2',
-      final.values,
-      l2Residuals(final.vectors, final.product, final.values, r, l),
-      frobenius2,
-      o.certificateTol ?? CERTIFICATE_TOL,
-    );
+    const { pairs: final, certificate: measured } = await certifyIterate();
+    checks.push({ pass: engine.pass, excess: excess(measured) });
+    const certificate = withPassesNeeded(measured, checks);
     const kha = {
       ...cluster(final),
       certificate,

@@ -4,15 +4,15 @@
  * KernelPCA.transform up to sign.
  */
 import { UserError } from '../errors';
-import { createGramBackend, centerCrossRows } from '../kernels';
+import { centerCrossRows } from '../kernels';
 import type { BackendRequest } from '../kernels/backend';
 import type { KpcaModel } from '../model/model';
 import type { Dataset } from '../data/dataset';
-import { RUN_DEFAULTS } from './runOptions';
+import { withModelBackend } from './prepare';
 
 export interface TransformOptions {
   backend?: BackendRequest;
-  /** points per backend call (default RUN_DEFAULTS.blockSize) */
+  /** points per backend call (default RUN_DEFAULTS.blockSize: runOptions.ts) */
   blockSize?: number;
 }
 
@@ -49,15 +49,9 @@ export async function transform(
   options: TransformOptions = {},
 ): Promise<Float64Array> {
   const { l, d, components: r, A } = model;
-  if (Z.length !== m * d)
-    throw new UserError(
-      `the data have ${m > 0 ? Z.length / m : 0} features per point, but the model was fitted on ${d}`,
-    );
-  const blockSize = options.blockSize ?? RUN_DEFAULTS.blockSize;
-  const backend = await createGramBackend(options.backend ?? RUN_DEFAULTS.backend, model.kernel, model.X, l, d);
-  const out = new Float64Array(m * r);
-  const block = new Float64Array(blockSize * l);
-  try {
+  return withModelBackend(model, { m, values: Z.length }, options, async (backend, blockSize) => {
+    const out = new Float64Array(m * r);
+    const block = new Float64Array(Math.min(blockSize, Math.max(m, 1)) * l);
     for (let b0 = 0; b0 < m; b0 += blockSize) {
       const count = Math.min(blockSize, m - b0);
       const k = block.subarray(0, count * l);
@@ -70,8 +64,6 @@ export async function transform(
           out[(b0 + b) * r + i] = s;
         }
     }
-  } finally {
-    await backend.dispose();
-  }
-  return out;
+    return out;
+  });
 }

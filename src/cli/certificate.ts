@@ -13,13 +13,16 @@ export function certificateLines(cert: Certificate, symbol = 'λ'): string[] {
         `  |θ − λ| ≤ ${fmt(c.eigenvalueBound)}  sin∠ ≤ ${fmt(c.angleBound)}  residual ${fmt(c.residual)}`,
     ),
     `converged: ${cert.converged ? 'yes' : 'no'} (residuals within ${cert.tolerance}·λ1` +
-      `${cert.subspaceAngleBound === null ? '' : `; subspace sin Θ ≤ ${fmt(cert.subspaceAngleBound)}`})`,
+      `${cert.subspaceAngleBound === null ? '' : `; subspace sin Θ ≤ ${fmt(cert.subspaceAngleBound)}`})` +
+      `${cert.passesNeeded === undefined ? '' : `; passes needed: ${cert.passesNeeded === null ? 'more will not help' : `${cert.passesNeededSlowing ? 'at least' : 'about'} ${cert.passesNeeded}`}`}`,
   ];
 }
 
 /** The certificate in a command's JSON output. */
 export function certificateJson(cert: Certificate | undefined) {
-  return cert ? { converged: cert.converged, certificate: cert } : { converged: null, certificate: null };
+  return cert
+    ? { converged: cert.converged, passesNeeded: cert.passesNeeded ?? null, certificate: cert }
+    : { converged: null, passesNeeded: null, certificate: null };
 }
 
 /**

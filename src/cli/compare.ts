@@ -219,6 +219,7 @@ reported, not fatal), 2 bad input, 130 interrupted (partial report and DIR/compa
       const certificates = result.schedules.map((s) => ({
         gain: s.gain,
         converged: s.certificate?.converged ?? false,
+        passesNeeded: s.certificate?.passesNeeded ?? null,
         certificate: s.certificate ?? null,
       }));
       if (flags.json) {

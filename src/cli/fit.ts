@@ -37,6 +37,7 @@ interface FitFlags extends DataFlags, KernelFlags, GainFlags, IterationFlags, Ch
   quiet?: boolean;
   verbose?: boolean;
   raw?: boolean;
+  resident?: boolean;
 }
 
 export function registerFitCommand(program: Command): void {
@@ -57,11 +58,24 @@ export function registerFitCommand(program: Command): void {
   addDataOptions(cmd);
   addKernelOptions(cmd);
   cmd.addOption(gainOption(FIT_DEFAULTS.gain));
-  addGainParameterOptions(cmd);
-  addIterationOptions(cmd, { components: FIT_DEFAULTS.components, passes: FIT_DEFAULTS.passes });
+  addGainParameterOptions(
+    cmd,
+    'base gain (defaults: constant 0.03, annealed 0.3, kha-et 0.1, smd 0.03; polynomial and linear kernels: of K′ scaled to unit diagonal)',
+  );
+  addIterationOptions(cmd, {
+    components: FIT_DEFAULTS.components,
+    passes: FIT_DEFAULTS.passes,
+    maxPasses: FIT_DEFAULTS.maxPasses,
+  });
   addToleranceOption(cmd);
   cmd
     .addOption(new Option('--raw', 'save the raw KHA iterate instead of the Rayleigh–Ritz vectors'))
+    .addOption(
+      new Option(
+        '--resident',
+        'iterate with X, the rows and A K′ kept on the WebGPU device (hand-written WGSL; needs a WebGPU adapter, see docs/GPU.md)',
+      ),
+    )
     .option('-v, --verbose', 'say which backend runs and how the Gram matrix is held');
   addCheckpointOptions(cmd, 'fit', '<model>.checkpoint');
   addOutputOptions(cmd);
@@ -87,18 +101,22 @@ Exit codes: 0 done, 2 bad input, 3 numerical failure (advice printed), 130 inter
         quiet: flags.quiet,
         json: flags.json,
         verbose: flags.verbose,
-        passes: flags.passes,
+        passes: flags.passes === 'auto' ? `auto ≤ ${flags.maxPasses}` : flags.passes,
       });
       const dataset = await loadInput(data, flags, flags.quiet);
       progress.note(`${dataset.source}: ${dataset.l} points × ${dataset.d} features`);
       const interrupt = interruptOnSignals('stopping at the next block and writing a checkpoint');
       const result = await fit(dataset, {
         ...runOptionsFromFlags(flags),
+        passes: flags.passes,
+        maxPasses:
+          cmd.getOptionValueSource('maxPasses') === 'cli' || flags.passes === 'auto' ? flags.maxPasses : undefined,
         gain: flags.gain as never,
         tol: flags.tol,
         certificateTol: flags.certificateTol,
         components: flags.components,
         rayleighRitz: !flags.raw,
+        resident: flags.resident,
         signal: interrupt.signal,
         checkpoint: checkpointPlan(flags, `${output}.checkpoint`),
         resumeFrom: flags.resume,

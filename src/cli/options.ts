@@ -100,7 +100,9 @@ export function gainOption(defaultGain: GainName = 'smd'): Option {
 
 export interface IterationFlags {
   components?: number;
-  passes: number;
+  /** 'auto' only for the commands that offer it (fit) */
+  passes: number | 'auto';
+  maxPasses?: number;
   maxSeconds?: number;
   seed: number;
   backend: BackendRequest;
@@ -109,22 +111,33 @@ export interface IterationFlags {
   memoryLimit?: number;
 }
 
-/** `components: undefined` leaves -r without a default (the command decides; `componentsHelp` says how). */
+/**
+ * `components: undefined` leaves -r without a default (the command decides; `componentsHelp` says how).
+ * `maxPasses`: the command offers `--passes auto` (until the certificate says converged) and --max-passes.
+ */
 export function addIterationOptions(
   cmd: Command,
-  defaults: { components?: number; passes: number; componentsHelp?: string },
+  defaults: { components?: number; passes: number | 'auto'; maxPasses?: number; componentsHelp?: string },
 ): Command {
   const components = new Option('-r, --components <r>', defaults.componentsHelp ?? 'number of components').argParser(
     positiveInteger('--components'),
   );
   if (defaults.components !== undefined) components.default(defaults.components);
+  const passes =
+    defaults.maxPasses === undefined
+      ? new Option('--passes <n>', 'maximum passes through the data').argParser(positiveInteger('--passes'))
+      : new Option(
+          '--passes <n|auto>',
+          'passes through the data; auto: until the convergence certificate passes (checked at a few passes), at most --max-passes',
+        ).argParser((value: string) => (value === 'auto' ? value : positiveInteger('--passes')(value)));
+  cmd.addOption(components).addOption(passes.default(defaults.passes));
+  if (defaults.maxPasses !== undefined)
+    cmd.addOption(
+      new Option('--max-passes <n>', 'the most passes --passes auto runs')
+        .argParser(positiveInteger('--max-passes'))
+        .default(defaults.maxPasses),
+    );
   return cmd
-    .addOption(components)
-    .addOption(
-      new Option('--passes <n>', 'maximum passes through the data')
-        .argParser(positiveInteger('--passes'))
-        .default(defaults.passes),
-    )
     .addOption(new Option('--max-seconds <s>', 'stop iterating after s seconds').argParser(positive('--max-seconds')))
     .addOption(
       new Option('--seed <n>', 'seed of the generator (initial A, permutations)')
@@ -217,7 +230,7 @@ export function runOptionsFromFlags(flags: KernelFlags & GainFlags & IterationFl
   return {
     kernel: kernelFromFlags(flags),
     gainParameters: gainParametersFromFlags(flags),
-    passes: flags.passes,
+    passes: flags.passes as number, // 'auto' only where the command offers it (fit reads it itself)
     maxSeconds: flags.maxSeconds,
     seed: flags.seed,
     backend: flags.backend,

@@ -17,7 +17,8 @@ export function createProgress(opts: {
   quiet?: boolean;
   json?: boolean;
   verbose?: boolean;
-  passes: number;
+  /** the passes planned, as shown in the progress bar (fit's auto: 'auto ≤ N') */
+  passes: number | string;
 }): ProgressReporter {
   const silent = Boolean(opts.quiet || opts.json);
   const tty = Boolean(process.stderr.isTTY);

@@ -33,6 +33,10 @@ export class CenteredGram implements RowSource {
   get cacheBytes(): number {
     return this.gram.cacheBytes;
   }
+  /** whether rows are served as the centering pass handed them to `onServedRows` (GramRows) */
+  get servedAsScanned(): boolean {
+    return this.gram.servedAsScanned;
+  }
 
   static async create(backend: GramBackend, opts: GramPassOptions = {}): Promise<CenteredGram> {
     const l = backend.l;

@@ -16,6 +16,12 @@ export interface GramPassOptions {
   onProgress?: (done: number, total: number) => void;
   /** aborts the first pass within one block (it then rejects with the signal's reason) */
   signal?: AbortSignal;
+  /**
+   * Called for each block of the first pass with its rows as `rows()` will serve them afterwards
+   * (the f32 cache's values when K is cached), so that a product with K costs no pass of its own.
+   * `servedAsScanned` is false after a pass whose cache had to be dropped: those values were not served.
+   */
+  onServedRows?: (rows: Float64Array, i0: number, count: number) => void;
 }
 
 export const DEFAULT_BLOCK_SIZE = 64;
@@ -31,6 +37,8 @@ export class GramRows {
     private readonly backend: GramBackend,
     /** K as f32 rows, or null when it did not fit the budget */
     private readonly cache: Float32Array | null,
+    /** whether `rows()` serves the values the first pass handed to `onServedRows` */
+    readonly servedAsScanned: boolean,
   ) {}
 
   get cached(): boolean {
@@ -54,6 +62,7 @@ export class GramRows {
     const keep = gramCacheBytes(l) <= (opts.cacheBudgetMB ?? DEFAULT_CACHE_BUDGET_MB) * 2 ** 20;
     const cache = keep ? new Float32Array(l * l) : null;
     const blocks = [0, 1].map(() => new Float64Array(blockSize * l));
+    const served = opts.onServedRows && cache ? new Float64Array(blockSize * l) : null;
     const fetched = fetchAhead(Math.ceil(l / blockSize), async (i) => {
       const i0 = i * blockSize,
         count = Math.min(blockSize, l - i0);
@@ -69,11 +78,14 @@ export class GramRows {
       visit(rows, i0, count);
       cache?.set(rows, i0 * l);
       if (cache) largest = Math.max(largest, maxAbs(rows));
+      if (served && cache) served.set(cache.subarray(i0 * l, (i0 + count) * l));
+      opts.onServedRows?.(served ? served.subarray(0, count * l) : rows, i0, count);
       opts.onProgress?.(i0 + count, l);
       opts.signal?.throwIfAborted();
     }
     // an f32 copy of values beyond f32's range would be infinite or lose its digits: compute rows instead
-    return new GramRows(backend, cache && fitsF32(largest) ? cache : null);
+    const kept = cache && fitsF32(largest) ? cache : null;
+    return new GramRows(backend, kept, kept === cache);
   }
 
   /** out[b*l + j] = K[indices[b], j] */

@@ -1,9 +1,10 @@
 /**
- * Hand-written WebAssembly SIMD backend (wasm/dots.wat): f32x4 dot products over d with four block
- * rows sharing each x_j load; the kernel formula (exp for the Gaussian) is applied afterwards in
- * float64 by the kernel's own `fromDots`.
+ * Hand-written WebAssembly SIMD backend (wasm/dots.wat): a register-blocked f32x4 micro-kernel,
+ * 4 block rows × 8 training points per tile, over X packed once into panels of 8 points; the kernel
+ * formula (exp for the Gaussian, from the squared norms) is applied afterwards in float64 by the
+ * kernel's own `fromDots`.
  *
- * Threads: X is packed once, as f32, into one shared WebAssembly.Memory. Each executor (a worker
+ * Threads: X is packed once, as f32 panels, into one shared WebAssembly.Memory. Each executor (a worker
  * thread, or this thread when threads = 1) owns a slot there; a block's rows are split between the
  * slots, this thread packs each share of Z into its slot, and the executor computes the f64 kernel
  * values in place (wasmWorker.ts), which are then copied out. Every value comes from the same code
@@ -16,15 +17,17 @@ import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../errors';
 import type { GramBackend } from './backend';
-import { squaredNorms } from './blockDots';
 import type { KernelImpl } from './kernelImpl';
-import { checkBlock, columnMeans, gatherRows, packF32 } from './points';
+import { checkBlock, columnMeans, gatherRows } from './points';
 import { pagesFor, validates, webAssembly, type WasmMemory } from '../webAssembly';
 import { DOTS_WASM_HEX } from './wasm/dotsWasm.generated';
 import { computeSlot, type DotsExports, type Slot, WORKER_SOURCE } from './wasmWorker';
 
 /** rows of a block computed per round, split between the executors: bounds their slots */
 const BLOCK_ROWS = 64;
+/** dots.wat's tile: GROUP rows of a block × PANEL training points */
+const GROUP = 4;
+const PANEL = 8;
 
 const dotsModuleBytes = (): Uint8Array => Buffer.from(DOTS_WASM_HEX, 'hex');
 let compiled: object | null = null;
@@ -42,7 +45,7 @@ export function defaultWasmThreads(): number {
 
 /** What the backend is, for --verbose. */
 export function describeWasm(threads: number): string {
-  return `WebAssembly SIMD, f32 dot products, ${threads} thread${threads === 1 ? '' : 's'}`;
+  return `WebAssembly SIMD, f32 register-blocked dot products, ${threads} thread${threads === 1 ? '' : 's'}`;
 }
 
 /** Computes the kernel values of `count` rows packed into its slot. */
@@ -70,11 +73,9 @@ export class WasmBackend implements GramBackend {
     private readonly X: Float64Array,
     readonly l: number,
     readonly d: number,
-    /** f32 row length, d rounded up to a multiple of 4 */
-    private readonly stride: number,
     /** subtracted from every point before rounding to f32 when k is translation invariant */
     private readonly shift: Float64Array | null,
-    /** rows per round: BLOCK_ROWS rounded up so that each executor's share is a multiple of 4 */
+    /** rows per round: BLOCK_ROWS rounded up so that each executor's share is a multiple of GROUP */
     private readonly roundRows: number,
     private readonly views: SlotViews[],
     private readonly executors: Executor[],
@@ -95,24 +96,25 @@ export class WasmBackend implements GramBackend {
   ): Promise<WasmBackend> {
     if (!Number.isInteger(threads) || threads < 1)
       throw new RangeError(`wasm backend: threads must be a positive integer, got ${threads}`);
-    const stride = Math.ceil(d / 4) * 4;
-    const slotRows = Math.ceil(BLOCK_ROWS / threads / 4) * 4;
+    const panels = Math.ceil(l / PANEL);
+    const slotRows = Math.ceil(BLOCK_ROWS / threads / GROUP) * GROUP;
     let bytes = 0;
     const take = (n: number): number => {
       const at = bytes;
       bytes += Math.ceil(n / 16) * 16;
       return at;
     };
-    const x = take(l * stride * 4);
+    const x = take(panels * PANEL * d * 4);
     const xNorms = take(l * 8);
     const slots: Slot[] = Array.from({ length: threads }, () => ({
       x,
       l,
-      dv: stride / 4,
+      d,
+      panels,
       xNorms,
-      z: take(slotRows * stride * 4),
+      z: take(slotRows * d * 4),
       zNorms: take(slotRows * 8),
-      dots: take(slotRows * l * 4),
+      dots: take(slotRows * panels * PANEL * 4),
       out: take(slotRows * l * 8),
     }));
     const pages = pagesFor(bytes);
@@ -124,13 +126,19 @@ export class WasmBackend implements GramBackend {
     const buffer = memory.buffer;
 
     const shift = impl.translationInvariant ? columnMeans(X, l, d) : null;
-    const xF32 = new Float32Array(buffer, x, l * stride);
-    packF32(X, l, d, shift, xF32, stride);
-    new Float64Array(buffer, xNorms, l).set(squaredNorms(xF32, l, stride));
+    packPanels(
+      X,
+      l,
+      d,
+      shift,
+      new Float32Array(buffer, x, panels * PANEL * d),
+      PANEL,
+      new Float64Array(buffer, xNorms, l),
+    );
 
     const module = (compiled ??= new webAssembly!.Module(dotsModuleBytes()));
     const views = slots.map((s) => ({
-      z: new Float32Array(buffer, s.z, slotRows * stride),
+      z: new Float32Array(buffer, s.z, slotRows * d),
       zNorms: new Float64Array(buffer, s.zNorms, slotRows),
       out: new Float64Array(buffer, s.out, slotRows * l),
     }));
@@ -146,7 +154,7 @@ export class WasmBackend implements GramBackend {
               constants: impl.constants,
             })),
           );
-    return new WasmBackend(X, l, d, stride, shift, slotRows * threads, views, executors);
+    return new WasmBackend(X, l, d, shift, slotRows * threads, views, executors);
   }
 
   async cross(Z: Float64Array, m: number, out: Float64Array): Promise<void> {
@@ -172,26 +180,56 @@ export class WasmBackend implements GramBackend {
     await Promise.all(this.executors.map((e) => e.dispose()));
   }
 
-  /** Rows in rounds of up to roundRows, each split between the executors in shares of a multiple of 4 rows. */
+  /** Rows in rounds of up to roundRows, each split between the executors in shares of a multiple of GROUP rows. */
   private async compute(Z: Float64Array, m: number, out: Float64Array): Promise<void> {
-    const { l, d, stride } = this;
+    const { l, d } = this;
     for (let b0 = 0; b0 < m; b0 += this.roundRows) {
       const rows = Math.min(this.roundRows, m - b0);
-      const share = Math.ceil(rows / this.executors.length / 4) * 4;
+      const share = Math.ceil(rows / this.executors.length / GROUP) * GROUP;
       const runs: Promise<void>[] = [];
       for (let e = 0; e * share < rows; e++) {
         const first = b0 + e * share;
         const count = Math.min(share, rows - e * share);
         const { z, zNorms, out: values } = this.views[e];
-        z.fill(0, 0, Math.ceil(count / 4) * 4 * stride);
-        packF32(Z.subarray(first * d, (first + count) * d), count, d, this.shift, z, stride);
-        zNorms.set(squaredNorms(z, count, stride));
+        packPanels(Z.subarray(first * d, (first + count) * d), count, d, this.shift, z, GROUP, zNorms);
         runs.push(this.executors[e].run(count).then(() => out.set(values.subarray(0, count * l), first * l)));
       }
       // all settled before the slots are reused, even when one failed
       const failed = (await Promise.allSettled(runs)).find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;
     }
+  }
+}
+
+/**
+ * Copies the n × d rows of `src`, minus `shift` (a d-vector, or null), rounded to f32, into `dst` in
+ * panels of `width` rows interleaved by dimension, the layout dots.wat reads: row i's value t at
+ * (⌊i/width⌋·d + t)·width + i mod width. The rows from n up to a multiple of width are zeros (the
+ * tiles compute them, and nobody reads them). norms[i] = ‖row i‖² of the f32 values, summed in f64.
+ */
+export function packPanels(
+  src: Float64Array,
+  n: number,
+  d: number,
+  shift: Float64Array | null,
+  dst: Float32Array,
+  width: number,
+  norms: Float64Array,
+): void {
+  const padded = Math.ceil(n / width) * width;
+  for (let i = 0; i < padded; i++) {
+    const at = Math.floor(i / width) * d * width + (i % width);
+    if (i >= n) {
+      for (let t = 0; t < d; t++) dst[at + t * width] = 0;
+      continue;
+    }
+    let s = 0;
+    for (let t = 0; t < d; t++) {
+      const v = Math.fround(src[i * d + t] - (shift ? shift[t] : 0));
+      dst[at + t * width] = v;
+      s += v * v;
+    }
+    norms[i] = s;
   }
 }
 

@@ -9,30 +9,32 @@ import type { FromDots } from './kernelImpl';
 
 /** Byte offsets into the shared memory (all 16-byte aligned) and the sizes one executor works with. */
 export interface Slot {
-  /** X: l rows of 4·dv f32 (d padded with zeros); shared by all slots */
+  /** X in `panels` panels of 8 points (dots.wat), zero points past l; shared by all slots */
   readonly x: number;
   readonly l: number;
-  readonly dv: number;
+  readonly d: number;
+  readonly panels: number;
   /** ‖x_j − shift‖² as f64 (l values); shared by all slots */
   readonly xNorms: number;
-  /** this slot's rows of Z as f32, zero-padded to a multiple of 4 rows, and their squared norms (f64) */
+  /** this slot's rows of Z as f32 in groups of 4 (dots.wat), zero rows up to a multiple of 4, and their squared norms (f64) */
   readonly z: number;
   readonly zNorms: number;
-  /** the f32 dot products, then the f64 kernel values, count × l each */
+  /** the f32 dot products, count rows of 8·panels; then the f64 kernel values, count × l */
   readonly dots: number;
   readonly out: number;
 }
 
 export interface DotsExports {
-  dots(x: number, l: number, z: number, m: number, dv: number, out: number): void;
+  dots(x: number, panels: number, z: number, groups: number, d: number, out: number, rowBytes: number): void;
 }
 
 /** Kernel values of the slot's `count` rows of Z into its out region. */
 const COMPUTE_SLOT = `function (wasm, buffer, slot, count, fromDots) {
-  const l = slot.l;
-  wasm.dots(slot.x, l, slot.z, Math.ceil(count / 4) * 4, slot.dv, slot.dots);
+  const l = slot.l, lp = slot.panels * 8;
+  wasm.dots(slot.x, slot.panels, slot.z, Math.ceil(count / 4), slot.d, slot.dots, lp * 4);
+  const dots = new Float32Array(buffer, slot.dots, count * lp);
   const out = new Float64Array(buffer, slot.out, count * l);
-  out.set(new Float32Array(buffer, slot.dots, count * l));
+  for (let b = 0; b < count; b++) out.set(dots.subarray(b * lp, b * lp + l), b * l);
   fromDots(out, count, l, new Float64Array(buffer, slot.zNorms, count), new Float64Array(buffer, slot.xNorms, l));
 }`;
 

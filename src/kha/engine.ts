@@ -16,14 +16,12 @@ import { NumericalError } from '../errors';
 import { fetchAhead } from '../kernels/fetchAhead';
 import { dot, dotFromOffset } from '../linalg/dense';
 import { Rng, type RngState } from '../linalg/rng';
-import type { GainSchedule, ScheduleState } from './gains/schedule';
-import { naiveOps } from './naiveUpdate';
+import { keptArrays, type GainSchedule, type ScheduleState } from './gains/schedule';
 import type { RowSource } from '../kernels/rowSource';
+import { isResident } from '../kernels/residentRows';
 import { createState, recomputeNorms, type KhaState } from './state';
-import { blockedColumns, jsBlockProducts } from './blocked';
-import { factoredOps, jsFactoredSweeps } from './factored';
-import { prefixSumOps, UpdateScratch, type UpdateOps } from './update';
-import { isWasmUpdateSupported, wasmFactoredSweeps } from './wasm/wasmUpdate';
+import { drawInitialA } from './initialAK';
+import { createUpdateOps, type UpdateForm, type UpdateOps } from './ops';
 
 export interface EngineOptions {
   /** r, the number of components */
@@ -33,15 +31,23 @@ export interface EngineOptions {
   /** rows fetched per request (default 64) */
   blockSize?: number;
   /**
-   * 'factored' (the default: factored.ts, r × l sweeps every step) or 'blocked' (blocked.ts, the r × l
-   * work as matrix products once per block, on `threads` threads), both in WebAssembly f64x2 SIMD where
-   * that validates, else in JS; 'prefix-sum' (JS, about 10× slower) or 'naive' (the O(r²·l) oracle, for tests)
+   * The update form (ops/index.ts): 'factored' (the default, r × l sweeps every step) or 'blocked' (the
+   * r × l work as matrix products once per block, on `threads` threads), both in WebAssembly f64x2
+   * SIMD where that validates, else in JS; or 'naive' (the O(r²·l) oracle, for tests)
    */
-  update?: 'blocked' | 'factored' | 'prefix-sum' | 'naive';
+  update?: UpdateForm;
   /** threads for the blocked form's products (default: the available cores); results do not depend on it */
   threads?: number;
-  /** explicit update ops (e.g. WebAssembly); overrides `update` */
+  /**
+   * explicit update ops (e.g. WebAssembly); overrides `update`. A source whose rows stay on a device
+   * (ResidentRows) takes the blocked form with its products there, and refuses any other.
+   */
   ops?: UpdateOps;
+  /**
+   * A K' of the initial A (`initialA(r, l, seed)`), computed by the caller without a pass of its own
+   * (`InitialProduct`, in the centering pass); absent: create() computes it, a pass over all rows
+   */
+  initialAK?: Float64Array;
   /** progress of create()'s exact A K' (a pass over all rows: minutes when they are computed on the fly) */
   onSourcePass?: (done: number, total: number) => void;
   /** aborts create()'s exact A K' within one block (create then rejects with the signal's reason) */
@@ -127,7 +133,6 @@ export class KhaEngine {
   private permutation: Int32Array;
   private readonly rng: Rng;
   private readonly ops: UpdateOps;
-  private readonly y: Float64Array;
   /** ‖k'_p‖² for each sample p, computed on its first step (rows do not change): the divergence bound and the ops read it */
   private readonly rowSquares: Float64Array;
   /** two row blocks: one stepped through while the next is fetched into the other */
@@ -139,6 +144,8 @@ export class KhaEngine {
   private secondsBefore = 0;
   /** seconds spent iterating, as of now (during a run: that run's so far included) */
   private secondsNow = () => this.secondsBefore;
+  /** state.AK lags the device's (ops with `settle`) until `sync` */
+  private unsettled = false;
 
   private constructor(source: RowSource, options: EngineOptions) {
     const r = options.components;
@@ -152,10 +159,24 @@ export class KhaEngine {
     // Factored by default: on 2 cores the blocked form measured even for smd and kha-et, faster only
     // for constant and annealed (docs/BENCHMARKS.md). The default never depends on the thread count,
     // so results do not either.
-    this.ops = options.ops ?? updateOps(options.update ?? 'factored', r, l, this.blockSize, threads);
+    const kept = keptArrays(this.schedule, r, l);
+    // rows resident on a device hold only the block's corner: only the blocked form with the device's products reads no more
+    const resident = isResident(source) ? source : undefined;
+    if (resident && options.ops && !options.ops.prepareBlock)
+      throw new RangeError('rows resident on a device need the blocked update, not these ops');
+    this.ops =
+      options.ops ??
+      createUpdateOps(
+        options.update ?? (resident ? 'blocked' : 'factored'),
+        r,
+        l,
+        this.blockSize,
+        threads,
+        kept,
+        resident,
+      );
     this.state = createState(r, l, this.schedule.needsAK, this.ops.allocate);
     this.rng = new Rng(options.seed);
-    this.y = this.ops.allocate(r);
     this.rowSquares = new Float64Array(l).fill(NaN);
     this.blocks = [0, 1].map(() => ({
       indices: new Int32Array(this.blockSize),
@@ -168,7 +189,7 @@ export class KhaEngine {
 
   /**
    * A new engine: A drawn i.i.d. N(0, 1/(r·l)) from the seeded generator, A K' computed exactly
-   * when the schedule needs it (one pass over the rows), then the first permutation.
+   * when the schedule needs it (one pass over the rows, unless `initialAK` is given), then the first permutation.
    * With `resumeFrom`, the engine continues from a snapshot instead.
    */
   static async create(source: RowSource, options: EngineOptions, resumeFrom?: EngineSnapshot): Promise<KhaEngine> {
@@ -178,10 +199,14 @@ export class KhaEngine {
       engine.restore(resumeFrom);
       return engine;
     }
-    const { A, r, l } = engine.state;
-    const scale = 1 / Math.sqrt(r * l);
-    for (let i = 0; i < A.length; i++) A[i] = engine.rng.normal() * scale;
-    if (engine.state.AK) await engine.refreshAK(options.onSourcePass, options.signal);
+    const { A, AK, r, l } = engine.state;
+    drawInitialA(engine.rng, A, r, l);
+    if (AK && options.initialAK) {
+      if (options.initialAK.length !== AK.length)
+        throw new RangeError(`initialAK has ${options.initialAK.length} values, not r·l = ${AK.length}`);
+      AK.set(options.initialAK);
+    }
+    if (AK && !options.initialAK) await engine.refreshAK(options.onSourcePass, options.signal);
     else recomputeNorms(engine.state);
     engine.schedule.init(engine.state, engine.ops);
     engine.rng.permutation(l, engine.permutation);
@@ -211,6 +236,11 @@ export class KhaEngine {
     signal?: AbortSignal,
   ): Promise<Float64Array> {
     const { l } = this.state;
+    if (isResident(this.source)) {
+      signal?.throwIfAborted();
+      await this.source.multiply(X, out, onProgress, signal);
+      return out;
+    }
     const r = X.length / l;
     const fast = this.ops.timesRows && r === this.state.r ? this.ops.timesRows.bind(this.ops) : null;
     const products = new Float64Array(r * this.blockSize);
@@ -240,6 +270,7 @@ export class KhaEngine {
     this.secondsNow = () => before + elapsed();
     try {
       const stoppedBy = await this.iterate(limits, elapsed, (seconds) => (excluded += seconds));
+      await this.sync();
       return { stoppedBy, seconds: this.secondsNow() };
     } finally {
       this.secondsBefore = this.secondsNow();
@@ -267,9 +298,13 @@ export class KhaEngine {
       if (stop) return stop;
       // The next pass's permutation is drawn when this one ends, so blocks are fetched ahead within a pass only.
       for await (const { indices, rows, count } of this.blocksOf(this.permutation, this.position)) {
+        const endOfPass = this.position + count === l;
+        await this.ops.prepareBlock?.(this.state, this.schedule.iterate, indices, rows, count);
         this.ops.beginBlock?.(this.state, this.schedule.iterate, indices, rows, count);
         for (let b = 0; b < count; b++) this.step(indices[b], rows.subarray(b * l, (b + 1) * l));
-        this.ops.endBlock?.(this.state, this.schedule.iterate, this.position + count === l);
+        this.unsettled = !!this.ops.settle;
+        if (endOfPass) await this.sync(); // the pass's end recomputes the Gram matrices from A K'
+        this.ops.endBlock?.(this.state, this.schedule.iterate, endOfPass);
         this.position += count;
         limits.onProgress?.(this.position, l);
         if (limits.onBlock) exclude(await timed(limits.onBlock));
@@ -299,10 +334,11 @@ export class KhaEngine {
   /** One KHA step on sample p with centered row k = k'_p. */
   private step(p: number, k: Float64Array): void {
     const { r, l } = this.state;
-    const y = this.y;
     let rowSquare = this.rowSquares[p];
-    if (Number.isNaN(rowSquare)) rowSquare = this.rowSquares[p] = dot(k, 0, k, 0, l);
-    this.ops.project(this.state, this.schedule.iterate, p, k, y, rowSquare);
+    if (Number.isNaN(rowSquare))
+      rowSquare = this.rowSquares[p] = isResident(this.source) ? this.source.rowSquare(p) : dot(k, 0, k, 0, l);
+    const projected = this.ops.project(this.state, this.schedule.iterate, p, k, rowSquare);
+    const { y } = projected;
     // For a symmetric M = U Λ Uᵀ and ‖w_i‖² = Σ_k |λ_k| (A_i u_k)² (the RKHS norm when M is PSD),
     // Cauchy–Schwarz gives |y_i| ≤ ‖w_i‖·√|M|_pp ≤ ‖w_i‖·√‖m_p‖, since |M|_pp ≤ ‖M e_p‖. Converged
     // rows have ‖w_i‖ = 1, so far beyond this bound the iteration has exploded. (√M_pp alone would be
@@ -313,7 +349,7 @@ export class KhaEngine {
       if (!(Math.abs(yi) <= bound)) this.diverged(i, yi);
       this.passSquares[i] += yi * yi;
     }
-    this.schedule.step(this.state, p, k, y, this.ops);
+    this.schedule.step(this.state, projected, this.ops);
     this.state.t++;
   }
 
@@ -350,7 +386,15 @@ export class KhaEngine {
     };
   }
 
+  /** Brings state.AK up to date where the ops keep it on a device; snapshot() needs it after a run's blocks. */
+  async sync(): Promise<void> {
+    if (!this.unsettled) return;
+    await this.ops.settle?.(this.state, this.schedule.iterate);
+    this.unsettled = false;
+  }
+
   snapshot(): EngineSnapshot {
+    if (this.unsettled) throw new Error('snapshot: A K is on the device; await engine.sync() first');
     return {
       A: Float64Array.from(this.state.A),
       AK: this.state.AK ? Float64Array.from(this.state.AK) : null,
@@ -386,32 +430,6 @@ export class KhaEngine {
       : null;
     this.schedule.restore(saved.schedule);
     this.ops.restore?.(Object.keys(saved.updateState).length > 0 ? saved.updateState : undefined);
-  }
-}
-
-/** The update ops `EngineOptions.update` names. */
-function updateOps(
-  update: NonNullable<EngineOptions['update']>,
-  r: number,
-  l: number,
-  blockSize: number,
-  threads: number,
-): UpdateOps {
-  switch (update) {
-    case 'naive':
-      return naiveOps;
-    case 'prefix-sum':
-      return prefixSumOps(new UpdateScratch(r, l));
-    case 'factored':
-      return factoredOps(r, l, isWasmUpdateSupported() ? wasmFactoredSweeps(r, l, blockSize) : jsFactoredSweeps(r, l));
-    case 'blocked': {
-      if (!isWasmUpdateSupported()) {
-        const sweeps = jsFactoredSweeps(r, l);
-        return factoredOps(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, jsBlockProducts(l)));
-      }
-      const sweeps = wasmFactoredSweeps(r, l, blockSize, threads);
-      return factoredOps(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products));
-    }
   }
 }
 

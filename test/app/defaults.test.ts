@@ -1,91 +1,139 @@
-import { fit } from '../../src/app/fit';
+import { fit, FIT_DEFAULTS } from '../../src/app/fit';
 import { loadDataset } from '../../src/data/load';
 import type { Dataset } from '../../src/data/dataset';
 import type { GainName } from '../../src/kha/gains';
 import type { KernelSpec } from '../../src/kernels/kernel';
-import { exactEigen } from '../helpers/problems';
+import type { KpcaModel } from '../../src/model/model';
+import { exactEigen, iterativeEigen, type TopEigenpairs } from '../../src/eval/referenceSolver';
+import { denseMultiply } from '../../src/eval/blockMultiply';
 import { join } from 'path';
 
-// Every built-in kernel × every gain schedule from defaults (20 passes): the iteration never diverges,
-// and on generated blobs the certificate says converged, with bounds that hold against ml-matrix.
-const kernels: Array<[string, KernelSpec | undefined, (x: number) => number]> = [
-  ['gaussian (median σ)', undefined, () => NaN],
-  ['polynomial', { type: 'polynomial', degree: 3, coef0: 1 }, (dot) => (dot + 1) ** 3],
-  ['linear', { type: 'linear' }, (dot) => dot],
+// The grid of issue 13: every built-in kernel × every gain schedule, from defaults (--passes auto),
+// on generated blobs and on mnist:1000:14. Each run must be certified converged, and the
+// certificate must hold against the float64 eigensolver of src/eval/referenceSolver.ts on the same
+// centered Gram matrix: λ_i ≥ the Krylov lower bound, |θ_i − λ_i| within the tolerance, and each
+// component's RKHS angle to the exact top-r subspace within ‖r_i‖/(θ_i − λ_{r+1}).
+const kernels: Array<[string, KernelSpec | undefined]> = [
+  ['gaussian', undefined],
+  ['polynomial', { type: 'polynomial', degree: 3, coef0: 1 }],
+  ['linear', { type: 'linear' }],
 ];
 const gains: GainName[] = ['constant', 'annealed', 'kha-et', 'smd'];
-const grid = kernels.flatMap(([name, kernel, k]) => gains.map((gain) => [name, gain, kernel, k] as const));
+const grid = kernels.flatMap(([name, kernel]) => gains.map((gain) => [name, gain, kernel] as const));
 const r = 4;
+const tol = 1e-2;
 
-/** exact eigenvalues of the centered K′ of a polynomial or linear kernel (explicit float64) */
-function exactValues(data: Dataset, k: (dot: number) => number): number[] {
+/**
+ * Not met: a constant gain keeps a noise floor (the residuals stop falling: measured excess over the
+ * tolerance 1.7, 3 and 5–7 for the three kernels at η0 = 0.03), so these are flagged, with "more
+ * passes will not help", after --max-passes.
+ */
+const NOISE_FLOOR = new Set([
+  'mnist:1000:14 gaussian constant',
+  'mnist:1000:14 polynomial constant',
+  'mnist:1000:14 linear constant',
+]);
+
+/** The centered Gram matrix K′ of the model's kernel, in float64. */
+function centeredGram(data: Dataset, kernel: KernelSpec): Float64Array {
   const { l, d, X } = data;
   const K = new Float64Array(l * l);
   for (let i = 0; i < l; i++)
-    for (let j = 0; j < l; j++) {
-      let s = 0;
-      for (let c = 0; c < d; c++) s += X[i * d + c] * X[j * d + c];
-      K[i * l + j] = k(s);
+    for (let j = 0; j <= i; j++) {
+      let dot = 0;
+      let dist2 = 0;
+      for (let c = 0; c < d; c++) {
+        dot += X[i * d + c] * X[j * d + c];
+        dist2 += (X[i * d + c] - X[j * d + c]) ** 2;
+      }
+      const k =
+        kernel.type === 'gaussian'
+          ? Math.exp(-kernel.gamma * dist2)
+          : kernel.type === 'linear'
+            ? dot
+            : (dot + kernel.coef0) ** kernel.degree;
+      K[i * l + j] = K[j * l + i] = k;
     }
-  const m = new Float64Array(l).map((_, i) => K.subarray(i * l, (i + 1) * l).reduce((a, b) => a + b, 0) / l);
+  const m = new Float64Array(l);
+  for (let i = 0; i < l; i++) for (let j = 0; j < l; j++) m[i] += K[i * l + j] / l;
   const mean = m.reduce((a, b) => a + b, 0) / l;
-  return exactEigen(
-    K.map((v, ij) => v - m[Math.floor(ij / l)] - m[ij % l] + mean),
-    l,
-  ).values;
+  for (let i = 0; i < l; i++) for (let j = 0; j < l; j++) K[i * l + j] += mean - m[i] - m[j];
+  return K;
+}
+
+/** sin of the RKHS angle from w = Φ′a to span{exact eigenfunctions 1..r}: cos² = Σ_j λ_j (a·u_j)² / aᵀK′a. */
+function sinToSubspace(a: Float64Array, K: Float64Array, exact: TopEigenpairs): number {
+  const { l } = exact;
+  let aKa = 0;
+  for (let p = 0; p < l; p++) {
+    let s = 0;
+    for (let q = 0; q < l; q++) s += K[p * l + q] * a[q];
+    aKa += a[p] * s;
+  }
+  let inside = 0;
+  for (let j = 0; j < r; j++) {
+    let au = 0;
+    for (let p = 0; p < l; p++) au += a[p] * exact.vectors[j * l + p];
+    inside += exact.values[j] * au * au;
+  }
+  return Math.sqrt(Math.max(0, 1 - inside / aKa));
 }
 
 /**
- * Runs that do not reach the certificate's tolerance (1e-2·λ1) in 20 passes from defaults: the
- * certificate must say so. Measured: blobs5d gaussian constant and annealed (λ4 bound 1.04e-2·λ1);
- * on mnist:1000:14 (r 4), only gaussian annealed, linear kha-et and linear smd converge.
+ * The certificate against the exact pairs: λ_i ≥ its Krylov lower bound and θ_i ≤ λ_i (Ritz values),
+ * both rigorous (to the f32 Gram cache's rounding); when it says converged, |θ_i − λ_i| within the
+ * tolerance and, where θ_i > λ_{r+1}, the angle from w_i to the exact top-r subspace within
+ * ‖r_i‖/(θ_i − λ_{r+1}) (Davis–Kahan with the exact gap).
  */
-const SLOW = new Set(['blobs5d gaussian constant', 'blobs5d gaussian annealed']);
-
-describe('defaults on blobs: no divergence, bounds that hold against ml-matrix', () => {
-  let data: Dataset;
-  const exact = new Map<string, number[]>();
-  beforeAll(async () => {
-    data = await loadDataset(join(__dirname, '../../data/blobs5d.csv'));
-  });
-
-  test.each(grid)('%s, %s', async (name, gain, kernel, k) => {
-    const { model } = await fit(data, { components: r, kernel, gain, backend: 'reference' });
-    const cert = model.certificate!;
-    expect(cert.converged).toBe(!SLOW.has(`blobs5d ${name.split(' ')[0]} ${gain}`));
-    if (!kernel) return; // the Gaussian's bounds are checked against ml-matrix in test/eval/certificate.test.ts
-    if (!exact.has(name)) exact.set(name, exactValues(data, k));
-    const lambda = exact.get(name)!;
-    for (let i = 0; i < r; i++) {
-      const c = cert.components[i];
-      // rigorous: λ_i ≥ the Krylov lower bound, and some eigenvalue within ‖r_i‖ of θ_i
-      expect(c.lowerBound).toBeLessThanOrEqual(lambda[i] * (1 + 1e-6));
-      expect(Math.min(...lambda.map((v) => Math.abs(v - c.eigenvalue)))).toBeLessThanOrEqual(
-        c.residual + 1e-6 * lambda[0],
+function checkAgainstExact(model: KpcaModel, K: Float64Array, exact: TopEigenpairs, converged: boolean): void {
+  const cert = model.certificate!;
+  const { l } = model;
+  const lambda = exact.values;
+  for (let i = 0; i < r; i++) {
+    const c = cert.components[i];
+    expect(c.lowerBound).toBeLessThanOrEqual(lambda[i] + 1e-5 * lambda[0]);
+    expect(c.eigenvalue).toBeLessThanOrEqual(lambda[i] + 1e-5 * lambda[0]);
+    if (!converged) continue;
+    expect(lambda[i] - c.eigenvalue).toBeLessThanOrEqual(tol * lambda[0]);
+    const gap = c.eigenvalue - lambda[r];
+    if (gap > 0)
+      expect(sinToSubspace(model.A.subarray(i * l, (i + 1) * l), K, exact)).toBeLessThanOrEqual(
+        c.residual / gap + 1e-5,
       );
-      // converged: within twice the tolerance of λ_i (an iterate near a saddle can read λ5 for λ4)
-      expect(Math.abs(c.eigenvalue - lambda[i])).toBeLessThanOrEqual(2e-2 * lambda[0]);
-    }
-  });
-});
+  }
+}
 
-describe('defaults on mnist:1000:14 never diverge, and what has not converged is flagged', () => {
+describe.each([
+  ['blobs5d', () => loadDataset(join(__dirname, '../../data/blobs5d.csv')), 'reference' as const],
+  ['mnist:1000:14', () => loadDataset('mnist:1000:14'), 'wasm' as const],
+])('defaults converge on %s (--passes auto), checked against the exact eigensolver', (set, load, backend) => {
   let data: Dataset;
+  const exact = new Map<string, { K: Float64Array; pairs: TopEigenpairs }>();
   beforeAll(async () => {
-    data = await loadDataset('mnist:1000:14');
+    data = await load();
   });
-  test.each(grid)('%s, %s', async (_name, gain, kernel) => {
-    const { model } = await fit(data, { components: r, kernel, gain, backend: 'wasm' });
+
+  test.each(grid)('%s, %s', async (name, gain, kernel) => {
+    const { model, stoppedBy } = await fit(data, { components: r, kernel, gain, backend });
     const cert = model.certificate!;
-    for (const c of cert.components) {
-      expect(Number.isFinite(c.residual) && c.eigenvalue > 0).toBe(true);
-      expect(c.lowerBound).toBeGreaterThanOrEqual(c.eigenvalue);
+    if (!exact.has(name)) {
+      const K = centeredGram(data, model.kernel);
+      const pairs =
+        data.l <= 400
+          ? exactEigen(K, data.l, r + 1)
+          : await iterativeEigen(denseMultiply(K, data.l), data.l, r + 1, { tol: 1e-10 });
+      exact.set(name, { K, pairs });
     }
-    const within = cert.components.every(
-      (c) =>
-        c.residual <= 1e-2 * cert.components[0].eigenvalue &&
-        c.lowerBound - c.eigenvalue <= 1e-2 * cert.components[0].eigenvalue,
-    );
-    expect(cert.converged).toBe(within);
+    const { K, pairs } = exact.get(name)!;
+    const floor = NOISE_FLOOR.has(`${set} ${name} ${gain}`);
+    expect(cert.converged).toBe(!floor);
+    expect(stoppedBy).toBe(floor ? 'passes' : 'certificate');
+    if (floor) {
+      expect(model.passes).toBe(FIT_DEFAULTS.maxPasses);
+      // measured null (the excess rose between the last two checks); a floor that still creeps down
+      // would give an estimate far beyond the run
+      expect(cert.passesNeeded === null || cert.passesNeeded! > 10 * FIT_DEFAULTS.maxPasses).toBe(true);
+    }
+    checkAgainstExact(model, K, pairs, !floor);
   });
 });

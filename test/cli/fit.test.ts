@@ -5,7 +5,7 @@ import { kpca, kpcaInterrupted, writeCloudCsv } from '../helpers/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'kpca-cli-'));
 const csv = writeCloudCsv(join(dir, 'cloud.csv'), 400);
-const fitArgs = (model: string, passes: number) => [
+const fitArgs = (model: string, passes: number | 'auto') => [
   'fit',
   csv,
   '--sigma',
@@ -21,6 +21,48 @@ const fitArgs = (model: string, passes: number) => [
   '-o',
   model,
 ];
+
+describe('kpca fit --certificate-tol', () => {
+  const fitJson = (passes: number | 'auto', ...extra: string[]) => {
+    const run = kpca([...fitArgs(join(dir, 'tol.kpca'), passes), '--json', ...extra]);
+    expect(run.code).toBe(0);
+    return JSON.parse(run.stdout);
+  };
+
+  test('a loose tolerance certifies a short run the default flags', () => {
+    expect(fitJson(3).converged).toBe(false);
+    const loose = fitJson(3, '--certificate-tol', '0.5');
+    expect(loose.converged).toBe(true);
+    expect(loose.certificate.tolerance).toBe(0.5);
+  });
+
+  test('a tight tolerance flags a run the default certifies, with the passes it would take', () => {
+    const auto = fitJson('auto');
+    expect(auto).toMatchObject({ converged: true, stoppedBy: 'certificate' });
+    const tight = fitJson(auto.passes as number, '--certificate-tol', '1e-7');
+    expect(tight.converged).toBe(false);
+    expect(tight.certificate.warnings[0]).toMatch(/exceeds 1e-7·λ1/);
+    expect(tight.passesNeeded === null || tight.passesNeeded > auto.passes).toBe(true);
+    const text = kpca([...fitArgs(join(dir, 'tol.kpca'), auto.passes as number), '--certificate-tol', '1e-7']);
+    expect(text.stdout).toMatch(
+      /converged: no \(residuals within 1e-7·λ1.*; passes needed: (about \d+|more will not help)\n/,
+    );
+    expect(text.stderr).toMatch(/\nkpca: warning: λ1: not converged.*(passes in all|more passes will not help)/);
+  });
+
+  test.each(['0', '-0.01', 'NaN', 'tight'])('--certificate-tol %s is refused with exit 2', (value) => {
+    const run = kpca([...fitArgs(join(dir, 'bad-tol.kpca'), 2), `--certificate-tol=${value}`]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--certificate-tol/);
+    expect(existsSync(join(dir, 'bad-tol.kpca'))).toBe(false);
+  });
+
+  test('--max-passes goes with --passes auto only', () => {
+    const run = kpca([...fitArgs(join(dir, 'bad-max.kpca'), 5), '--max-passes', '9']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--max-passes goes with --passes auto/);
+  });
+});
 
 describe('kpca fit / info / transform', () => {
   test('fit writes a model; --json prints the result; info and transform read it', () => {

@@ -1,5 +1,5 @@
 /**
- * The factored update (src/kha/factored.ts) computes what the literal O(r²·l) update computes, with
+ * The factored update (src/kha/ops/factored) computes what the literal O(r²·l) update computes, with
  * its sweeps in JS and in WebAssembly, across block boundaries (folds), inside long blocks (folds
  * on a small diagonal of G or E) and across a snapshot and restore.
  */
@@ -11,7 +11,7 @@ import { fitState } from '../../src/app/checkpointSchema';
 import { readContainer, writeContainer } from '../../src/io/container';
 import { DenseRowSource } from '../../src/kha/denseRowSource';
 import { KhaEngine, type EngineSnapshot } from '../../src/kha/engine';
-import { factoredOps, FOLD_BELOW, jsFactoredSweeps, type FactoredSweeps } from '../../src/kha/factored';
+import { factoredOps, FOLD_BELOW, jsFactoredSweeps, type FactoredSweeps } from '../../src/kha/ops/factored';
 import { createGainSchedule, GAIN_NAMES, type GainName } from '../../src/kha/gains';
 import { wasmFactoredSweeps } from '../../src/kha/wasm/wasmUpdate';
 import { relativeMaxError, smallProblem, type SmallProblem } from '../helpers/problems';

@@ -1,6 +1,6 @@
 /** The WebAssembly sweeps of the factored update compute what the JS sweeps compute. */
-import { jsBlockProducts } from '../../src/kha/blocked';
-import { jsFactoredSweeps } from '../../src/kha/factored';
+import { jsBlockProducts } from '../../src/kha/ops/blocked';
+import { jsFactoredSweeps } from '../../src/kha/ops/factored';
 import { UPDATE_WASM_HEX } from '../../src/kha/wasm/updateWasm.generated';
 import { arenaDoubles, isWasmUpdateSupported, wasmFactoredSweeps } from '../../src/kha/wasm/wasmUpdate';
 import { Rng } from '../../src/linalg/rng';
@@ -91,9 +91,10 @@ describe('wasm sweeps, direct calls', () => {
     sweeps.allocate(blockSize * l);
     sweeps.allocate(blockSize * l);
     expect(() => sweeps.allocate(sweeps.remaining + 1)).toThrow(/exceeds the arena/);
-    // what an SMD engine and the factored ops allocate besides: G, F, E and nine r-vectors
+    // what an SMD engine and the factored ops allocate besides: ρ, G, F, E, five r-vectors and two spare
+    sweeps.allocate(rr);
     for (let i = 0; i < 3; i++) sweeps.allocate(rr * rr);
-    for (let i = 0; i < 9; i++) sweeps.allocate(rr);
+    for (let i = 0; i < 7; i++) sweeps.allocate(rr);
     // and the blocked form: seven r × blockSize, one blockSize × blockSize
     for (let i = 0; i < 7; i++) sweeps.allocate(rr * blockSize);
     sweeps.allocate(blockSize * blockSize);

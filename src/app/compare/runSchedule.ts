@@ -9,7 +9,14 @@ import { KhaEngine, type EngineSnapshot, type StopReason } from '../../kha/engin
 import { createGainSchedule, type GainName, type GainParameters } from '../../kha/gains';
 import type { RowSource } from '../../kernels/rowSource';
 import { measureIterate, type IterateMeasures } from './measure';
-import { certifyRkhs, type Certificate } from '../../eval/certificate';
+import {
+  certifyRkhs,
+  excess,
+  fixedChecks,
+  withPassesNeeded,
+  type Certificate,
+  type ResidualCheck,
+} from '../../eval/certificate';
 import { rayleighRitz } from '../../kha/rayleighRitz';
 
 export interface PassMeasurement extends IterateMeasures {
@@ -46,6 +53,8 @@ export interface RunScheduleOptions {
   blockSize: number;
   /** threads of the blocked update's products (default: the available cores) */
   threads?: number;
+  /** A K′ of the initial A, taken in the centering pass (EngineOptions.initialAK) */
+  initialAK?: Float64Array;
   passes: number;
   maxSeconds?: number;
   signal?: AbortSignal;
@@ -68,7 +77,14 @@ export async function runSchedule(
   const schedule = createGainSchedule(o.gain, o.parameters);
   const engine = await KhaEngine.create(
     source,
-    { components: o.components, schedule, seed: o.seed, blockSize: o.blockSize, threads: o.threads },
+    {
+      components: o.components,
+      schedule,
+      seed: o.seed,
+      blockSize: o.blockSize,
+      threads: o.threads,
+      initialAK: o.initialAK,
+    },
     o.resume?.snapshot,
   );
   const series: PassMeasurement[] = o.resume ? [...o.resume.series] : [];
@@ -91,6 +107,10 @@ export async function runSchedule(
   let lastGains: ArrayLike<number> = [];
   let stoppedBy: ScheduleRun['stoppedBy'];
   let failure: string | undefined;
+  // certificates at a quarter and half-way (two Gram passes each), so that a flagged result can say how many passes it would take
+  const checks: ResidualCheck[] = [];
+  const checkAt = o.measure !== 'final' ? fixedChecks(o.passes) : [];
+  const unscaled = o.unscaled ?? { source, scale: 1 };
   try {
     const outcome = await engine.run({
       passes: o.passes,
@@ -100,6 +120,8 @@ export async function runSchedule(
         seconds = report.seconds;
         lastGains = report.gains;
         if (o.measure !== 'final') await record(report.seconds, report.gains);
+        if (checkAt.includes(report.pass))
+          checks.push({ pass: report.pass, excess: excess(await certifyFinal(engine, unscaled)) });
       },
     });
     stoppedBy = outcome.stoppedBy;
@@ -113,10 +135,11 @@ export async function runSchedule(
   }
   if (o.measure === 'final' && stoppedBy !== 'diverged' && engine.pass > 0) await record(seconds, lastGains);
   // an interrupted schedule is reported as far as it got, without the two passes of a certificate
-  const certificate =
-    o.measure !== 'final' && stoppedBy !== 'diverged' && stoppedBy !== 'signal'
-      ? await certifyFinal(engine, o.unscaled ?? { source, scale: 1 })
-      : undefined;
+  let certificate: Certificate | undefined;
+  if (o.measure !== 'final' && stoppedBy !== 'diverged' && stoppedBy !== 'signal') {
+    const measured = await certifyFinal(engine, unscaled);
+    certificate = withPassesNeeded(measured, [...checks, { pass: engine.pass, excess: excess(measured) }]);
+  }
   return {
     gain: o.gain,
     parameters: { ...schedule.parameters },

@@ -4,16 +4,14 @@
  * second parameter): it finds the right order of magnitude, not an optimum.
  */
 import type { ReferenceSpectrum } from '../../eval/referenceSolver';
-import type { GainName, GainParameters } from '../../kha/gains';
+import { createGainSchedule, type GainName, type GainParameters } from '../../kha/gains';
 import type { RowSource } from '../../kernels/rowSource';
 import { runSchedule, type RunScheduleOptions } from './runSchedule';
 
 /** η0 for every schedule */
 export const TUNE_ETA0 = [0.01, 0.03, 0.1, 0.3];
-/** annealed τ, as multiples of l */
-export const TUNE_TAU_FACTORS = [0.1, 1, 10];
-/** smd μ */
-export const TUNE_MU = [0.3, 1, 3];
+/** the schedules' own values: annealed τ (multiples of l) and smd μ */
+export { TUNE_MU, TUNE_TAU_FACTORS } from '../../kha/gains';
 export const TUNE_PASSES = 3;
 
 export interface TuningTrial {
@@ -33,12 +31,7 @@ export interface TuningResult {
 
 /** The grid for one schedule; `base` holds parameters the grid does not vary (e.g. SMD's ξ). */
 export function tuningGrid(gain: GainName, l: number, base: GainParameters = {}): GainParameters[] {
-  const second: GainParameters[] =
-    gain === 'annealed'
-      ? TUNE_TAU_FACTORS.map((f) => ({ tau: Math.round(f * l) }))
-      : gain === 'smd'
-        ? TUNE_MU.map((mu) => ({ mu }))
-        : [{}];
+  const second = createGainSchedule(gain).tuningValues(l);
   return TUNE_ETA0.flatMap((eta0) => second.map((s) => ({ ...base, eta0, ...s })));
 }
 

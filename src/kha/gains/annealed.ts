@@ -1,6 +1,9 @@
 import type { KhaState } from '../state';
-import type { UpdateOps } from '../update';
+import type { Projection, UpdateOps } from '../ops';
 import type { GainSchedule, GainParameters } from './schedule';
+
+/** The τ --tune tries, as multiples of l. */
+export const TUNE_TAU_FACTORS = [0.1, 1, 10];
 
 /** KHA with the 1/t annealed scalar gain: η_t,i = η0 · τ/(t + τ), default τ = l. */
 export class AnnealedGain implements GainSchedule {
@@ -27,13 +30,21 @@ export class AnnealedGain implements GainSchedule {
     this.lastGains = new Float64Array(state.r);
   }
 
-  step(state: KhaState, p: number, k: Float64Array, y: Float64Array, ops: UpdateOps): void {
+  step<P extends Projection>(state: KhaState, projected: P, ops: UpdateOps<P>): void {
     this.lastGains.fill((this.eta0 * this.tau) / (state.t + this.tau));
-    ops.kha(state, p, k, y, this.lastGains);
+    ops.kha(state, projected, this.lastGains);
   }
 
   snapshot() {
     return {};
   }
   restore(): void {}
+
+  iterateLengths() {
+    return {};
+  }
+  /** τ as multiples of l */
+  tuningValues(l: number): GainParameters[] {
+    return TUNE_TAU_FACTORS.map((f) => ({ tau: Math.round(f * l) }));
+  }
 }

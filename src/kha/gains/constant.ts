@@ -1,5 +1,5 @@
 import type { KhaState } from '../state';
-import type { UpdateOps } from '../update';
+import type { Projection, UpdateOps } from '../ops';
 import type { GainSchedule, GainParameters } from './schedule';
 
 /** KHA with a constant scalar gain: η_t,i = η0 (Kim, Franz & Schölkopf 2005). */
@@ -24,12 +24,19 @@ export class ConstantGain implements GainSchedule {
     this.lastGains = new Float64Array(state.r).fill(this.eta0);
   }
 
-  step(state: KhaState, p: number, k: Float64Array, y: Float64Array, ops: UpdateOps): void {
-    ops.kha(state, p, k, y, this.lastGains);
+  step<P extends Projection>(state: KhaState, projected: P, ops: UpdateOps<P>): void {
+    ops.kha(state, projected, this.lastGains);
   }
 
   snapshot() {
     return {};
   }
   restore(): void {}
+
+  iterateLengths() {
+    return {};
+  }
+  tuningValues(): GainParameters[] {
+    return [{}];
+  }
 }

@@ -7,6 +7,8 @@ import { GAIN_NAMES, type GainParameters, type GainSchedule } from './schedule';
 
 export * from './schedule';
 export { AnnealedGain, ConstantGain, KhaEtGain, SmdGain };
+export { TUNE_TAU_FACTORS } from './annealed';
+export { TUNE_MU } from './smd';
 
 /** `name` is a GainName, or what a user typed: anything else is refused here, naming the choices. */
 export function createGainSchedule(name: string, params: GainParameters = {}): GainSchedule {

@@ -1,5 +1,5 @@
 import type { KhaState } from '../state';
-import type { UpdateOps } from '../update';
+import type { Projection, UpdateOps } from '../ops';
 import type { GainSchedule, GainParameters } from './schedule';
 
 /**
@@ -41,12 +41,19 @@ export class KhaEtGain implements GainSchedule {
     this.lastGains = new Float64Array(state.r);
   }
 
-  step(state: KhaState, p: number, k: Float64Array, y: Float64Array, ops: UpdateOps): void {
-    ops.kha(state, p, k, y, khaEtGains(state, this.eta0, this.lastGains));
+  step<P extends Projection>(state: KhaState, projected: P, ops: UpdateOps<P>): void {
+    ops.kha(state, projected, khaEtGains(state, this.eta0, this.lastGains));
   }
 
   snapshot() {
     return {};
   }
   restore(): void {}
+
+  iterateLengths() {
+    return {};
+  }
+  tuningValues(): GainParameters[] {
+    return [{}];
+  }
 }

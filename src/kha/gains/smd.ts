@@ -1,5 +1,5 @@
 import type { KhaState } from '../state';
-import type { SmdIterate, UpdateOps } from '../update';
+import type { Projection, SmdIterate, UpdateOps } from '../ops';
 import type { GainSchedule, GainParameters, ScheduleState } from './schedule';
 import { NumericalError } from '../../errors';
 import { khaEtGains } from './khaEt';
@@ -9,6 +9,9 @@ import { khaEtGains } from './khaEt';
  * μ = 10 log-gains fell to −40 … −360 (docs/ALGORITHMS.md); healthy runs stay within a few units of 0.
  */
 export const SMD_COLLAPSE_LOG_GAIN = -25;
+
+/** The μ --tune tries. */
+export const TUNE_MU = [0.3, 1, 3];
 
 /**
  * KHA-SMD: stochastic meta-descent in the RKHS. One log-gain ρ_i per component multiplies the
@@ -38,14 +41,15 @@ export class SmdGain implements GainSchedule {
   }
 
   init(state: KhaState, ops: UpdateOps): void {
-    this.iterate = { B: ops.allocate(state.r * state.l), rho: ops.allocate(state.r) };
+    const lengths = this.iterateLengths(state.r, state.l);
+    this.iterate = { B: ops.allocate(lengths.B), rho: ops.allocate(lengths.rho) };
     this.baseGains = new Float64Array(state.r);
     this.lastGains = new Float64Array(state.r);
   }
 
-  step(state: KhaState, p: number, k: Float64Array, y: Float64Array, ops: UpdateOps): void {
+  step<P extends Projection>(state: KhaState, projected: P, ops: UpdateOps<P>): void {
     const eta = khaEtGains(state, this.eta0, this.baseGains);
-    ops.smd(state, this.iterate, p, k, y, eta, this.mu, this.xi);
+    ops.smd(state, this.iterate, projected, eta, this.mu, this.xi);
     const { rho } = this.iterate;
     for (let i = 0; i < state.r; i++) this.lastGains[i] = Math.exp(rho[i]) * eta[i];
   }
@@ -61,6 +65,15 @@ export class SmdGain implements GainSchedule {
         `SMD log-gains collapsed in pass ${pass + 1} (ρ ≤ ${SMD_COLLAPSE_LOG_GAIN} for component${frozen.length > 1 ? 's' : ''} ` +
           `${frozen.join(', ')}): those components stopped learning. ${this.divergenceAdvice}.`,
       );
+  }
+
+  /** B, the gradient trace (r × l), and the log-gains ρ */
+  iterateLengths(r: number, l: number) {
+    return { B: r * l, rho: r };
+  }
+
+  tuningValues(): GainParameters[] {
+    return TUNE_MU.map((mu) => ({ mu }));
   }
 
   snapshot(): ScheduleState {

@@ -1,4 +1,4 @@
-;; The r × l kernels of the factored KHA and KHA-SMD update (src/kha/factored.ts) in f64x2 SIMD.
+;; The r × l kernels of the factored KHA and KHA-SMD update (src/kha/ops/factored) in f64x2 SIMD.
 ;; Assembled by scripts/build-wasm.js into updateWasm.generated.ts (run it after editing this file;
 ;; test/kha/wasmUpdate.test.ts fails while the generated module is stale).
 ;;
@@ -182,7 +182,7 @@
         (local.set $off (i32.add (local.get $off) (i32.const 32)))
         (br $columns))))
 
-  ;; The blocked form's products (../blocked.ts), f64x2 over pairs of columns, a scalar last column
+  ;; The blocked form's products (../ops/blocked.ts), f64x2 over pairs of columns, a scalar last column
   ;; when l is odd. out[i·stride + b] = X_i · Y_b for i < m, b < n: two rows of X by four rows of Y share
   ;; each load (eight accumulators); rows past the end repeat the last row, computed and not stored.
   (func (export "timesTransposed")

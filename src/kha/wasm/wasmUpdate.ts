@@ -1,5 +1,5 @@
 /**
- * The r × l sweeps of the factored update (../factored.ts) in hand-written WebAssembly f64x2 SIMD
+ * The r × l sweeps of the factored update (../ops/factored) in hand-written WebAssembly f64x2 SIMD
  * (update.wat, assembled into updateWasm.generated.ts by scripts/build-wasm.js).
  *
  * One WebAssembly.Memory is sized up front, for a given (r, l, blockSize), to hold everything the
@@ -8,8 +8,8 @@
  * can never grow, and the Float64Array views handed out stay valid for the engine's life. `allocate`
  * is a bump allocator (16-byte aligned) that throws once the arena is spent.
  */
-import type { BlockProducts } from '../blocked';
-import { foldColumns, type FactoredSweeps } from '../factored';
+import type { BlockProducts } from '../ops/blocked';
+import { foldColumns, type FactoredSweeps } from '../ops/factored';
 import { PAGE_BYTES, pagesFor, validates, webAssembly } from '../../webAssembly';
 import { threadedProducts } from './productThreads';
 import { UPDATE_WASM_HEX } from './updateWasm.generated';
@@ -45,16 +45,22 @@ export interface WasmFactoredSweeps extends FactoredSweeps {
 /** float64 values of one allocation, rounded up so that every allocation starts 16-byte aligned */
 const rounded = (n: number): number => n + (n & 1);
 
-/** float64 values the engine, the schedules and the factored ops allocate for (r, l, blockSize). */
-export function arenaDoubles(r: number, l: number, blockSize: number): number {
-  // A, A K', B (r × l each), two row blocks (blockSize × l each: one stepped through while the next
-  // is fetched), y and ρ (r each), two spare r-vectors; the factors G, F, E (r × r each) and the
-  // five r-vectors of a step; the blocked form's products and step changes (seven r × blockSize, one
-  // blockSize × blockSize)
+/** SMD's arrays besides A: A K′, B (r × l each) and ρ; what an arena holds when not told otherwise. */
+const smdArrays = (r: number, l: number): number[] => [r * l, r * l, r];
+
+/**
+ * float64 values the engine, the schedules and the factored ops allocate for (r, l, blockSize);
+ * `kept`: the lengths of the arrays the schedule keeps besides A (`keptArrays`: A K′, its own iterate).
+ */
+export function arenaDoubles(r: number, l: number, blockSize: number, kept = smdArrays(r, l)): number {
+  // A and the schedule's arrays, two row blocks (blockSize × l each: one stepped through while the
+  // next is fetched), two spare r-vectors; the factors G, F, E (r × r each) and the five r-vectors
+  // of a step; the blocked form's products and step changes (seven r × blockSize, one blockSize × blockSize)
   return (
-    3 * rounded(r * l) +
+    rounded(r * l) +
+    kept.reduce((sum, n) => sum + rounded(n), 0) +
     2 * rounded(blockSize * l) +
-    4 * rounded(r) +
+    2 * rounded(r) +
     3 * rounded(r * r) +
     5 * rounded(r) +
     7 * rounded(r * blockSize) +
@@ -67,9 +73,16 @@ export function arenaDoubles(r: number, l: number, blockSize: number): number {
 
 /**
  * The sweeps for r components, l samples and row blocks of `blockSize` rows (the engine's blockSize);
- * the blocked form's products on `threads` threads (this one and threads − 1 workers).
+ * the blocked form's products on `threads` threads (this one and threads − 1 workers); `kept`: as in
+ * `arenaDoubles` (default SMD's, the most any schedule keeps).
  */
-export function wasmFactoredSweeps(r: number, l: number, blockSize: number, threads = 1): WasmFactoredSweeps {
+export function wasmFactoredSweeps(
+  r: number,
+  l: number,
+  blockSize: number,
+  threads = 1,
+  kept = smdArrays(r, l),
+): WasmFactoredSweeps {
   for (const [name, value] of [
     ['r', r],
     ['l', l],
@@ -81,7 +94,7 @@ export function wasmFactoredSweeps(r: number, l: number, blockSize: number, thre
   if (!webAssembly) throw new Error('wasmFactoredSweeps: this runtime has no WebAssembly');
   // The sweeps' own r-vector (their output) comes first, so no matrix ever sits at offset 0, which
   // the fold reads as "absent".
-  const capacity = arenaDoubles(r, l, blockSize);
+  const capacity = arenaDoubles(r, l, blockSize, kept);
   const totalBytes = (rounded(r) + capacity) * 8;
   const pages = pagesFor(totalBytes);
   if (pages === null)

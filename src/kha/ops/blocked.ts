@@ -15,7 +15,9 @@
  * diagonal of G or E) applies the deferred product, folds, and takes the products again for the
  * block's remaining rows.
  */
+import type { ResidentRows } from '../../kernels/residentRows';
 import type { FactoredColumns, FactoredSweeps } from './factored';
+import { residentBlock } from './residentBlock';
 
 /**
  * The matrix products of a block. Arrays must come from the sweeps' `allocate` (a WebAssembly
@@ -91,7 +93,9 @@ const RRT_BAND = 8;
 
 /**
  * The columns of the factored ops a block at a time (see above). `blockSize`: the most rows a
- * block has (the engine's); its buffers come from the sweeps' `allocate`.
+ * block has (the engine's); its buffers come from the sweeps' `allocate`. With `resident`, the
+ * rows stay on a device and so do CK and the block's products (residentBlock.ts): the engine's
+ * rows hold only the block's corner, and the columns of CK the steps read come from the device.
  */
 export function blockedColumns(
   r: number,
@@ -99,6 +103,7 @@ export function blockedColumns(
   blockSize: number,
   sweeps: FactoredSweeps,
   products: BlockProducts,
+  resident?: ResidentRows,
 ): FactoredColumns {
   const rn = r * blockSize;
   // the block's products, r × n (n × n for R Rᵀ), and the changes of its steps so far, r × n (column b: step b)
@@ -115,12 +120,14 @@ export function blockedColumns(
   let n = 0; // rows in the segment
   let b = 0; // steps done in the segment
   let active = false;
+  const device = resident ? residentBlock(r, blockSize, resident) : null;
 
   const segmentRows = () => rows.subarray(start * l, (start + n) * l);
   /** The products for rows start .. count − 1, from the plain iterate. */
   const beginSegment = () => {
     n = count - start;
     b = 0;
+    if (device) return device.segment(start, n, { PC, PD, PCK, RRt });
     const R = segmentRows();
     products.timesTransposed(C, r, R, n, PC);
     if (D) products.timesTransposed(D, r, R, n, PD);
@@ -142,7 +149,8 @@ export function blockedColumns(
   };
   /** CK takes in the deferred rank-one terms of the segment's steps so far. */
   const flush = () => {
-    if (CK && b > 0) products.addProduct(CK, r, histCK, n, b, segmentRows());
+    if (device) device.flush(start, n, b, histCK, histRho);
+    else if (CK && b > 0) products.addProduct(CK, r, histCK, n, b, segmentRows());
   };
   /** Σ_{b'<b} H[:, b'] K'[p_b', p] for the step in progress, into out (added) */
   const corrections = (H: Float64Array, out: Float64Array, upTo: number) => {
@@ -157,6 +165,17 @@ export function blockedColumns(
   };
 
   return {
+    prepareBlock: device?.prepare,
+    settle: device
+      ? async (CK0) => {
+          // the steps so far go to the device, and this side's CK becomes the device's
+          flush();
+          start += b;
+          b = 0;
+          await device.settle(CK0);
+        }
+      : undefined,
+    invalidate: device?.invalidate,
     beginBlock(C0, CK0, D0, blockIndices, blockRows, blockCount) {
       if (blockCount > blockSize)
         throw new RangeError(`blocked update: a block of ${blockCount} rows exceeds blockSize ${blockSize}`);
@@ -178,7 +197,7 @@ export function blockedColumns(
     columnCK(CK0, p, out) {
       const R = rows.subarray(start * l);
       for (let i = 0; i < r; i++) {
-        let acc = CK0[i * l + p];
+        let acc = device ? device.columnCK(i, start + b) : CK0[i * l + p];
         for (let q = 0; q < b; q++) acc += histCK[i * n + q] * R[q * l + p];
         out[i] = acc;
       }
@@ -187,7 +206,7 @@ export function blockedColumns(
       for (let i = 0; i < r; i++) {
         const change = v[i] - old[i];
         histRho[i * n + b] = change;
-        CK0[i * l + p] += change;
+        if (!device) CK0[i * l + p] += change; // the device's CK takes the changes from histRho at the flush
       }
     },
     dotAxpyCK(_CK, _k, delta, h) {
@@ -208,13 +227,15 @@ export function blockedColumns(
     },
     fold(C0, CK0, D0, G, F, E) {
       flush();
-      sweeps.fold(C0, CK0, D0, G, F, E);
+      device?.fold(start, n, b, { histC, histD, histCK, histRho, RRt }, G, F, E, !!CK0, !!D0);
+      sweeps.fold(C0, device && !device.foldsCK() ? null : CK0, D0, G, F, E);
       start += b;
       if (active && start < count) beginSegment();
       else b = 0;
     },
     endBlock() {
       flush();
+      device?.endBlock();
       active = false;
       b = 0;
     },

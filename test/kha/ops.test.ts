@@ -1,15 +1,16 @@
 /**
- * Every update form × gain schedule against the literal O(r²·l) update (naiveUpdate.ts, the oracle):
+ * Every update form (src/kha/ops: each form with its sweeps and products in JS and in WebAssembly) ×
+ * gain schedule against the literal O(r²·l) update (the naive form, the oracle):
  * A, A K′, SMD's B and ρ and the row norms the gains read agree to 1e-10 relative over several
  * passes, for several block sizes, l not a multiple of the block size, and across a snapshot taken
  * mid-pass and restored into a fresh engine (which then ends bit-identical to a straight run).
  */
-import { blockedColumns, jsBlockProducts } from '../../src/kha/blocked';
 import { DenseRowSource } from '../../src/kha/denseRowSource';
 import { KhaEngine, type EngineOptions, type EngineSnapshot } from '../../src/kha/engine';
-import { factoredOps, jsFactoredSweeps } from '../../src/kha/factored';
 import { createGainSchedule, GAIN_NAMES, type GainName } from '../../src/kha/gains';
-import type { UpdateOps } from '../../src/kha/update';
+import { blockedColumns, jsBlockProducts } from '../../src/kha/ops/blocked';
+import { factoredOps, jsFactoredSweeps } from '../../src/kha/ops/factored';
+import { UPDATE_FORMS, type UpdateOps } from '../../src/kha/ops';
 import { wasmFactoredSweeps } from '../../src/kha/wasm/wasmUpdate';
 import { relativeMaxError, smallProblem } from '../helpers/problems';
 
@@ -22,7 +23,6 @@ const params: Record<GainName, object> = {
 
 /** The forms under test, each as the ops for (r, l, blockSize). */
 const FORMS: Record<string, (r: number, l: number, blockSize: number) => Pick<EngineOptions, 'update' | 'ops'>> = {
-  'prefix-sum': () => ({ update: 'prefix-sum' }),
   'factored (engine default sweeps)': () => ({ update: 'factored' }),
   'factored, JS sweeps': (r, l) => ({ ops: factoredOps(r, l, jsFactoredSweeps(r, l)) }),
   'blocked (engine default)': () => ({ update: 'blocked' }),
@@ -39,6 +39,11 @@ const FORMS: Record<string, (r: number, l: number, blockSize: number) => Pick<En
     return { ops: factoredOps(r, l, sweeps, blockedColumns(r, l, blockSize, sweeps, sweeps.products)) };
   },
 };
+
+test('every form of the registry is under test here (the naive one is the oracle)', () => {
+  const covered = new Set(Object.values(FORMS).map((form) => form(2, 3, 1).update));
+  expect(UPDATE_FORMS.filter((form) => form !== 'naive' && !covered.has(form))).toEqual([]);
+});
 
 function expectClose(fast: EngineSnapshot, slow: EngineSnapshot, tolerance: number): void {
   expect(fast.t).toBe(slow.t);
