@@ -135,25 +135,30 @@ function passNumber(value: unknown, field: string, expected: number): number {
 
 const seconds = (value: unknown, field: string) => finite(value, field, { min: 0 });
 
-/** fit: one summary per pass completed (none in checkpoints written before they were kept). */
-export const fitState: AppStateSchema<PassSummary[]> = (value, { r, pass }) =>
-  value === undefined
-    ? []
-    : arrayOf(
-        value,
-        'appState',
-        (v, f, i) => {
-          const p = object(v, f);
-          return {
-            pass: passNumber(p.pass, f, i + 1),
-            seconds: seconds(p.seconds, `${f}.seconds`),
-            // NaN (null in JSON) where there was no earlier pass to compare with
-            change: finiteOrNull(p.change, `${f}.change`) ?? NaN,
-            passEigenvalues: numbers(p.passEigenvalues, `${f}.passEigenvalues`, r),
-          };
-        },
-        pass,
-      );
+/**
+ * fit: one summary per pass completed (none in checkpoints written before they were kept), each with
+ * the `reported` eigenvalues the user asked for (the engine also iterates guard components).
+ */
+export const fitState =
+  (reported: number): AppStateSchema<PassSummary[]> =>
+  (value, { pass }) =>
+    value === undefined
+      ? []
+      : arrayOf(
+          value,
+          'appState',
+          (v, f, i) => {
+            const p = object(v, f);
+            return {
+              pass: passNumber(p.pass, f, i + 1),
+              seconds: seconds(p.seconds, `${f}.seconds`),
+              // NaN (null in JSON) where there was no earlier pass to compare with
+              change: finiteOrNull(p.change, `${f}.change`) ?? NaN,
+              passEigenvalues: numbers(p.passEigenvalues, `${f}.passEigenvalues`, reported),
+            };
+          },
+          pass,
+        );
 
 function clusteringScores(value: unknown, field: string): ClusteringScores {
   const s = object(value, field);

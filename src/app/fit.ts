@@ -167,7 +167,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       },
     };
     const resumeFrom = options.resumeFrom
-      ? await readCheckpoint(options.resumeFrom, identity, data.l, fitState)
+      ? await readCheckpoint(options.resumeFrom, identity, data.l, fitState(r))
       : undefined;
     if (resumeFrom) say(`resuming from ${options.resumeFrom}: pass ${resumeFrom.pass + 1}, step ${resumeFrom.t}`);
     const engine = await KhaEngine.create(source, engineOptions, resumeFrom);

@@ -186,7 +186,7 @@ test('a checkpoint written before the rename (arrays kernel.NAME, meta kernelKey
     old,
   );
   for (const file of ['new.ckpt', 'old.ckpt']) {
-    const read = await readCheckpoint(join(dir, file), identity, problem.l, fitState);
+    const read = await readCheckpoint(join(dir, file), identity, problem.l, fitState(3));
     expect(Object.keys(read.updateState).sort()).toEqual(['AAt', 'AKAKt', 'AKAt', 'AKBt']);
     for (const key of keys) expect(read.updateState[key]).toEqual(saved.updateState[key]);
   }

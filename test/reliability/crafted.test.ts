@@ -127,7 +127,7 @@ beforeAll(async () => {
 
 describe.each([
   ['model', () => modelPath, (p: string) => loadModel(p)],
-  ['checkpoint', () => checkpointPath, (p: string) => readCheckpoint(p, identity, l, fitState)],
+  ['checkpoint', () => checkpointPath, (p: string) => readCheckpoint(p, identity, l, fitState(2))],
 ])('every header bit of a %s flipped', (_, file, load) => {
   test('as damage: every flip refused with one line', async () => {
     const good = await fsp.readFile(file());
@@ -204,7 +204,7 @@ const checkpointCases: typeof modelCases = [
   [
     'schedule state of the wrong length',
     (_, a) => void (a['schedule.rho'] = new Float64Array(5)),
-    /schedule\.rho has 5 values, expected 2/,
+    /schedule\.rho has 5 values, expected 4/, // r = 2 and two guard components
   ],
   ['a header of null', () => null, /header: expected an object, found null/],
 ];
@@ -217,7 +217,7 @@ describe('crafted files with a valid checksum are refused, naming the field', ()
   });
   test.each(checkpointCases)('checkpoint: %s', async (_, change, message) => {
     const path = await craft(checkpointPath, 'checkpoint', change);
-    await expect(readCheckpoint(path, identity, l, fitState)).rejects.toThrow(message);
+    await expect(readCheckpoint(path, identity, l, fitState(2))).rejects.toThrow(message);
   });
 
   test('through the CLI: exit 2 and one line for a null header and a zero-length model', async () => {
@@ -250,14 +250,14 @@ test('a checkpoint sealed for other sizes than the run (identity forged) is refu
       a.length === r * l ? Float64Array.from({ length: r * (l + 1) }, (_, i) => (i < a.length ? a[i] : 0)) : a;
   bigger.permutation = Int32Array.from({ length: l + 1 }, (_, i) => i);
   await writeContainer(grown, 'checkpoint', formatVersion, meta, bigger);
-  await expect(readCheckpoint(grown, identity, l, fitState)).rejects.toThrow(
-    /it holds 2 components of 13 points, this run has 2 of 12/,
+  await expect(readCheckpoint(grown, identity, l, fitState(2))).rejects.toThrow(
+    /it holds 4 components of 13 points, this run has 4 of 12/, // r = 2 and two guard components,
   );
 });
 
 /** The checkpoint of each use-case and how it is read back (with that use-case's state schema). */
 const useCases: Array<[string, () => string, (p: string) => Promise<unknown>]> = [
-  ['fit', () => checkpointPath, (p) => readCheckpoint(p, identity, l, fitState)],
+  ['fit', () => checkpointPath, (p) => readCheckpoint(p, identity, l, fitState(2))],
   ['spectral-cluster', () => spectralPath, (p) => readCheckpoint(p, spectralIdentity, l, spectralState(true))],
   ['compare', () => comparePath, (p) => readCheckpoint(p, compareIdentity, l, compareState(compareGains))],
 ];
@@ -385,7 +385,7 @@ describe('crafted checkpoint state with a valid checksum is refused, naming the 
     const path = await craft(checkpointPath, 'checkpoint', (m) => {
       (m.identity as { options: Record<string, unknown> }).options.useCase = 'bogus';
     });
-    await expect(readCheckpoint(path, identity, l, fitState)).rejects.toThrow(
+    await expect(readCheckpoint(path, identity, l, fitState(2))).rejects.toThrow(
       /identity\.options\.useCase: expected one of spectral-cluster, compare, found "bogus"/,
     );
   });
