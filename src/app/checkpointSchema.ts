@@ -24,7 +24,7 @@ import {
 } from '../io/schema';
 import type { StoredArray } from '../io/container';
 import type { GainName } from '../kha/gains/schedule';
-import type { ComponentBound, Certificate } from '../eval/certificate';
+import { checkCertificate } from '../eval/certificateSchema';
 import type { ClusteringScores } from '../eval/clustering';
 import type { PassSummary } from './fit';
 import type { PassClustering } from './spectralCluster';
@@ -216,33 +216,6 @@ function series(value: unknown, field: string, r: number, last: number): PassMea
   return arrayOf(value, field, (v, f, i) => passMeasurement(v, f, r, i), last + 1);
 }
 
-function componentBound(value: unknown, field: string): ComponentBound {
-  const c = object(value, field);
-  // a certificate keeps NaN or infinite estimates (null in JSON) and reports them as not converged
-  const n = (name: keyof ComponentBound) => finiteOrNull(c[name], `${field}.${name}`) as number;
-  return {
-    eigenvalue: n('eigenvalue'),
-    residual: n('residual'),
-    eigenvalueBound: n('eigenvalueBound'),
-    lowerBound: n('lowerBound'),
-    gap: n('gap'),
-    angleBound: finiteOrNull(c.angleBound, `${field}.angleBound`),
-  };
-}
-
-function certificate(value: unknown, field: string, r: number): Certificate {
-  const c = object(value, field);
-  return {
-    norm: oneOf(c.norm, `${field}.norm`, ['rkhs', 'l2'] as const),
-    components: arrayOf(c.components, `${field}.components`, componentBound, r),
-    tailBound: finiteOrNull(c.tailBound, `${field}.tailBound`) as number,
-    subspaceAngleBound: finiteOrNull(c.subspaceAngleBound, `${field}.subspaceAngleBound`),
-    tolerance: finite(c.tolerance, `${field}.tolerance`, { exclusiveMin: 0 }),
-    converged: boolean(c.converged, `${field}.converged`),
-    warnings: stringArray(c.warnings, `${field}.warnings`),
-  };
-}
-
 const optionalString = (value: unknown, field: string) => (value === undefined ? undefined : string(value, field));
 
 function scheduleRun(value: unknown, field: string, r: number, gain: GainName): ScheduleRun {
@@ -256,7 +229,7 @@ function scheduleRun(value: unknown, field: string, r: number, gain: GainName): 
     stoppedBy: oneOf(s.stoppedBy, `${field}.stoppedBy`, ['passes', 'tol', 'time', 'diverged'] as const),
     failure: optionalString(s.failure, `${field}.failure`),
     series: series(s.series, `${field}.series`, r, passes),
-    certificate: s.certificate === undefined ? undefined : certificate(s.certificate, `${field}.certificate`, r),
+    certificate: s.certificate === undefined ? undefined : checkCertificate(s.certificate, `${field}.certificate`, r),
   };
 }
 

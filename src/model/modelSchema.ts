@@ -8,6 +8,7 @@ import type { KernelSpec } from '../kernels/kernel';
 import { finite, finiteArray, integer, object, oneOf, string, stringArray } from '../io/schema';
 import type { StoredArray } from '../io/container';
 import type { KpcaModel } from './model';
+import { checkCertificate } from '../eval/certificateSchema';
 
 export function kernelSpec(value: unknown, field: string): KernelSpec {
   const k = object(value, field);
@@ -56,5 +57,6 @@ export function checkModel(meta: unknown, arrays: Record<string, StoredArray>): 
     backend: string(m.backend, 'backend'),
     stoppedBy: string(m.stoppedBy, 'stoppedBy'),
     softwareVersion: string(m.softwareVersion, 'softwareVersion'),
+    certificate: m.certificate === undefined ? undefined : checkCertificate(m.certificate, 'certificate', r),
   };
 }

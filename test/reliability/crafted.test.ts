@@ -188,6 +188,16 @@ const modelCases: Array<[string, (m: Record<string, unknown>, a: Record<string, 
   ],
   ['featureNames short', (m) => void (m.featureNames = ['a']), /featureNames: expected an array of 5 strings/],
   ['A stored as int32', (_, a) => void (a.A = new Int32Array(24)), /A: expected a float64 array, found Int32Array/],
+  [
+    'a certificate of one component',
+    (m) => void (m.certificate as { components: unknown[] }).components.pop(),
+    /certificate\.components: expected an array of 2 items/,
+  ],
+  [
+    'a certificate that says converged as text',
+    (m) => void ((m.certificate as Record<string, unknown>).converged = 'yes'),
+    /certificate\.converged: expected true or false, found "yes"/,
+  ],
 ];
 
 const checkpointCases: typeof modelCases = [
