@@ -175,9 +175,14 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     // the passes before an interruption are kept in the checkpoint, so a resumed fit reports them all
     const history: PassSummary[] = resumeFrom?.appState ?? [];
     const checkpoints = checkpointing(engine, identity, o.checkpoint, say, () => history, o.signal);
-    /** Rayleigh–Ritz on the iterate as it stands (a copy: checks do not change the iteration) and its certificate, in K′'s scale. */
+    // checks measure the Ritz pairs even for --raw (what a finish would give)
+    const raw = (phase: 'final A K′' | 'check') => o.rayleighRitz === false && phase !== 'check';
+    /**
+     * Rayleigh–Ritz on the iterate to finish with (the schedule's average, or A; raw: A) as it stands
+     * (a copy: checks do not change the iteration) and its certificate, in K′'s scale.
+     */
     const certifyIterate = async (phase: 'final A K′' | 'check') => {
-      const A = Float64Array.from(engine.state.A);
+      const A = Float64Array.from(raw(phase) ? engine.state.A : engine.finishIterate());
       // a signal stops these passes within one block too: the engine stays as the passes left it
       // (A K′ goes to a new array), so the checkpoint then written resumes exactly
       const AK = await checkpoints.stoppable(
@@ -188,11 +193,9 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
           o.signal,
         ),
       );
-      // checks measure the Ritz pairs even for --raw (what a finish would give)
-      const scaled =
-        o.rayleighRitz === false && phase !== 'check'
-          ? { A, AK, eigenvalues: rayleighQuotients(A, AK, n, data.l) }
-          : rayleighRitz(A, AK, n, data.l);
+      const scaled = raw(phase)
+        ? { A, AK, eigenvalues: rayleighQuotients(A, AK, n, data.l) }
+        : rayleighRitz(A, AK, n, data.l);
       // back to K′ = s·(K′/s): λ = s·θ, A = A_s/√s, A K′ = √s·A_s(K′/s)
       const root = Math.sqrt(scale);
       const allA = scaled.A.map((v) => v / root);

@@ -221,7 +221,7 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
       let frobenius2 = NaN;
       const pairs = await checkpoints.stoppable(
         ritzPairs(
-          Float64Array.from(engine.state.A),
+          Float64Array.from(engine.finishIterate()), // the schedule's average (constant gain), or A
           r,
           l,
           async (V) => {

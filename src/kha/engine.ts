@@ -306,6 +306,9 @@ export class KhaEngine {
         if (endOfPass) await this.sync(); // the pass's end recomputes the Gram matrices from A K'
         this.ops.endBlock?.(this.state, this.schedule.iterate, endOfPass);
         this.position += count;
+        // block ends so far: a pass ends with a short block when the block size does not divide l
+        const blocks = this.pass * Math.ceil(l / this.blockSize) + Math.ceil(this.position / this.blockSize);
+        this.schedule.endBlock?.(this.state, blocks);
         limits.onProgress?.(this.position, l);
         if (limits.onBlock) exclude(await timed(limits.onBlock));
         if (this.position < l && (stop = await stopReason())) return stop;
@@ -384,6 +387,11 @@ export class KhaEngine {
       change,
       gains: Float64Array.from(this.schedule.lastGains),
     };
+  }
+
+  /** The iterate to finish with (Rayleigh–Ritz, certificate): the schedule's average where it keeps one, else A. */
+  finishIterate(): Float64Array {
+    return this.schedule.finishIterate?.(this.state) ?? this.state.A;
   }
 
   /** Brings state.AK up to date where the ops keep it on a device; snapshot() needs it after a run's blocks. */

@@ -4,6 +4,7 @@ import type { Dataset } from '../../src/data/dataset';
 import { loadModel, saveModel } from '../../src/model/modelFile';
 import { sigmaToGamma } from '../../src/kernels/kernel';
 import { exactEigen, gaussianCloud, gaussianGram, relativeErrorUpToSign } from '../helpers/problems';
+import { readContainer } from '../../src/io/container';
 import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -158,4 +159,49 @@ test('progress: the centering pass (which takes the initial A K′ of the schedu
   };
   expect(await progress('smd')).toEqual({ centering: l, 'final A K′': l, certificate: l });
   expect(await progress('constant')).toEqual({ centering: l, 'final A K′': l, certificate: l });
+});
+
+test('a constant gain finishes on the average of its iterates (in the checkpoint); --raw keeps the iterate A', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kpca-average-'));
+  const options = {
+    components: 2,
+    kernel: { type: 'gaussian' as const, gamma: sigmaToGamma(sigma) }, // scale 1: A as iterated
+    gain: 'constant' as const,
+    gainParameters: { eta0: 0.3 },
+    passes: 6,
+    backend: 'reference' as const,
+  };
+  const path = join(dir, 'constant.checkpoint');
+  const raw = await fit(data, { ...options, rayleighRitz: false, checkpoint: { path, everyPasses: 6 } });
+  const finished = await fit(data, options);
+  const { arrays } = await readContainer(path, 'checkpoint', [2]);
+  const [A, average] = [arrays.A, arrays['schedule.average']] as Float64Array[];
+  const n = A.length / l; // with the guard components
+  expect(Buffer.from(raw.model.A.buffer).equals(Buffer.from(A.buffer, 0, 2 * l * 8))).toBe(true);
+  /** the largest relative distance of the model's rows from the span of the n rows of X */
+  const outside = (X: Float64Array) => {
+    const basis: Float64Array[] = [];
+    for (let i = 0; i < n; i++) {
+      const v = Float64Array.from(X.subarray(i * l, (i + 1) * l));
+      for (const q of basis) {
+        const c = q.reduce((s, x, k) => s + x * v[k], 0);
+        v.forEach((_, k) => (v[k] -= c * q[k]));
+      }
+      const norm = Math.hypot(...v);
+      basis.push(v.map((x) => x / norm));
+    }
+    let worst = 0;
+    for (let i = 0; i < 2; i++) {
+      const w = Float64Array.from(finished.model.A.subarray(i * l, (i + 1) * l));
+      const before = Math.hypot(...w);
+      for (const q of basis) {
+        const c = q.reduce((s, x, k) => s + x * w[k], 0);
+        w.forEach((_, k) => (w[k] -= c * q[k]));
+      }
+      worst = Math.max(worst, Math.hypot(...w) / before);
+    }
+    return worst;
+  };
+  expect(outside(average)).toBeLessThan(1e-10);
+  expect(outside(A)).toBeGreaterThan(1e-3);
 });

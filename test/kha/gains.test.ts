@@ -27,9 +27,9 @@ test.each(GAIN_NAMES)(
   },
 );
 
-test('only SMD keeps an iterate of its own (B and ρ); kha-et and smd keep A K′', () => {
+test('SMD keeps an iterate of its own (B and ρ), constant its average Ā; kha-et and smd keep A K′', () => {
   const kept = Object.fromEntries(GAIN_NAMES.map((g) => [g, keptValues(createGainSchedule(g), 4, 10)]));
-  expect(kept).toEqual({ constant: 0, annealed: 0, 'kha-et': 40, smd: 40 + 40 + 4 });
+  expect(kept).toEqual({ constant: 40, annealed: 0, 'kha-et': 40, smd: 40 + 40 + 4 });
 });
 
 test('--tune varies τ for annealed and μ for smd, nothing else besides η0', () => {

@@ -48,6 +48,13 @@ export interface GainSchedule {
   tuningValues(l: number): GainParameters[];
   /** Gains of the last step, for reports and divergence advice. */
   readonly lastGains: Float64Array;
+  /**
+   * After each block, at a consistent state (A holds the plain iterate): `blocks` block ends since the
+   * start, this one included. The constant gain averages its iterate here (constant.ts).
+   */
+  endBlock?(state: KhaState, blocks: number): void;
+  /** The iterate a finish (Rayleigh–Ritz, certificate) takes instead of A: an average; absent: A itself. */
+  finishIterate?(state: KhaState): Float64Array;
   /** After each pass: throws a NumericalError when the schedule has failed in its own way (SMD: collapsed log-gains). */
   checkHealth?(pass: number): void;
   /** The flags a user should lower when the iteration diverges. */
