@@ -143,6 +143,7 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
       seed: o.seed,
       blockSize: o.blockSize,
       threads: o.threads,
+      update: o.update,
       signal: o.signal,
       initialAK: initial && gram.servedAsScanned ? initial.result(gram.rowMeans, gram.grandMean, scale) : undefined,
     };

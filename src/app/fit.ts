@@ -149,6 +149,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       seed: o.seed,
       blockSize: o.blockSize,
       threads: o.threads,
+      update: o.update,
       signal: o.signal,
       initialAK,
       onSourcePass: (done: number, total: number) => o.onEvent?.({ type: 'gram', phase: 'initial A K′', done, total }),

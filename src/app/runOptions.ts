@@ -6,6 +6,7 @@ import type { GainName, GainParameters } from '../kha/gains';
 import type { BackendRequest } from '../kernels/backend';
 import type { KernelSpec } from '../kernels/kernel';
 import { DEFAULT_BLOCK_SIZE, DEFAULT_CACHE_BUDGET_MB } from '../kernels/gramRows';
+import type { UpdateForm } from '../kha/ops';
 
 /** The defaults every use-case and the CLI help share (one source: the Gram layer's constants). */
 export const RUN_DEFAULTS = {
@@ -42,6 +43,11 @@ export interface KhaRunOptions extends GramOptions {
   maxSeconds?: number;
   /** seed of the generator: initial A and permutations (default 1) */
   seed?: number;
+  /**
+   * how a step is carried out (kha/ops): 'factored' (the default; the fastest measured on few cores)
+   * or 'blocked' (a block's r × l work as matrix products on `threads` threads); equal to rounding
+   */
+  update?: UpdateForm;
 }
 
 /** Where and how often a long run writes checkpoints. */

@@ -210,7 +210,7 @@ export async function spectralCluster(data: Dataset, options: SpectralClusterOpt
     if (resumeFrom) say(`resuming from ${options.resumeFrom}: pass ${resumeFrom.pass + 1}, step ${resumeFrom.t}`);
     const engine = await KhaEngine.create(
       affinity,
-      { components: r, schedule, seed: o.seed, blockSize: o.blockSize, threads: o.threads },
+      { components: r, schedule, seed: o.seed, blockSize: o.blockSize, threads: o.threads, update: o.update },
       resumeFrom,
     );
     // the per-pass scores before an interruption are kept in the checkpoint

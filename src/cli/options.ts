@@ -9,6 +9,7 @@ import { Command, Option } from 'commander';
 import { checkWritable } from '../io/atomicWrite';
 import { UserError } from '../errors';
 import { GAIN_NAMES, type GainName, type GainParameters } from '../kha/gains';
+import type { UpdateForm } from '../kha/ops';
 import { BACKEND_NAMES } from '../kernels';
 import type { BackendRequest } from '../kernels/backend';
 import { sigmaToGamma, type KernelSpec } from '../kernels/kernel';
@@ -107,6 +108,8 @@ export interface IterationFlags {
   seed: number;
   backend: BackendRequest;
   threads?: number;
+  blockSize: number;
+  update: UpdateForm;
   gramCache: number;
   memoryLimit?: number;
 }
@@ -157,6 +160,22 @@ export function addIterationOptions(
         '--threads <n>',
         'threads for the wasm Gram rows and the block products of the update (default: the available cores; results do not depend on it)',
       ).argParser(positiveInteger('--threads')),
+    )
+    .addOption(
+      new Option(
+        '--block-size <B>',
+        'rows per block: Gram rows per backend call, and the samples whose r × l work the blocked update takes at once (docs/BENCHMARKS.md measured 32–128)',
+      )
+        .argParser(positiveInteger('--block-size'))
+        .default(RUN_DEFAULTS.blockSize),
+    )
+    .addOption(
+      new Option(
+        '--update <form>',
+        "how a step is carried out: factored (r × l sweeps every step) or blocked (a block's r × l work as matrix products on --threads); results equal to rounding",
+      )
+        .choices(['factored', 'blocked'])
+        .default('factored'),
     )
     .addOption(
       new Option(
@@ -235,6 +254,8 @@ export function runOptionsFromFlags(flags: KernelFlags & GainFlags & IterationFl
     seed: flags.seed,
     backend: flags.backend,
     threads: flags.threads,
+    blockSize: flags.blockSize,
+    update: flags.update,
     gramCacheMB: flags.gramCache,
     memoryLimitMB: flags.memoryLimit,
   };

@@ -64,6 +64,33 @@ describe('kpca fit --certificate-tol', () => {
   });
 });
 
+describe('kpca fit --update, --block-size', () => {
+  const eigenvalues = (name: string, ...extra: string[]) => {
+    const run = kpca([...fitArgs(join(dir, name), 3), '--json', '--block-size', '24', ...extra]);
+    expect(run.code).toBe(0);
+    return (JSON.parse(run.stdout) as { eigenvalues: number[] }).eigenvalues;
+  };
+
+  test('the blocked update gives the factored one’s eigenvalues to rounding, at any block size', () => {
+    const factored = eigenvalues('factored.kpca');
+    const blocked = eigenvalues('blocked.kpca', '--update', 'blocked');
+    const other = eigenvalues('other-block.kpca', '--update', 'blocked', '--block-size', '7');
+    for (let i = 0; i < 4; i++) expect(Math.abs(blocked[i] - factored[i])).toBeLessThan(1e-10 * factored[0]);
+    // another block size is another (equally valid) iteration: folds and fetches fall elsewhere
+    expect(other).not.toEqual(blocked);
+  });
+
+  test.each([
+    [['--block-size', '0'], /--block-size: must be at least 1, got 0/],
+    [['--update', 'prefix-sum'], /'--update <form>' argument 'prefix-sum' is invalid/],
+  ])('%p is refused with exit 2', (extra, message) => {
+    const run = kpca([...fitArgs(join(dir, 'bad-update.kpca'), 2), ...extra]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(existsSync(join(dir, 'bad-update.kpca'))).toBe(false);
+  });
+});
+
 describe('kpca fit / info / transform', () => {
   test('fit writes a model; --json prints the result; info and transform read it', () => {
     const model = join(dir, 'm.kpca');

@@ -6,6 +6,7 @@
 import { NumericalError } from '../../errors';
 import type { ReferenceSpectrum } from '../../eval/referenceSolver';
 import { KhaEngine, type EngineSnapshot, type StopReason } from '../../kha/engine';
+import type { UpdateForm } from '../../kha/ops';
 import { createGainSchedule, type GainName, type GainParameters } from '../../kha/gains';
 import type { RowSource } from '../../kernels/rowSource';
 import { measureIterate, type IterateMeasures } from './measure';
@@ -53,6 +54,8 @@ export interface RunScheduleOptions {
   blockSize: number;
   /** threads of the blocked update's products (default: the available cores) */
   threads?: number;
+  /** the update form (default 'factored') */
+  update?: UpdateForm;
   /** A K′ of the initial A, taken in the centering pass (EngineOptions.initialAK) */
   initialAK?: Float64Array;
   passes: number;
@@ -83,6 +86,7 @@ export async function runSchedule(
       seed: o.seed,
       blockSize: o.blockSize,
       threads: o.threads,
+      update: o.update,
       initialAK: o.initialAK,
     },
     o.resume?.snapshot,
