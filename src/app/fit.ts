@@ -107,6 +107,10 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
   const schedule = createGainSchedule(o.gain, gainParameters);
   if (o.passes !== 'auto' && options.maxPasses !== undefined)
     throw new UserError('--max-passes goes with --passes auto; give one of --passes N and --max-passes N');
+  if (o.resident && o.update !== undefined && o.update !== 'blocked')
+    throw new UserError(
+      `--resident runs the blocked update (its products are taken on the device), not --update ${o.update}`,
+    );
   const kernel = prepareRun(
     data,
     { ...o, passes: o.passes === 'auto' ? o.maxPasses : o.passes, kernel: options.kernel },

@@ -109,7 +109,7 @@ export interface IterationFlags {
   backend: BackendRequest;
   threads?: number;
   blockSize: number;
-  update: UpdateForm;
+  update?: UpdateForm;
   gramCache: number;
   memoryLimit?: number;
 }
@@ -173,9 +173,7 @@ export function addIterationOptions(
       new Option(
         '--update <form>',
         "how a step is carried out: factored (r × l sweeps every step) or blocked (a block's r × l work as matrix products on --threads); results equal to rounding",
-      )
-        .choices(['factored', 'blocked'])
-        .default('factored'),
+      ).choices(['factored', 'blocked']),
     )
     .addOption(
       new Option(

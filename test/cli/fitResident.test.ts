@@ -44,6 +44,28 @@ describeBackend('webgpu', 'kpca fit --resident', () => {
   });
 });
 
+test('kpca fit --resident --update factored: refused up front (exit 2), no model', () => {
+  const model = join(dir, 'factored.kpca');
+  const run = kpca([
+    'fit',
+    csv,
+    '--sigma',
+    '3',
+    '-r',
+    '2',
+    '--passes',
+    '1',
+    '--resident',
+    '--update',
+    'factored',
+    '-o',
+    model,
+  ]);
+  expect(run.code).toBe(2);
+  expect(run.stderr).toMatch(/kpca: --resident runs the blocked update .*not --update factored/);
+  expect(existsSync(model)).toBe(false);
+});
+
 test('kpca fit --resident without a WebGPU adapter: exit 2, one message, no model', () => {
   const model = join(dir, 'none.kpca');
   // no Vulkan driver listed: Dawn finds no adapter, whatever the machine has
