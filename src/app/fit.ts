@@ -123,7 +123,16 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
   // guard components: iterated and certified but not reported (see GUARD_COMPONENTS)
   const n = r + guardComponents(data, kernel, r);
   if (n > r)
-    checkMemory(data, n, keptValues(schedule, n, data.l), o.gramCacheMB, o.blockSize, o.memoryLimitMB, o.backend);
+    checkMemory(
+      data,
+      n,
+      keptValues(schedule, n, data.l),
+      o.gramCacheMB,
+      o.blockSize,
+      o.memoryLimitMB,
+      o.backend,
+      schedule.needsAK,
+    );
 
   const onProgress = (done: number, total: number) => o.onEvent?.({ type: 'gram', done, total });
   // the exact initial A K′ (kha-et, smd) is taken in the centering pass, not in a Gram pass of its own

@@ -7,6 +7,7 @@
  */
 import { UserError } from '../errors';
 import { keptValues, type GainSchedule } from '../kha/gains';
+import { arenaDoubles } from '../kha/wasm/wasmUpdate';
 import type { Dataset } from '../data/dataset';
 import { gramCacheBytes } from '../kernels';
 import type { BackendRequest } from '../kernels/backend';
@@ -67,7 +68,8 @@ export function prepareRun(
   const kernel = resolveKernel(data, o.kernel, o.seed, onEvent);
   if (memory.rank !== false) checkRank(data, kernel, r);
   const kept = Math.max(...memory.schedules.map((schedule) => keptValues(schedule, r, data.l)));
-  checkMemory(data, r, kept, o.gramCacheMB, o.blockSize, o.memoryLimitMB, o.backend);
+  const initialProduct = memory.schedules.some((schedule) => schedule.needsAK);
+  checkMemory(data, r, kept, o.gramCacheMB, o.blockSize, o.memoryLimitMB, o.backend, initialProduct);
   return kernel;
 }
 
@@ -157,7 +159,8 @@ const RR_ARRAYS = 36;
  * and the f32 copy of the data it keeps, A and the `kept` float64 values besides
  * it (A K′ and the schedule's own iterate: `keptValues`) and the r × l and r × r arrays of the factored update and of Rayleigh–Ritz, the row blocks
  * (two in the engine, one fetched while it steps through the other, and the backend's f32 and f64
- * output: 3.5 blocks of f64), and the f32 Gram cache when its budget lets it be kept. Checked
+ * output: 3.5 blocks of f64), the initial A K′ product of the centering pass (`initialProduct`: kha-et,
+ * smd), and the f32 Gram cache when its budget lets it be kept. Checked
  * against peak RSS for l = 2000 and r = 100 … 1000 (docs/RELIABILITY.md).
  */
 export function checkMemory(
@@ -168,6 +171,7 @@ export function checkMemory(
   blockSize: number,
   limitMB?: number,
   backend: BackendRequest = 'auto',
+  initialProduct = false,
 ): void {
   const physical = usableMemory() / MiB;
   const limit = limitMB ?? 0.9 * physical;
@@ -176,7 +180,9 @@ export function checkMemory(
       `--gram-cache ${gramCacheMB} MiB is more than this machine's memory (${physical.toFixed(0)} MiB); lower it (0 computes rows on the fly)`,
     );
   const rl = r * data.l * 8;
-  const matrices = rl * (1 + RITZ_RL_ARRAYS) + kept * 8 + RR_ARRAYS * r * r * 8;
+  // the initial A K′ taken in the centering pass (kha-et, smd): its arena and its result stay resident
+  const initial = initialProduct ? (arenaDoubles(r, data.l, blockSize, []) + r * data.l) * 8 : 0;
+  const matrices = rl * (1 + RITZ_RL_ARRAYS) + kept * 8 + RR_ARRAYS * r * r * 8 + initial;
   const cache = gramCacheBytes(data.l) <= gramCacheMB * MiB ? gramCacheBytes(data.l) : 0;
   const f32Copy = backend === 'reference' ? 0 : data.l * Math.ceil(data.d / 4) * 4 * 4;
   const runtime = process.memoryUsage.rss() + backendOverhead(backend) + f32Copy;

@@ -29,7 +29,7 @@ function planAndPeak(
     const X = Float64Array.from({ length: l * d }, () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 4 - 2);
     const data = { X, l, d, featureNames: Array.from({ length: d }, (_, k) => 'f' + k), source: 'generated' };
     let plan;
-    try { checkMemory(data, ${r}, 2 * ${r} * l, 1024, 64, 0, '${backend}'); } catch (e) { plan = Number(/needs about (\\d+) MiB/.exec(e.message)[1]); }
+    try { checkMemory(data, ${r}, 2 * ${r} * l, 1024, 64, 0, '${backend}', true); } catch (e) { plan = Number(/needs about (\\d+) MiB/.exec(e.message)[1]); }
     fit(data, { components: ${r}, passes: 1, maxSeconds: ${maxSeconds ?? 'undefined'}, backend: '${backend}', kernel: { type: 'gaussian', gamma: 0.5 } }).then(() => {
       // VmHWM is this process's own high-water mark; getrusage's maxRSS survives exec and so starts at
       // the RSS of the jest worker that spawned it (328 MiB in a full run, whatever the fit used)
