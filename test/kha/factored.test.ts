@@ -15,6 +15,7 @@ import { factoredOps, FOLD_BELOW, jsFactoredSweeps, type FactoredSweeps } from '
 import { createGainSchedule, GAIN_NAMES, type GainName } from '../../src/kha/gains';
 import { wasmFactoredSweeps } from '../../src/kha/wasm/wasmUpdate';
 import { relativeMaxError, smallProblem, type SmallProblem } from '../helpers/problems';
+import { expectSnapshotsClose } from '../helpers/snapshots';
 
 const params: Record<GainName, object> = {
   constant: { eta0: 0.02 },
@@ -35,17 +36,6 @@ function counting(sweeps: FactoredSweeps): FactoredSweeps & { folds: number } {
     sweeps.fold(...args);
   };
   return counted;
-}
-
-function expectClose(fast: EngineSnapshot, slow: EngineSnapshot, tolerance: number): void {
-  expect(relativeMaxError(fast.A, slow.A)).toBeLessThan(tolerance);
-  if (slow.AK) expect(relativeMaxError(fast.AK as Float64Array, slow.AK)).toBeLessThan(tolerance);
-  expect(Object.keys(fast.schedule).sort()).toEqual(Object.keys(slow.schedule).sort());
-  for (const key of Object.keys(slow.schedule))
-    expect(relativeMaxError(fast.schedule[key], slow.schedule[key])).toBeLessThan(tolerance);
-  // the row norms the gains read agree too
-  expect(relativeMaxError(fast.normA2, slow.normA2)).toBeLessThan(tolerance);
-  if (slow.AK) expect(relativeMaxError(fast.normAK2, slow.normAK2)).toBeLessThan(tolerance);
 }
 
 async function compareWithNaive(
@@ -72,7 +62,7 @@ async function compareWithNaive(
   });
   for (const engine of [factored, naive]) await engine.run({ passes });
   const [fast, slow] = [factored, naive].map((e) => e.snapshot());
-  expectClose(fast, slow, 1e-10);
+  expectSnapshotsClose(fast, slow, 1e-10);
   // the iteration moved, and was folded at least at every block boundary
   expect(fast.t).toBe(passes * problem.l);
   if (gain === 'smd') expect(Math.max(...fast.schedule.rho.map(Math.abs))).toBeGreaterThan(1e-3);
@@ -157,7 +147,7 @@ describe('snapshots of the factored form', () => {
     const resumed = await make(77);
     resumed.restore({ ...(await stoppedMidPass()), updateState: {} });
     await resumed.run({ passes: 3 });
-    expectClose(resumed.snapshot(), straight.snapshot(), 1e-10);
+    expectSnapshotsClose(resumed.snapshot(), straight.snapshot(), 1e-10);
   });
 });
 
